@@ -1,0 +1,81 @@
+/**
+ * Access tokens shared by the web app (which mints them) and the sync server
+ * (which verifies them): a JWT signed with HS256 over the UTF-8 bytes of
+ * `AUTH_SECRET` (CONTRACT.md, "Connecting"). A self-hoster's own backend can
+ * mint the same token with any JWT library.
+ */
+import { SignJWT, jwtVerify, errors } from 'jose'
+import { z } from 'zod'
+import { isValidDocId } from './docId'
+import type { TokenAccess } from './access'
+
+export interface AccessClaims {
+  /** User id. */
+  sub: string
+  /** The docId the token opens. */
+  doc: string
+  access: TokenAccess
+  /** Display name, optional. */
+  name?: string
+}
+
+export interface VerifiedToken extends AccessClaims {
+  /** Issued-at, seconds since the epoch. */
+  iat: number
+  exp: number
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(256),
+  doc: z.string().refine(isValidDocId, 'doc is not a valid docId'),
+  access: z.enum(['read', 'write', 'admin']),
+  iat: z.number().int().nonnegative(),
+  exp: z.number().int().nonnegative(),
+  name: z.string().max(256).optional(),
+})
+
+const encoder = new TextEncoder()
+
+/** The HMAC key: the UTF-8 bytes of the secret string, as the contract says. */
+export function secretKey(secret: string): Uint8Array {
+  return encoder.encode(secret)
+}
+
+/**
+ * Mints a token for one user on one document.
+ * @example
+ * const token = await signAccessToken(process.env.AUTH_SECRET!, { sub: 'u1', doc: 'abc', access: 'write' })
+ */
+export async function signAccessToken(
+  secret: string,
+  claims: AccessClaims,
+  options: { expiresInSeconds?: number; issuedAt?: number } = {},
+): Promise<string> {
+  const issuedAt = options.issuedAt ?? Math.floor(Date.now() / 1000)
+  const jwt = new SignJWT({ doc: claims.doc, access: claims.access, ...(claims.name ? { name: claims.name } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (options.expiresInSeconds ?? 3600))
+  return jwt.sign(secretKey(secret))
+}
+
+export type TokenFailure = 'missing' | 'invalid'
+export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; failure: TokenFailure; reason: string }
+
+/**
+ * Verifies signature (HS256 only), expiry, `nbf` when present, and the shape of
+ * every required claim. Never throws: a failure says why, for a 401 body.
+ */
+export async function verifyAccessToken(key: Uint8Array, token: string | null | undefined): Promise<VerifyResult> {
+  if (!token) return { ok: false, failure: 'missing', reason: 'token missing' }
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] })
+    const parsed = claimsSchema.safeParse(payload)
+    if (!parsed.success) return { ok: false, failure: 'invalid', reason: 'token claims invalid' }
+    return { ok: true, token: parsed.data }
+  } catch (error) {
+    const reason = error instanceof errors.JWTExpired ? 'token expired' : 'token invalid'
+    return { ok: false, failure: 'invalid', reason }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Where documents live between server runs. The sync server depends only on this
+ * interface; SQLite (default) and PostgreSQL implement it, and both must pass the
+ * contract suite in `contract.ts`.
+ *
+ * A document is stored as an optional snapshot plus an append-only log of Yjs
+ * updates, each with a sequence number that only grows. Compaction replaces the
+ * snapshot and a prefix of the log (up to a sequence number) in one transaction,
+ * so updates appended meanwhile, by this process or another, are never lost.
+ */
+import type { AccessLevel } from '../../lib/access'
+
+export interface StoredDocument {
+  /** The snapshot (if any) followed by every logged update, in append order. */
+  updates: Uint8Array[]
+  /** Sequence number of the last logged update included, or 0 when the log is empty. */
+  lastSeq: number
+  /** How many log entries (not counting the snapshot) `updates` holds. */
+  logLength: number
+}
+
+export interface AppendEntry {
+  docId: string
+  update: Uint8Array
+}
+
+export interface AccessChange {
+  access: Extract<AccessLevel, 'none' | 'read' | 'write'>
+  /** Seconds since the epoch, comparable with a token's `iat`. */
+  changedAt: number
+}
+
+/** What the token check needs to know about a document beyond the token itself. */
+export interface DocumentPolicy {
+  /** Seconds since the epoch of the last deletion, or null if never deleted. */
+  deletedAt: number | null
+  /** The last access change for this user on this document, if any. */
+  accessChange: AccessChange | null
+}
+
+export interface DocumentStore {
+  /** Everything stored for `docId`; an unknown document is `{ updates: [], lastSeq: 0, logLength: 0 }`. */
+  load(docId: string): Promise<StoredDocument>
+  /**
+   * Appends many updates, possibly for many documents, in one durable
+   * transaction: all are stored or none. Returns the last sequence number
+   * written per document.
+   */
+  appendBatch(entries: readonly AppendEntry[]): Promise<Map<string, number>>
+  /** Replaces the snapshot and every log entry with seq <= `throughSeq` by `snapshot`. */
+  compact(docId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
+  /** Removes the document's content and records when it was deleted. */
+  deleteDocument(docId: string, deletedAt: number): Promise<void>
+  /** Records an access change for one user on one document (the last one wins). */
+  recordAccessChange(docId: string, sub: string, change: AccessChange): Promise<void>
+  getPolicy(docId: string, sub: string): Promise<DocumentPolicy>
+  /** Resolves when the store can serve; rejects with the reason when it cannot (for /healthz). */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
