@@ -1,0 +1,103 @@
+import 'server-only'
+import type { NextAuthOptions } from 'next-auth'
+import type { Provider } from 'next-auth/providers/index'
+import CredentialsProvider from 'next-auth/providers/credentials'
+import GitHubProvider from 'next-auth/providers/github'
+import GoogleProvider from 'next-auth/providers/google'
+import { getConfig, type OAuthProviderConfig } from './config'
+import { getDb } from './db'
+import { findOrCreateOAuthUser, verifyPassword } from './users'
+
+/** Sessions last a week; the JWT is re-issued as it is used. */
+const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60
+
+function oauthProvider(config: OAuthProviderConfig): Provider {
+  switch (config.id) {
+    case 'github':
+      return GitHubProvider({ clientId: config.clientId, clientSecret: config.clientSecret })
+    case 'google':
+      return GoogleProvider({ clientId: config.clientId, clientSecret: config.clientSecret })
+    case 'oidc':
+      return {
+        id: 'oidc',
+        name: config.label,
+        type: 'oauth',
+        wellKnown: `${config.issuer!.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+        authorization: { params: { scope: 'openid email profile' } },
+        idToken: true,
+        checks: ['pkce', 'state'],
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        profile: (profile: { sub: string; email?: string; name?: string }) => ({
+          id: profile.sub,
+          email: profile.email,
+          name: profile.name,
+        }),
+      }
+  }
+}
+
+let cachedOptions: NextAuthOptions | undefined
+
+/**
+ * next-auth's options, built on first use (they need AUTH_SECRET, which must
+ * not be read at build time). The session is a JWT whose `sub` is our user id.
+ */
+export function getAuthOptions(): NextAuthOptions {
+  if (cachedOptions) return cachedOptions
+  const config = getConfig()
+  cachedOptions = {
+    secret: config.authSecret,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/signin', error: '/signin' },
+    providers: [
+      CredentialsProvider({
+        id: 'credentials',
+        name: 'Email and password',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials) {
+          if (!credentials?.email || !credentials.password) return null
+          const user = await verifyPassword(await getDb(), credentials.email, credentials.password)
+          return user ? { id: user.id, email: user.email, name: user.name } : null
+        },
+      }),
+      ...config.oauthProviders.map(oauthProvider),
+    ],
+    callbacks: {
+      /** OAuth identities map to a local user; refusing here shows an error on /signin. */
+      async signIn({ account, user }) {
+        if (!account || account.type === 'credentials') return true
+        const result = await findOrCreateOAuthUser(await getDb(), {
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          email: user.email,
+          name: user.name,
+        })
+        return result.ok ? true : `/signin?error=${result.reason === 'email-in-use' ? 'OAuthAccountNotLinked' : 'OAuthSignin'}`
+      },
+      async jwt({ token, account, user }) {
+        if (account && account.type !== 'credentials') {
+          // The provider's id is not ours: look up the local user created in signIn().
+          const result = await findOrCreateOAuthUser(await getDb(), {
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email: user?.email,
+            name: user?.name,
+          })
+          if (result.ok) {
+            token.sub = result.user.id
+            token.name = result.user.name
+            token.email = result.user.email
+          }
+        }
+        return token
+      },
+      async session({ session, token }) {
+        if (session.user && token.sub) session.user.id = token.sub
+        return session
+      },
+    },
+  }
+  return cachedOptions
+}
+

@@ -1,0 +1,96 @@
+import 'server-only'
+import path from 'node:path'
+import { resolveAuthSecret } from '@/lib/node/authSecret'
+
+/**
+ * The web app's only reader of `process.env`. Everything is read lazily, at
+ * request time, never at import: `next build` imports these modules, and a
+ * value read then would be baked into the build (or, for AUTH_SECRET, a
+ * secret file would be written into the build machine's DATA_DIR).
+ */
+export interface OAuthProviderConfig {
+  id: 'github' | 'google' | 'oidc'
+  clientId: string
+  clientSecret: string
+  /** OIDC only: the issuer URL, whose /.well-known/openid-configuration is read. */
+  issuer?: string
+  /** The button label on the sign-in page. */
+  label: string
+}
+
+export interface AppConfig {
+  dataDir: string
+  /** PostgreSQL connection string; SQLite at DATA_DIR/app.db when unset. */
+  databaseUrl: string | undefined
+  authSecret: string
+  /** What the browser connects to; `null` means "the page's own host on syncPort". */
+  syncUrl: string | null
+  syncPort: number
+  /** Where this server reaches the sync server's HTTP API (delete, access changes). */
+  syncHttpUrl: string
+  oauthProviders: OAuthProviderConfig[]
+}
+
+const DEFAULT_SYNC_PORT = 1234
+
+function readPort(value: string | undefined, fallback: number): number {
+  const port = Number(value)
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback
+}
+
+function readOAuthProviders(env: NodeJS.ProcessEnv): OAuthProviderConfig[] {
+  const providers: OAuthProviderConfig[] = []
+  if (env.GITHUB_ID && env.GITHUB_SECRET) {
+    providers.push({ id: 'github', clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET, label: 'GitHub' })
+  }
+  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) {
+    providers.push({ id: 'google', clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET, label: 'Google' })
+  }
+  if (env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET) {
+    providers.push({
+      id: 'oidc',
+      clientId: env.OIDC_CLIENT_ID,
+      clientSecret: env.OIDC_CLIENT_SECRET,
+      issuer: env.OIDC_ISSUER,
+      label: env.OIDC_NAME || 'single sign-on',
+    })
+  }
+  return providers
+}
+
+/** Builds the config from an environment; exported for tests. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = path.resolve(env.DATA_DIR || './data')
+  const syncPort = readPort(env.SYNC_PORT, DEFAULT_SYNC_PORT)
+  return {
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    authSecret: resolveAuthSecret(env.AUTH_SECRET, dataDir).secret,
+    syncUrl: env.SYNC_URL || null,
+    syncPort,
+    syncHttpUrl: (env.SYNC_HTTP_URL || `http://127.0.0.1:${syncPort}`).replace(/\/+$/, ''),
+    oauthProviders: readOAuthProviders(env),
+  }
+}
+
+let cached: AppConfig | undefined
+
+/** The process's config, read on first use. */
+export function getConfig(): AppConfig {
+  if (!cached) {
+    cached = readConfig()
+    trustRequestHost()
+  }
+  return cached
+}
+
+/**
+ * next-auth v4 builds its callback URLs and picks secure cookie names from
+ * NEXTAUTH_URL. Self-hosters run `npm start` without setting it, so unless they
+ * do, we let next-auth derive the origin from the request's Host and
+ * X-Forwarded-Proto headers (its AUTH_TRUST_HOST switch). Behind a reverse
+ * proxy, either forward those headers or set NEXTAUTH_URL to the public URL.
+ */
+function trustRequestHost(): void {
+  if (!process.env.NEXTAUTH_URL && !process.env.AUTH_TRUST_HOST) process.env.AUTH_TRUST_HOST = 'true'
+}

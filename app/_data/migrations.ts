@@ -1,0 +1,74 @@
+import 'server-only'
+import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely'
+
+/**
+ * Schema migrations, in order. They live in code (not files read at run
+ * time) so they ship inside the Next.js build. Keep the SQL portable between
+ * SQLite and PostgreSQL: plain `text`/`integer` columns, no engine-specific
+ * defaults. Never edit a migration that has shipped; add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '2026_11_27_001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('email', 'text', (col) => col.notNull().unique())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('oauth_accounts')
+        .addColumn('provider', 'text', (col) => col.notNull())
+        .addColumn('provider_account_id', 'text', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('oauth_accounts_pk', ['provider', 'provider_account_id'])
+        .execute()
+
+      await db.schema
+        .createTable('documents')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('title', 'text', (col) => col.notNull())
+        .addColumn('owner_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('documents_owner_idx').on('documents').column('owner_id').execute()
+
+      await db.schema
+        .createTable('memberships')
+        .addColumn('document_id', 'text', (col) => col.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('memberships_pk', ['document_id', 'user_id'])
+        .execute()
+      await db.schema.createIndex('memberships_user_idx').on('memberships').column('user_id').execute()
+
+      await db.schema
+        .createTable('share_links')
+        .addColumn('token', 'text', (col) => col.primaryKey())
+        .addColumn('document_id', 'text', (col) => col.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('created_by', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('share_links_document_idx').on('share_links').column('document_id').execute()
+    },
+  },
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+/** Brings the schema up to date; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((result) => result.status === 'Error')
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+  }
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { Action, can, isHigherRole, liveAccessForRole, tokenAccessForRole, type Role } from './policy'
+
+describe('policy: who may do what', () => {
+  const table: Record<Role | 'none', Action[]> = {
+    owner: ['read', 'write', 'rename', 'share', 'delete'],
+    editor: ['read', 'write', 'rename'],
+    viewer: ['read'],
+    none: [],
+  }
+
+  for (const [role, allowed] of Object.entries(table)) {
+    it(`${role} may ${allowed.join(', ') || 'nothing'}`, () => {
+      for (const action of Object.values(Action)) {
+        expect(can(role === 'none' ? null : (role as Role), action), action).toBe(allowed.includes(action))
+      }
+    })
+  }
+
+  it('maps roles to token access and live access', () => {
+    expect([tokenAccessForRole('owner'), tokenAccessForRole('editor'), tokenAccessForRole('viewer')]).toEqual(['admin', 'write', 'read'])
+    expect([liveAccessForRole('editor'), liveAccessForRole('viewer'), liveAccessForRole(null)]).toEqual(['write', 'read', 'none'])
+  })
+
+  it('orders roles', () => {
+    expect(isHigherRole('editor', 'viewer')).toBe(true)
+    expect(isHigherRole('viewer', 'editor')).toBe(false)
+    expect(isHigherRole('editor', 'editor')).toBe(false)
+  })
+})

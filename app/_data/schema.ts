@@ -1,0 +1,66 @@
+import type { Insertable, Selectable } from 'kysely'
+
+/**
+ * The metadata tables. Column types stay within what SQLite and PostgreSQL
+ * both speak (`text`, `integer`): timestamps are ISO-8601 strings in UTC, which
+ * sort correctly as text, so the same queries run on either database.
+ */
+export interface Database {
+  users: UsersTable
+  oauth_accounts: OAuthAccountsTable
+  documents: DocumentsTable
+  memberships: MembershipsTable
+  share_links: ShareLinksTable
+}
+
+export interface UsersTable {
+  id: string
+  /** Lower-cased and trimmed; unique. */
+  email: string
+  name: string
+  /** bcrypt hash; null for accounts that only sign in through OAuth. */
+  password_hash: string | null
+  created_at: string
+}
+
+export interface OAuthAccountsTable {
+  provider: string
+  provider_account_id: string
+  user_id: string
+  created_at: string
+}
+
+export interface DocumentsTable {
+  id: string
+  title: string
+  owner_id: string
+  created_at: string
+  /** Last edited: bumped on rename and, throttled, while writers type. */
+  updated_at: string
+}
+
+/** Roles granted to people other than the owner. The owner is `documents.owner_id`. */
+export const MEMBER_ROLES = ['viewer', 'editor'] as const
+export type MemberRole = (typeof MEMBER_ROLES)[number]
+
+export interface MembershipsTable {
+  document_id: string
+  user_id: string
+  role: MemberRole
+  created_at: string
+}
+
+export interface ShareLinksTable {
+  /** The secret in the link's URL. */
+  token: string
+  document_id: string
+  role: MemberRole
+  created_by: string
+  created_at: string
+}
+
+export type UserRow = Selectable<UsersTable>
+export type NewUser = Insertable<UsersTable>
+export type DocumentRow = Selectable<DocumentsTable>
+export type ShareLinkRow = Selectable<ShareLinksTable>
+

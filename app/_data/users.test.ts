@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('server-only', () => ({}))
+
+const { createTestDb } = await import('./testDb')
+const { createPasswordUser, findOrCreateOAuthUser, findUserByEmail, verifyPassword } = await import('./users')
+
+describe('users', () => {
+  let t: Awaited<ReturnType<typeof createTestDb>>
+  beforeEach(async () => {
+    t = await createTestDb()
+  })
+  afterEach(async () => {
+    await t.cleanup()
+  })
+
+  const signUp = (email: string, password = 'correct horse battery', name = 'Ada') =>
+    createPasswordUser(t.db, { name, email, password }, 4)
+
+  it('creates an account with a normalised email and a bcrypt hash, and signs in with it', async () => {
+    const result = await signUp('  Ada@Example.TEST ')
+    expect(result.ok).toBe(true)
+    const stored = await t.db.selectFrom('users').selectAll().executeTakeFirstOrThrow()
+    expect(stored.email).toBe('ada@example.test')
+    expect(stored.password_hash).toMatch(/^\$2[aby]\$/)
+    expect(stored.password_hash).not.toContain('correct horse')
+    expect(await verifyPassword(t.db, 'ADA@example.test', 'correct horse battery')).toMatchObject({ name: 'Ada' })
+  })
+
+  it('refuses a wrong password and an unknown email alike', async () => {
+    await signUp('ada@example.test')
+    expect(await verifyPassword(t.db, 'ada@example.test', 'wrong password!')).toBeNull()
+    expect(await verifyPassword(t.db, 'nobody@example.test', 'correct horse battery')).toBeNull()
+  })
+
+  it('says when an email is taken, whatever its case', async () => {
+    await signUp('ada@example.test')
+    const again = await signUp('ADA@example.test')
+    expect(again).toEqual({ ok: false, errors: { email: expect.stringMatching(/already exists/) } })
+  })
+
+  it('explains weak passwords, bad emails and missing names on their fields', async () => {
+    expect(await signUp('ada@example.test', 'short')).toMatchObject({ ok: false, errors: { password: expect.stringMatching(/at least 8/) } })
+    expect(await signUp('ada@example.test', 'aaaaaaaaaaaa')).toMatchObject({ ok: false, errors: { password: expect.stringMatching(/easy to guess/) } })
+    expect(await signUp('ada@example.test', 'x'.repeat(40) + 'é'.repeat(20))).toMatchObject({ ok: false, errors: { password: expect.stringMatching(/72 bytes/) } })
+    expect(await signUp('not-an-email')).toMatchObject({ ok: false, errors: { email: expect.stringMatching(/valid email/) } })
+    expect(await signUp('ada@example.test', 'correct horse battery', '   ')).toMatchObject({ ok: false, errors: { name: expect.any(String) } })
+    expect(await findUserByEmail(t.db, 'ada@example.test')).toBeNull()
+  })
+
+  it('creates an OAuth user once and finds it again by provider id', async () => {
+    const profile = { provider: 'github', providerAccountId: '42', email: 'Grace@Example.test', name: 'Grace' }
+    const first = await findOrCreateOAuthUser(t.db, profile)
+    const second = await findOrCreateOAuthUser(t.db, { ...profile, email: 'changed@example.test' })
+    expect(first.ok && second.ok && first.user.id === second.user.id).toBe(true)
+    expect(await verifyPassword(t.db, 'grace@example.test', '')).toBeNull()
+  })
+
+  it('does not link an OAuth identity to an existing password account', async () => {
+    await signUp('ada@example.test')
+    const result = await findOrCreateOAuthUser(t.db, { provider: 'oidc', providerAccountId: 'x', email: 'ada@example.test', name: 'Mallory' })
+    expect(result).toEqual({ ok: false, reason: 'email-in-use' })
+  })
+})
