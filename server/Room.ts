@@ -1,0 +1,337 @@
+/**
+ * One document in memory and the connections editing it: applies and relays
+ * updates, relays presence, answers saved-acknowledgement requests, and asks
+ * the persist queue to store what changed.
+ *
+ * Hot path: an incoming update is decoded once to validate it, applied once,
+ * queued once for the store, and relayed as one frame per room per event-loop
+ * turn (several updates in one turn are merged), never encoded per receiver.
+ */
+import type { Logger } from 'pino'
+import * as Y from 'yjs'
+import { canWrite, minAccess, type AccessLevel } from '../lib/access'
+import { CloseCode } from '../lib/closeCodes'
+import { AwarenessStore, decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from './AwarenessStore'
+import type { Connection } from './Connection'
+import type { Fanout, FanoutMessage } from './fanout/Fanout'
+import type { ServerMetrics } from './metrics'
+import type { PersistQueue, PersistTarget } from './PersistQueue'
+import type { DocumentStore, StoredDocument } from './persistence/DocumentStore'
+import {
+  assertValidUpdate,
+  decodeStateVectorStrict,
+  encodeAwarenessMessage,
+  encodePermissionDenied,
+  encodeSavedMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdateMessage,
+  readMessage,
+} from './protocol'
+
+/** Where a change came from: decides whether it is stored and published (STYLE.md, "Origins"). */
+export type UpdateOrigin = { source: 'client'; conn: Connection } | { source: 'api' } | { source: 'fanout' }
+
+export interface RoomDeps {
+  store: DocumentStore
+  persistQueue: PersistQueue
+  fanout: Fanout
+  metrics: ServerMetrics
+  compactAfterUpdates: number
+  log: Logger
+}
+
+export const READ_ONLY_REASON = 'read-only: this connection may not change the document'
+
+/** Sender of everything queued for one broadcast: one connection, or `null` for several or none. */
+type BatchOrigin = Connection | null | undefined
+
+export class Room implements PersistTarget {
+  readonly doc = new Y.Doc()
+  readonly connections = new Set<Connection>()
+  private readonly awareness = new AwarenessStore<Connection | 'remote'>()
+  private persistedStateVector: Uint8Array
+  private lastSeq: number
+  private logLength: number
+  private compacting: Promise<void> | null = null
+  /** Bumped by every transaction that changed the document (see `applyUpdate`). */
+  private changeCount = 0
+  deleted = false
+
+  // What the next broadcast flush sends.
+  private outgoingUpdates: Uint8Array[] = []
+  private outgoingUpdatesOrigin: BatchOrigin = undefined
+  private outgoingAwareness = new Map<number, AwarenessEntry>()
+  private outgoingAwarenessOrigin: BatchOrigin = undefined
+  private flushScheduled = false
+
+  constructor(
+    readonly docId: string,
+    stored: StoredDocument,
+    private readonly deps: RoomDeps,
+  ) {
+    this.loadStored(stored)
+    this.lastSeq = stored.lastSeq
+    this.logLength = stored.logLength
+    this.persistedStateVector = Y.encodeStateVector(this.doc)
+    this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (transaction.deleteSet.clients.size > 0 || stateAdvanced(transaction)) this.changeCount++
+    })
+  }
+
+  private loadStored(stored: StoredDocument): void {
+    Y.transact(this.doc, () => {
+      for (const update of stored.updates) {
+        try {
+          Y.applyUpdate(this.doc, update)
+        } catch (error) {
+          // Never refuse the whole document for one bad row; keep the rest and say so loudly.
+          this.deps.log.error({ err: error }, 'skipping a stored update that does not apply')
+        }
+      }
+    })
+  }
+
+  // ---- connections ----
+
+  join(conn: Connection): void {
+    this.connections.add(conn)
+    conn.send(encodeSyncStep1(this.doc))
+    const states = this.awareness.presentStates()
+    if (states.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(states)))
+    if (!conn.canWrite) conn.send(encodePermissionDenied(READ_ONLY_REASON))
+  }
+
+  /** Removes a closed connection and its presence; returns true when the room is now empty. */
+  leave(conn: Connection): boolean {
+    if (!this.connections.delete(conn)) return this.connections.size === 0
+    const removals = this.awareness.removeOwner(conn)
+    if (removals.length > 0) this.relayAwareness(removals, null)
+    return this.connections.size === 0
+  }
+
+  /** Handles one binary frame from `conn`. Throws SyncError for bad input; the caller closes `conn`. */
+  handleMessage(conn: Connection, frame: Uint8Array): void {
+    const message = readMessage(frame)
+    switch (message.type) {
+      case 'sync-step1': {
+        decodeStateVectorStrict(message.stateVector)
+        conn.send(encodeSyncStep2(this.doc, message.stateVector))
+        return
+      }
+      case 'sync-update':
+        // CONTRACT: a read connection's document updates are never applied nor relayed.
+        if (!conn.canWrite) return
+        this.applyUpdate(message.update, { source: 'client', conn })
+        return
+      case 'awareness': {
+        const accepted = this.awareness.apply(conn, decodeAwarenessUpdate(message.update))
+        if (accepted.length > 0) this.relayAwareness(accepted, conn)
+        return
+      }
+      case 'query-awareness':
+        conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.presentStates())))
+        return
+      case 'saved':
+        conn.wantsSavedAcks = true
+        conn.send(encodeSavedMessage(this.persistedStateVector))
+        return
+      case 'auth':
+        return
+    }
+  }
+
+  // ---- document ----
+
+  /**
+   * Validates, applies, stores and relays one update. Throws SyncError (1002)
+   * before touching the document when the update does not decode.
+   * Returns whether the document changed.
+   */
+  applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean {
+    assertValidUpdate(update)
+    const changesBefore = this.changeCount
+    Y.applyUpdate(this.doc, update, origin)
+    // An update whose dependencies are missing is held as pending, changing nothing yet;
+    // it must still be stored and relayed, or receivers could never apply what depends on it.
+    const store = this.doc.store
+    const changed = this.changeCount !== changesBefore || store.pendingStructs !== null || store.pendingDs !== null
+    if (!changed) return false
+    this.queueBroadcast(update, origin.source === 'client' ? origin.conn : null)
+    // Another instance stored and published it already.
+    if (origin.source === 'fanout') return true
+    this.deps.fanout.publish(this.docId, { kind: 'update', update })
+    this.deps.persistQueue.enqueue(this, update)
+    return true
+  }
+
+  /** The whole document as one update (GET /docs/<id>/update). */
+  encodeState(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc)
+  }
+
+  // ---- PersistTarget ----
+
+  currentStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc)
+  }
+
+  onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array }): void {
+    this.lastSeq = Math.max(this.lastSeq, lastSeq)
+    this.logLength += count
+    this.persistedStateVector = stateVector
+    this.sendSavedAcks()
+    if (this.logLength >= this.deps.compactAfterUpdates) void this.compact()
+  }
+
+  /**
+   * Folds the log into one snapshot. The snapshot is the in-memory document,
+   * which holds every logged update up to `lastSeq` (and maybe more: harmless,
+   * Yjs updates are idempotent). Entries appended later keep their place.
+   */
+  compact(): Promise<void> {
+    if (this.compacting || this.deleted || this.logLength === 0) return this.compacting ?? Promise.resolve()
+    const throughSeq = this.lastSeq
+    const compactedEntries = this.logLength
+    const snapshot = Y.encodeStateAsUpdate(this.doc)
+    this.compacting = this.deps.store
+      .compact(this.docId, snapshot, throughSeq)
+      .then(() => {
+        this.logLength -= compactedEntries
+      })
+      .catch((error) => this.deps.log.error({ err: error }, 'compaction failed; the log is kept'))
+      .finally(() => {
+        this.compacting = null
+      })
+    return this.compacting
+  }
+
+  private sendSavedAcks(): void {
+    let frame: Uint8Array | null = null
+    for (const conn of this.connections) {
+      if (!conn.wantsSavedAcks) continue
+      frame ??= encodeSavedMessage(this.persistedStateVector)
+      conn.send(frame)
+      this.deps.metrics.recordBroadcast(1, frame.length)
+    }
+  }
+
+  // ---- presence ----
+
+  private relayAwareness(entries: AwarenessEntry[], origin: Connection | null): void {
+    for (const entry of entries) this.outgoingAwareness.set(entry.clientId, entry)
+    this.outgoingAwarenessOrigin = mergeOrigin(this.outgoingAwarenessOrigin, origin)
+    this.scheduleFlush()
+    this.deps.fanout.publish(this.docId, { kind: 'awareness', update: encodeAwarenessUpdate(entries) })
+  }
+
+  // ---- cross-instance ----
+
+  /** A message another instance published for this room. */
+  handleFanout(message: FanoutMessage): void {
+    switch (message.kind) {
+      case 'update':
+        try {
+          this.applyUpdate(message.update, { source: 'fanout' })
+        } catch (error) {
+          this.deps.log.error({ err: error }, 'dropping an undecodable update from another instance')
+        }
+        return
+      case 'awareness': {
+        const accepted = this.awareness.apply('remote', decodeAwarenessUpdate(message.update))
+        for (const entry of accepted) this.outgoingAwareness.set(entry.clientId, entry)
+        this.outgoingAwarenessOrigin = mergeOrigin(this.outgoingAwarenessOrigin, null)
+        this.scheduleFlush()
+        return
+      }
+      case 'access':
+        this.applyAccessChange(message.sub, message.access)
+        return
+      case 'deleted':
+        this.closeForDeletion()
+        return
+    }
+  }
+
+  // ---- access ----
+
+  /** Applies an access change to `sub`'s open connections, never beyond what each one's token grants. */
+  applyAccessChange(sub: string, access: 'none' | 'read' | 'write'): void {
+    for (const conn of this.connections) {
+      if (conn.sub !== sub) continue
+      const effective: AccessLevel = minAccess(conn.tokenAccess, access)
+      if (effective === 'none') {
+        conn.close(CloseCode.AccessRevoked, 'access revoked')
+        continue
+      }
+      const couldWrite = conn.canWrite
+      conn.access = effective
+      if (couldWrite && !canWrite(effective)) conn.send(encodePermissionDenied(READ_ONLY_REASON))
+    }
+  }
+
+  /** The document was deleted: close everyone with 4404 and refuse further changes. */
+  closeForDeletion(): void {
+    this.deleted = true
+    for (const conn of this.connections) conn.close(CloseCode.DocumentDeleted, 'document deleted')
+  }
+
+  // ---- broadcast ----
+
+  private queueBroadcast(update: Uint8Array, origin: Connection | null): void {
+    this.outgoingUpdates.push(update)
+    this.outgoingUpdatesOrigin = mergeOrigin(this.outgoingUpdatesOrigin, origin)
+    this.scheduleFlush()
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(this.flushBroadcasts)
+  }
+
+  /** Sends what this turn queued: one update frame, then one awareness frame, to each receiver. */
+  private readonly flushBroadcasts = (): void => {
+    this.flushScheduled = false
+    if (this.outgoingUpdates.length > 0) {
+      const updates = this.outgoingUpdates
+      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
+      this.sendToAll(encodeUpdateMessage(update), this.outgoingUpdatesOrigin ?? null)
+      this.outgoingUpdates = []
+      this.outgoingUpdatesOrigin = undefined
+    }
+    if (this.outgoingAwareness.size > 0) {
+      const entries = [...this.outgoingAwareness.values()]
+      this.sendToAll(encodeAwarenessMessage(encodeAwarenessUpdate(entries)), this.outgoingAwarenessOrigin ?? null)
+      this.outgoingAwareness.clear()
+      this.outgoingAwarenessOrigin = undefined
+    }
+  }
+
+  private sendToAll(frame: Uint8Array, except: Connection | null): void {
+    let receivers = 0
+    for (const conn of this.connections) {
+      if (conn !== except && conn.send(frame)) receivers++
+    }
+    this.deps.metrics.recordBroadcast(receivers, frame.length)
+  }
+
+  /** Stops background work; the caller has flushed the persist queue. */
+  destroy(): void {
+    this.doc.destroy()
+  }
+}
+
+function mergeOrigin(current: BatchOrigin, next: Connection | null): BatchOrigin {
+  if (current === undefined) return next
+  return current === next ? current : null
+}
+
+function stateAdvanced(transaction: Y.Transaction): boolean {
+  const { beforeState, afterState } = transaction
+  if (afterState.size !== beforeState.size) return true
+  for (const [client, clock] of afterState) {
+    if (beforeState.get(client) !== clock) return true
+  }
+  return false
+}

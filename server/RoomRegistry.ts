@@ -1,0 +1,159 @@
+/**
+ * Loads rooms on demand and unloads them when idle.
+ *
+ * - Concurrent joins share one load: the map holds the loading promise.
+ * - A caller `acquire`s a room and must `release` it (or attach a connection):
+ *   while held, the room cannot start unloading, so nothing is answered from a
+ *   room that is going away.
+ * - An empty, unheld room unloads `roomIdleMs` later: flush its writes, fold
+ *   the log into a snapshot, then drop it. Never while a write is in flight.
+ */
+import type { Logger } from 'pino'
+import { Room, type RoomDeps } from './Room'
+
+interface RoomEntry {
+  room: Promise<Room>
+  holds: number
+  idleTimer: NodeJS.Timeout | null
+  /** Set once unloading has begun; a new acquire waits for it, then loads afresh. */
+  unloading: Promise<void> | null
+}
+
+export interface RoomRegistryOptions {
+  roomIdleMs: number
+  deps: RoomDeps
+  log: Logger
+}
+
+export class RoomRegistry {
+  private readonly entries = new Map<string, RoomEntry>()
+
+  constructor(private readonly options: RoomRegistryOptions) {}
+
+  /** Rooms loaded or loading. */
+  get size(): number {
+    return this.entries.size
+  }
+
+  /** The room if it is loaded right now (not loading, not unloading). */
+  async peek(docId: string): Promise<Room | null> {
+    const entry = this.entries.get(docId)
+    if (!entry || entry.unloading) return null
+    return entry.room.catch(() => null)
+  }
+
+  /** Loads (or shares the load of) `docId` and holds it until `release`. */
+  async acquire(docId: string): Promise<Room> {
+    for (;;) {
+      let entry = this.entries.get(docId)
+      if (entry?.unloading) {
+        await entry.unloading
+        continue
+      }
+      if (!entry) {
+        entry = { room: this.load(docId), holds: 0, idleTimer: null, unloading: null }
+        this.entries.set(docId, entry)
+        const loading = entry
+        entry.room.catch(() => {
+          if (this.entries.get(docId) === loading) this.entries.delete(docId)
+        })
+      }
+      entry.holds++
+      this.cancelIdle(entry)
+      try {
+        return await entry.room
+      } catch (error) {
+        entry.holds--
+        throw error
+      }
+    }
+  }
+
+  /** Ends a hold; when nothing holds the room and nobody is connected, the idle countdown starts. */
+  release(room: Room): void {
+    const entry = this.entries.get(room.docId)
+    if (!entry) return
+    entry.holds = Math.max(0, entry.holds - 1)
+    this.maybeScheduleIdle(room, entry)
+  }
+
+  /** A connection left `room`; see whether it is now idle. */
+  connectionLeft(room: Room): void {
+    const entry = this.entries.get(room.docId)
+    if (entry) this.maybeScheduleIdle(room, entry)
+  }
+
+  /** Drops a deleted room at once, without writing a snapshot of it. */
+  async discard(docId: string): Promise<void> {
+    const entry = this.entries.get(docId)
+    if (!entry) return
+    this.cancelIdle(entry)
+    this.entries.delete(docId)
+    const room = await entry.room.catch(() => null)
+    if (room) await this.teardown(room)
+  }
+
+  /** Every loaded room (for shutdown). */
+  async loadedRooms(): Promise<Room[]> {
+    const rooms = await Promise.all([...this.entries.values()].map((entry) => entry.room.catch(() => null)))
+    return rooms.filter((room): room is Room => room !== null)
+  }
+
+  /** Unloads every room now (shutdown): the caller has already closed the connections. */
+  async unloadAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((docId) => this.unload(docId)))
+  }
+
+  private async load(docId: string): Promise<Room> {
+    const { deps } = this.options
+    const started = performance.now()
+    const stored = await deps.store.load(docId)
+    const log = this.options.log.child({ docId })
+    const room = new Room(docId, stored, { ...deps, log })
+    await deps.fanout.subscribe(docId, (message) => room.handleFanout(message))
+    log.debug({ ms: Math.round(performance.now() - started), storedUpdates: stored.updates.length }, 'room loaded')
+    return room
+  }
+
+  private maybeScheduleIdle(room: Room, entry: RoomEntry): void {
+    if (entry.holds > 0 || room.connections.size > 0 || entry.idleTimer || entry.unloading) return
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null
+      if (entry.holds === 0 && room.connections.size === 0) void this.unload(room.docId)
+    }, this.options.roomIdleMs)
+  }
+
+  private cancelIdle(entry: RoomEntry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer)
+    entry.idleTimer = null
+  }
+
+  private unload(docId: string): Promise<void> {
+    const entry = this.entries.get(docId)
+    if (!entry) return Promise.resolve()
+    if (entry.unloading) return entry.unloading
+    this.cancelIdle(entry)
+    entry.unloading = (async () => {
+      const room = await entry.room.catch(() => null)
+      try {
+        if (room) {
+          // Writes first, then the snapshot: the room leaves nothing behind in memory alone.
+          await this.options.deps.persistQueue.flush()
+          await room.compact()
+          await this.teardown(room)
+        }
+      } catch (error) {
+        this.options.log.error({ err: error, docId }, 'unloading a room failed')
+      } finally {
+        if (this.entries.get(docId) === entry) this.entries.delete(docId)
+      }
+    })()
+    return entry.unloading
+  }
+
+  private async teardown(room: Room): Promise<void> {
+    await this.options.deps.fanout.unsubscribe(room.docId)
+    room.destroy()
+    this.options.log.debug({ docId: room.docId }, 'room unloaded')
+  }
+}

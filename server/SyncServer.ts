@@ -1,0 +1,233 @@
+/**
+ * The sync server: one HTTP server whose port serves /healthz, /metrics, the
+ * document API, and WebSocket upgrades at /<docId>.
+ *
+ * Connection lifecycle (server/README.md has the long form):
+ *   upgrade → authorise over HTTP (400/401/403/410, never a socket) → load the
+ *   room (shared between concurrent joins) → accept the socket → join (sync
+ *   step 1, awareness, read-only notice) → messages → close (presence removed,
+ *   the room idles out ROOM_IDLE_MS later).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import pino, { type Logger } from 'pino'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CloseCode } from '../lib/closeCodes'
+import { secretKey } from '../lib/token'
+import { authorize } from './authorize'
+import { Connection } from './Connection'
+import { LocalFanout } from './fanout/LocalFanout'
+import type { Fanout } from './fanout/Fanout'
+import { handleHttpRequest, type HttpContext } from './httpApi'
+import { ServerMetrics } from './metrics'
+import { DEFAULT_LIMITS, type ServerLimits, type SyncServerOptions } from './options'
+import { PersistQueue } from './PersistQueue'
+import type { DocumentStore } from './persistence/DocumentStore'
+import type { Room } from './Room'
+import { RoomRegistry } from './RoomRegistry'
+import { SyncError } from './SyncError'
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  410: 'Gone',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+/** How long shutdown waits for clients to acknowledge the 1001 close before cutting them off. */
+const CLOSE_GRACE_MS = 1_000
+
+export class SyncServer {
+  readonly limits: ServerLimits
+  readonly metrics: ServerMetrics
+  private readonly log: Logger
+  private readonly store: DocumentStore
+  private readonly fanout: Fanout
+  private readonly key: Uint8Array
+  private readonly persistQueue: PersistQueue
+  private readonly registry: RoomRegistry
+  private readonly http: Server
+  private readonly wss: WebSocketServer
+  private readonly sockets = new Map<WebSocket, Connection>()
+  private heartbeat: NodeJS.Timeout | null = null
+  private stopping: Promise<void> | null = null
+
+  constructor(options: SyncServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.log = options.log ?? pino({ level: 'silent' })
+    this.store = options.store
+    this.fanout = options.fanout ?? new LocalFanout()
+    this.key = secretKey(options.authSecret)
+    this.metrics = new ServerMetrics(
+      { connections: () => this.sockets.size, rooms: () => this.registry.size },
+      { processMetrics: true },
+    )
+    this.persistQueue = new PersistQueue(
+      this.store,
+      { intervalMs: this.limits.persistIntervalMs, onBatchWritten: (seconds) => this.metrics.persistSeconds.observe(seconds) },
+      this.log,
+    )
+    this.registry = new RoomRegistry({
+      roomIdleMs: this.limits.roomIdleMs,
+      log: this.log,
+      deps: {
+        store: this.store,
+        persistQueue: this.persistQueue,
+        fanout: this.fanout,
+        metrics: this.metrics,
+        compactAfterUpdates: this.limits.compactAfterUpdates,
+        log: this.log,
+      },
+    })
+    // maxPayload makes ws itself close an oversized frame's connection with 1009.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes, perMessageDeflate: false })
+    const httpContext: HttpContext = {
+      key: this.key,
+      store: this.store,
+      registry: this.registry,
+      persistQueue: this.persistQueue,
+      fanout: this.fanout,
+      metrics: this.metrics,
+      maxMessageBytes: this.limits.maxMessageBytes,
+      isStopping: () => this.stopping !== null,
+      log: this.log,
+    }
+    this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
+    this.http.on('upgrade', (req, socket, head) => void this.handleUpgrade(req, socket, head))
+    this.http.on('clientError', (_error, socket) => socket.destroy())
+  }
+
+  /** Starts listening; port 0 picks a free port. */
+  listen(port: number, host: string): Promise<{ port: number }> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject)
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject)
+        this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatIntervalMs)
+        const address = this.http.address()
+        const boundPort = typeof address === 'object' && address ? address.port : port
+        this.log.info({ port: boundPort, host }, 'listening')
+        resolve({ port: boundPort })
+      })
+    })
+  }
+
+  /**
+   * Stops accepting, closes every connection with 1001, writes everything
+   * received, folds every room into a snapshot and closes the store.
+   * Idempotent: a second call returns the first call's promise.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown()
+    return this.stopping
+  }
+
+  private async shutdown(): Promise<void> {
+    this.log.info({ connections: this.sockets.size, rooms: this.registry.size }, 'shutting down')
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
+    this.http.closeIdleConnections()
+    for (const conn of this.sockets.values()) conn.goAway()
+    await this.waitForSocketsToClose(CLOSE_GRACE_MS)
+    await this.persistQueue.flush()
+    await this.registry.unloadAll()
+    this.persistQueue.stop()
+    await this.fanout.close()
+    await this.store.close()
+    this.http.closeAllConnections()
+    await httpClosed
+    this.log.info('stopped')
+  }
+
+  private async waitForSocketsToClose(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs
+    while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    for (const socket of this.sockets.keys()) socket.terminate()
+  }
+
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy())
+    if (this.stopping) return refuseUpgrade(socket, 503, 'shutting down')
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const docId = url.pathname.slice(1)
+    let room: Room | null = null
+    try {
+      const auth = await authorize(this.key, this.store, { docId, token: url.searchParams.get('token'), needs: 'read' })
+      if (!auth.ok) return refuseUpgrade(socket, auth.status, auth.reason)
+      room = await this.registry.acquire(docId)
+      // The client may have gone while the room loaded (y-redis's isClosed check).
+      if (socket.destroyed || this.stopping || room.deleted) {
+        if (!socket.destroyed) refuseUpgrade(socket, room.deleted ? 410 : 503, 'unavailable')
+        return
+      }
+      const joined = room
+      const { token, access } = auth
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, joined, { sub: token.sub, name: token.name, tokenAccess: token.access, access }))
+    } catch (error) {
+      this.log.error({ err: error, docId }, 'upgrade failed')
+      if (!socket.destroyed) refuseUpgrade(socket, 500, 'internal error')
+    } finally {
+      if (room) this.registry.release(room)
+    }
+  }
+
+  private attach(ws: WebSocket, room: Room, identity: ConstructorParameters<typeof Connection>[1]): void {
+    const log = this.log.child({ docId: room.docId })
+    const conn = new Connection(ws, identity, this.limits, log)
+    this.sockets.set(ws, conn)
+    ws.on('pong', () => {
+      conn.isAlive = true
+    })
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.handleMessage(conn, room, data, isBinary))
+    // ws reports protocol faults (oversized frame: it closes with 1009 itself) as errors; the close follows.
+    ws.on('error', (error) => log.warn({ err: error.message }, 'socket error'))
+    ws.on('close', () => {
+      this.sockets.delete(ws)
+      conn.state = 'closed'
+      room.leave(conn)
+      this.registry.connectionLeft(room)
+      log.debug({ connId: conn.id }, 'connection closed')
+    })
+    room.join(conn)
+    log.debug({ connId: conn.id, access: conn.access }, 'connection joined')
+  }
+
+  private handleMessage(conn: Connection, room: Room, data: Buffer, isBinary: boolean): void {
+    if (conn.state !== 'live') return
+    conn.isAlive = true
+    this.metrics.recordReceived(data.length)
+    if (!isBinary) return conn.close(CloseCode.Unsupported, 'text frames are not supported')
+    if (!conn.takeMessageToken()) {
+      conn.log.warn({ connId: conn.id }, 'message flood, closing')
+      return conn.close(CloseCode.PolicyViolation, 'too many messages')
+    }
+    try {
+      room.handleMessage(conn, data)
+    } catch (error) {
+      if (error instanceof SyncError) {
+        conn.log.warn({ connId: conn.id, reason: error.message }, 'bad input, closing connection')
+        conn.close(error.closeCode, error.message)
+      } else {
+        conn.log.error({ err: error, connId: conn.id }, 'failed to handle a message')
+        conn.close(CloseCode.InternalError, 'internal error')
+      }
+    }
+  }
+
+  private beat(): void {
+    for (const conn of this.sockets.values()) conn.heartbeat()
+  }
+}
+
+/** Answers a refused upgrade over plain HTTP: a stock client sees the status, no socket is ever opened. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: reason })
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}

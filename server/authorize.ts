@@ -1,0 +1,45 @@
+/**
+ * Decides whether a request may open (or call the API of) a document, before
+ * any socket exists: the contract's refusals in its order, 400 → 401 → 403 →
+ * 410, then the effective access after any access change.
+ */
+import { accessAllows, minAccess, type AccessLevel } from '../lib/access'
+import { isValidDocId } from '../lib/docId'
+import { verifyAccessToken, type VerifiedToken } from '../lib/token'
+import type { DocumentStore } from './persistence/DocumentStore'
+
+export type Authorization =
+  | { ok: true; token: VerifiedToken; access: Exclude<AccessLevel, 'none'> }
+  | { ok: false; status: 400 | 401 | 403 | 410; reason: string }
+
+export interface AuthorizeRequest {
+  docId: string
+  token: string | null | undefined
+  /** The least access the call needs; `read` to connect. */
+  needs: AccessLevel
+}
+
+export async function authorize(
+  key: Uint8Array,
+  store: DocumentStore,
+  { docId, token, needs }: AuthorizeRequest,
+): Promise<Authorization> {
+  if (!isValidDocId(docId)) return { ok: false, status: 400, reason: 'invalid document id' }
+  const verified = await verifyAccessToken(key, token)
+  if (!verified.ok) return { ok: false, status: 401, reason: verified.reason }
+  const claims = verified.token
+  if (claims.doc !== docId) return { ok: false, status: 403, reason: 'token is for another document' }
+  const policy = await store.getPolicy(docId, claims.sub)
+  if (policy.deletedAt !== null && claims.iat <= policy.deletedAt) {
+    return { ok: false, status: 410, reason: 'document was deleted' }
+  }
+  // An access change caps tokens issued up to it (same second included); later tokens decide alone.
+  let access: AccessLevel = claims.access
+  if (policy.accessChange && claims.iat <= policy.accessChange.changedAt) {
+    access = minAccess(access, policy.accessChange.access)
+  }
+  if (access === 'none' || !accessAllows(access, needs)) {
+    return { ok: false, status: 403, reason: 'access too low' }
+  }
+  return { ok: true, token: claims, access }
+}

@@ -1,0 +1,33 @@
+/**
+ * The only reader of process.env for the sync server: parses it once, with the
+ * contract's defaults, into a frozen object (CONTRACT.md, "Starting it").
+ */
+import { z } from 'zod'
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(1234),
+  HOST: z.string().min(1).default('localhost'),
+  AUTH_SECRET: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  MAX_MESSAGE_BYTES: positiveInt(10 * 1024 * 1024),
+  MAX_MESSAGES_PER_SECOND: positiveInt(1000),
+  ROOM_IDLE_MS: z.coerce.number().int().min(0).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = Readonly<z.infer<typeof envSchema>>
+
+/** Parses `env`; throws an Error naming every bad variable. Empty strings count as unset. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+    throw new Error(`invalid configuration: ${problems}`)
+  }
+  return Object.freeze(parsed.data)
+}

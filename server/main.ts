@@ -1,0 +1,74 @@
+/**
+ * Entry point: `npm run server`, or `node --import tsx server/main.ts` where the
+ * server must be the container's first process. Reads the environment, builds
+ * the store and the server, listens, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { resolveAuthSecret } from '../lib/node/authSecret'
+import { readConfig } from './config'
+import { createLogger } from './log'
+import { openSqliteStore } from './persistence/SqliteStore'
+import { SyncServer } from './SyncServer'
+
+/** The contract gives shutdown 10 seconds; past this we exit anyway, non-zero. */
+const SHUTDOWN_DEADLINE_MS = 9_000
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = readConfig()
+  } catch (error) {
+    console.error(`tandem-sync: ${(error as Error).message}`)
+    process.exit(2)
+  }
+  const log = createLogger(config.LOG_LEVEL)
+  if (config.DATABASE_URL || config.REDIS_URL) {
+    log.fatal('DATABASE_URL and REDIS_URL are not supported yet by this version; unset them to use SQLite on one instance')
+    process.exit(2)
+  }
+
+  const secret = resolveAuthSecret(config.AUTH_SECRET, config.DATA_DIR)
+  if (secret.source === 'generated') {
+    log.warn({ file: secret.file }, 'AUTH_SECRET is not set: generated one; set AUTH_SECRET to the same value in the web app and every instance')
+  } else if (secret.source === 'file') {
+    log.warn({ file: secret.file }, 'AUTH_SECRET is not set: using the one generated earlier in DATA_DIR')
+  }
+
+  const store = openSqliteStore(config.DATA_DIR)
+  const server = new SyncServer({
+    authSecret: secret.secret,
+    store,
+    log,
+    limits: {
+      maxMessageBytes: config.MAX_MESSAGE_BYTES,
+      maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
+      roomIdleMs: config.ROOM_IDLE_MS,
+    },
+  })
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'signal received')
+    const deadline = setTimeout(() => {
+      log.error('shutdown took too long, exiting')
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS)
+    deadline.unref()
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
+
+  try {
+    await server.listen(config.PORT, config.HOST)
+  } catch (error) {
+    log.fatal({ err: error, port: config.PORT, host: config.HOST }, 'cannot listen')
+    process.exit(1)
+  }
+}
+
+void main()

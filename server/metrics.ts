@@ -1,0 +1,64 @@
+/**
+ * Prometheus metrics (CONTRACT.md, "HTTP on the same port"). Each server owns
+ * its own registry so several servers can run in one process (tests). Gauges
+ * are read when scraped, never updated on the hot path; counters are bumped
+ * once per broadcast with the receiver count, not once per receiver.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export interface GaugeSources {
+  connections(): number
+  rooms(): number
+}
+
+export class ServerMetrics {
+  readonly registry = new Registry()
+  readonly messagesReceived: Counter
+  readonly messagesSent: Counter
+  readonly bytesReceived: Counter
+  readonly bytesSent: Counter
+  readonly persistSeconds: Histogram
+
+  constructor(sources: GaugeSources, options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry]
+    new Gauge({
+      name: 'tandem_connections',
+      help: 'Open WebSocket connections',
+      registers,
+      collect() {
+        this.set(sources.connections())
+      },
+    })
+    new Gauge({
+      name: 'tandem_rooms',
+      help: 'Rooms (documents) loaded in memory',
+      registers,
+      collect() {
+        this.set(sources.rooms())
+      },
+    })
+    this.messagesReceived = new Counter({ name: 'tandem_messages_received_total', help: 'WebSocket messages received', registers })
+    this.messagesSent = new Counter({ name: 'tandem_messages_sent_total', help: 'WebSocket messages sent', registers })
+    this.bytesReceived = new Counter({ name: 'tandem_bytes_received_total', help: 'WebSocket payload bytes received', registers })
+    this.bytesSent = new Counter({ name: 'tandem_bytes_sent_total', help: 'WebSocket payload bytes sent', registers })
+    this.persistSeconds = new Histogram({
+      name: 'tandem_persist_seconds',
+      help: 'Time to write one batch of updates to the store',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    })
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry })
+  }
+
+  /** One frame sent to `receivers` connections. */
+  recordBroadcast(receivers: number, frameBytes: number): void {
+    if (receivers === 0) return
+    this.messagesSent.inc(receivers)
+    this.bytesSent.inc(receivers * frameBytes)
+  }
+
+  recordReceived(frameBytes: number): void {
+    this.messagesReceived.inc()
+    this.bytesReceived.inc(frameBytes)
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Reading and writing y-websocket frames. Parsing is strict: a frame must hold
+ * exactly one well-formed message, or it is a protocol error (1002). y-protocols
+ * gives us the wire format; we parse by hand only where the server must look
+ * inside a message before acting on it (to refuse a reader's update, to filter
+ * awareness entries by owner).
+ */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as authProtocol from 'y-protocols/auth'
+import * as Y from 'yjs'
+import { MessageType, SyncStep } from '../lib/protocol'
+import { protocolError } from './SyncError'
+
+export type IncomingMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array; step: 'step2' | 'update' }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'auth' }
+  | { type: 'query-awareness' }
+  | { type: 'saved' }
+
+/** Parses one frame. Throws a 1002 SyncError for anything malformed, truncated or unknown. */
+export function readMessage(frame: Uint8Array): IncomingMessage {
+  const decoder = decoding.createDecoder(frame)
+  let message: IncomingMessage
+  try {
+    message = readMessageBody(decoder)
+  } catch (error) {
+    if ((error as { closeCode?: number }).closeCode) throw error
+    throw protocolError('malformed message')
+  }
+  if (decoding.hasContent(decoder)) throw protocolError('trailing bytes after message')
+  return message
+}
+
+function readMessageBody(decoder: decoding.Decoder): IncomingMessage {
+  const messageType = decoding.readVarUint(decoder)
+  switch (messageType) {
+    case MessageType.Sync: {
+      const step = decoding.readVarUint(decoder)
+      const payload = decoding.readVarUint8Array(decoder)
+      if (step === SyncStep.Step1) return { type: 'sync-step1', stateVector: payload }
+      if (step === SyncStep.Step2) return { type: 'sync-update', update: payload, step: 'step2' }
+      if (step === SyncStep.Update) return { type: 'sync-update', update: payload, step: 'update' }
+      throw protocolError('unknown sync step')
+    }
+    case MessageType.Awareness:
+      return { type: 'awareness', update: decoding.readVarUint8Array(decoder) }
+    case MessageType.Auth:
+      // Clients have nothing to say in auth messages; read and drop one.
+      decoding.readVarUint(decoder)
+      decoding.readVarString(decoder)
+      return { type: 'auth' }
+    case MessageType.QueryAwareness:
+      return { type: 'query-awareness' }
+    case MessageType.Saved:
+      return { type: 'saved' }
+    default:
+      throw protocolError('unknown message type')
+  }
+}
+
+/**
+ * Checks that `update` decodes in full as a Yjs update, structs and delete set
+ * alike, before it may touch a room's document. Y.applyUpdate integrates the
+ * structs before it reads the delete set, so a truncated update would leave the
+ * document half-changed: decoding first is what keeps the room exactly as it
+ * was when the update is bad.
+ */
+export function assertValidUpdate(update: Uint8Array): void {
+  if (update.length === 0) throw protocolError('empty update')
+  try {
+    Y.decodeUpdate(update)
+  } catch {
+    throw protocolError('update does not decode')
+  }
+}
+
+/** Is this the smallest possible update: no structs and no deletions? */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0
+}
+
+export function decodeStateVectorStrict(stateVector: Uint8Array): Map<number, number> {
+  try {
+    return Y.decodeStateVector(stateVector)
+  } catch {
+    throw protocolError('state vector does not decode')
+  }
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  syncProtocol.writeSyncStep1(encoder, doc)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  syncProtocol.writeSyncStep2(encoder, doc, stateVector)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Awareness)
+  encoding.writeVarUint8Array(encoder, awarenessUpdate)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodePermissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Auth)
+  authProtocol.writePermissionDenied(encoder, reason)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodeSavedMessage(persistedStateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Saved)
+  encoding.writeVarUint8Array(encoder, persistedStateVector)
+  return encoding.toUint8Array(encoder)
+}
