@@ -96,10 +96,10 @@ export class Room implements PersistTarget {
 
   join(conn: Connection): void {
     this.connections.add(conn)
-    conn.send(encodeSyncStep1(this.doc))
+    this.sendTo(conn, encodeSyncStep1(this.doc))
     const states = this.awareness.presentStates()
-    if (states.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(states)))
-    if (!conn.canWrite) conn.send(encodePermissionDenied(READ_ONLY_REASON))
+    if (states.length > 0) this.sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(states)))
+    if (!conn.canWrite) this.sendTo(conn, encodePermissionDenied(READ_ONLY_REASON))
   }
 
   /** Removes a closed connection and its presence; returns true when the room is now empty. */
@@ -116,7 +116,7 @@ export class Room implements PersistTarget {
     switch (message.type) {
       case 'sync-step1': {
         decodeStateVectorStrict(message.stateVector)
-        conn.send(encodeSyncStep2(this.doc, message.stateVector))
+        this.sendTo(conn, encodeSyncStep2(this.doc, message.stateVector))
         return
       }
       case 'sync-update':
@@ -130,11 +130,11 @@ export class Room implements PersistTarget {
         return
       }
       case 'query-awareness':
-        conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.presentStates())))
+        this.sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.presentStates())))
         return
       case 'saved':
         conn.wantsSavedAcks = true
-        conn.send(encodeSavedMessage(this.persistedStateVector))
+        this.sendTo(conn, encodeSavedMessage(this.persistedStateVector))
         return
       case 'auth':
         return
@@ -211,8 +211,7 @@ export class Room implements PersistTarget {
     for (const conn of this.connections) {
       if (!conn.wantsSavedAcks) continue
       frame ??= encodeSavedMessage(this.persistedStateVector)
-      conn.send(frame)
-      this.deps.metrics.recordBroadcast(1, frame.length)
+      this.sendTo(conn, frame)
     }
   }
 
@@ -266,7 +265,7 @@ export class Room implements PersistTarget {
       }
       const couldWrite = conn.canWrite
       conn.access = effective
-      if (couldWrite && !canWrite(effective)) conn.send(encodePermissionDenied(READ_ONLY_REASON))
+      if (couldWrite && !canWrite(effective)) this.sendTo(conn, encodePermissionDenied(READ_ONLY_REASON))
     }
   }
 
@@ -306,6 +305,10 @@ export class Room implements PersistTarget {
       this.outgoingAwareness.clear()
       this.outgoingAwarenessOrigin = undefined
     }
+  }
+
+  private sendTo(conn: Connection, frame: Uint8Array): void {
+    if (conn.send(frame)) this.deps.metrics.recordBroadcast(1, frame.length)
   }
 
   private sendToAll(frame: Uint8Array, except: Connection | null): void {
