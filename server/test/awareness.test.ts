@@ -1,0 +1,180 @@
+/**
+ * CONTRACT.md "Wire protocol", awareness: relayed like updates; a connection
+ * may only set or remove the client IDs it introduced (others' entries are
+ * ignored, not an error); a closed connection's states are removed for
+ * everyone else at once.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  consistently,
+  docId,
+  eventually,
+  rawClient,
+  startTestServer,
+  syncedClient,
+  type RawClient,
+  type StockClient,
+  type TestServer,
+} from './harness'
+import { awarenessFrame, type AwarenessEntry } from './wire'
+
+/** "At once": far below y-protocols' 30 s outdated timeout, after which clients drop states themselves. */
+const AT_ONCE_MS = 2000
+
+async function roomWithAlice(server: TestServer) {
+  const room = docId()
+  const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice' }), { awareness: { user: 'alice', color: '#f00' } })
+  const carol = await syncedClient(server, room, await server.token({ doc: room, sub: 'carol' }), { awareness: { user: 'carol' } })
+  await eventually(() => expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: 'alice', color: '#f00' }))
+  const mallory = await rawClient(server, room, await server.token({ doc: room, sub: 'mallory' }))
+  await mallory.roundTrip()
+  // Everything carol ever sees for alice's ID: a stock client re-announces itself after a remote
+  // removal, so checking only the final state could miss a removal that was briefly applied.
+  const seenForAlice: unknown[] = []
+  carol.provider.awareness.on('change', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+    const id = alice.doc.clientID
+    if (removed.includes(id)) seenForAlice.push(null)
+    if (added.includes(id) || updated.includes(id)) seenForAlice.push(carol.provider.awareness.getStates().get(id))
+  })
+  return { room, alice, carol, mallory, seenForAlice }
+}
+
+/** Sends `entries` from `raw`, then a marker entry of its own, and waits until `observer` has seen the marker. */
+async function sendThenMark(raw: RawClient, entries: AwarenessEntry[], observer: StockClient, ownId: number, clock: number) {
+  await raw.send(awarenessFrame(entries))
+  await raw.send(awarenessFrame([{ clientID: ownId, clock, state: { marker: clock } }]))
+  await eventually(() => expect(observer.provider.awareness.getStates().get(ownId)).toEqual({ marker: clock }))
+}
+
+describe('awareness', () => {
+  it('is relayed: a state set by one client reaches every other, and so do its changes and its explicit removal', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const a = await syncedClient(server, room, await server.token({ doc: room, sub: 'a' }))
+    const b = await syncedClient(server, room, await server.token({ doc: room, sub: 'b' }))
+    const c = await syncedClient(server, room, await server.token({ doc: room, sub: 'c' }))
+    a.provider.awareness.setLocalState({ user: 'a', cursor: 1 })
+    await eventually(() => {
+      expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 1 })
+      expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 1 })
+    })
+    a.provider.awareness.setLocalStateField('cursor', 7)
+    await eventually(() => expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 7 }))
+    a.provider.awareness.setLocalState(null)
+    await eventually(() => {
+      expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false)
+      expect(c.provider.awareness.getStates().has(a.doc.clientID)).toBe(false)
+    })
+  })
+
+  it("a closed connection's states are removed for everyone else at once (abrupt close, no goodbye message)", async () => {
+    const server = await startTestServer()
+    const { carol, mallory } = await roomWithAlice(server)
+    // The raw client introduces two client IDs, then its TCP connection dies without a close frame.
+    await mallory.send(awarenessFrame([
+      { clientID: 5_000_001, clock: 1, state: { user: 'tab 1' } },
+      { clientID: 5_000_002, clock: 1, state: { user: 'tab 2' } },
+    ]))
+    await eventually(() => {
+      expect(carol.provider.awareness.getStates().get(5_000_001)).toEqual({ user: 'tab 1' })
+      expect(carol.provider.awareness.getStates().get(5_000_002)).toEqual({ user: 'tab 2' })
+    })
+    const closedAt = Date.now()
+    mallory.terminate()
+    await eventually(
+      () => {
+        expect(carol.provider.awareness.getStates().has(5_000_001)).toBe(false)
+        expect(carol.provider.awareness.getStates().has(5_000_002)).toBe(false)
+      },
+      { timeoutMs: AT_ONCE_MS },
+    )
+    expect(Date.now() - closedAt).toBeLessThan(AT_ONCE_MS)
+  })
+
+  it("a stock client's states disappear for others at once when its socket drops", async () => {
+    const server = await startTestServer()
+    const { alice, carol } = await roomWithAlice(server)
+    // Drop the socket without the provider's goodbye (disconnect() would send a null state first).
+    alice.provider.shouldConnect = false
+    ;(alice.provider.ws as unknown as { terminate(): void }).terminate()
+    await eventually(() => expect(carol.provider.awareness.getStates().has(alice.doc.clientID)).toBe(false), { timeoutMs: AT_ONCE_MS })
+  })
+
+  it("a connection cannot erase another connection's client ID (a null state for it is ignored)", async () => {
+    const server = await startTestServer()
+    const { room, alice, carol, mallory, seenForAlice } = await roomWithAlice(server)
+    const victim = alice.doc.clientID
+    const clock = alice.provider.awareness.meta.get(victim)!.clock
+    await sendThenMark(mallory, [{ clientID: victim, clock: clock + 10, state: null }], carol, 6_000_001, 1)
+    expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' })
+    expect(seenForAlice).toEqual([])
+    // A later joiner too still gets alice's state from the server.
+    const dave = await syncedClient(server, room, await server.token({ doc: room, sub: 'dave' }))
+    await eventually(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' }))
+    expect(mallory.isOpen).toBe(true)
+  })
+
+  it("a connection cannot impersonate another connection's client ID (a state for it is ignored)", async () => {
+    const server = await startTestServer()
+    const { room, alice, carol, mallory, seenForAlice } = await roomWithAlice(server)
+    const victim = alice.doc.clientID
+    const clock = alice.provider.awareness.meta.get(victim)!.clock
+    await sendThenMark(mallory, [{ clientID: victim, clock: clock + 10, state: { user: 'mallory pretending' } }], carol, 6_000_002, 1)
+    expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' })
+    expect(seenForAlice).toEqual([])
+    const dave = await syncedClient(server, room, await server.token({ doc: room, sub: 'dave' }))
+    await eventually(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' }))
+    await consistently(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' }))
+    // Alice's own later change still goes through.
+    alice.provider.awareness.setLocalStateField('color', '#0f0')
+    await eventually(() => expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#0f0' }))
+  })
+
+  it('a client ID introduced by one raw connection cannot be taken over by another connection', async () => {
+    const server = await startTestServer()
+    const { room, carol, mallory } = await roomWithAlice(server)
+    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 1, state: { user: 'first owner' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual({ user: 'first owner' }))
+    const second = await rawClient(server, room, await server.token({ doc: room, sub: 'second' }))
+    await sendThenMark(second, [{ clientID: 7_000_001, clock: 50, state: { user: 'usurper' } }], carol, 7_000_002, 1)
+    await sendThenMark(second, [{ clientID: 7_000_001, clock: 51, state: null }], carol, 7_000_002, 2)
+    expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual({ user: 'first owner' })
+    // Its owner may still change and remove it.
+    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 2, state: { user: 'first owner, moved' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual({ user: 'first owner, moved' }))
+    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 3, state: null }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().has(7_000_001)).toBe(false))
+  })
+
+  it("echoes of others' entries mixed with one's own are not an error: the connection stays open, its own entry applies, the others are untouched", async () => {
+    const server = await startTestServer()
+    const { alice, carol, mallory, seenForAlice } = await roomWithAlice(server)
+    const aliceClock = alice.provider.awareness.meta.get(alice.doc.clientID)!.clock
+    const carolClock = carol.provider.awareness.meta.get(carol.doc.clientID)!.clock
+    // Exactly what a stock client sends when answering query-awareness: every state it knows.
+    await mallory.send(awarenessFrame([
+      { clientID: alice.doc.clientID, clock: aliceClock, state: { user: 'alice', color: '#f00' } },
+      { clientID: 8_000_001, clock: 1, state: { user: 'mallory' } },
+      { clientID: carol.doc.clientID, clock: carolClock + 5, state: { user: 'carol?' } },
+    ]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(8_000_001)).toEqual({ user: 'mallory' }))
+    await mallory.roundTrip()
+    expect(mallory.isOpen).toBe(true)
+    expect(mallory.closeInfo).toBeNull()
+    expect(alice.provider.awareness.getStates().get(carol.doc.clientID)).toEqual({ user: 'carol' })
+    expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: 'alice', color: '#f00' })
+    expect(seenForAlice).toEqual([])
+  })
+
+  it('a stock client answering query-awareness (echoing everyone) keeps its connection and breaks nobody', async () => {
+    const server = await startTestServer()
+    const { alice, carol, mallory } = await roomWithAlice(server)
+    // Ask alice's stock client (through the server) for awareness: the server relays or answers;
+    // either way stock clients end up sending states of others, which must be harmless.
+    await mallory.send(new Uint8Array([3]))
+    alice.provider.awareness.setLocalStateField('cursor', 3)
+    await eventually(() => expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: 'alice', color: '#f00', cursor: 3 }))
+    expect(alice.closeCodes).toEqual([])
+    expect(carol.closeCodes).toEqual([])
+  })
+})
