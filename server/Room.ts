@@ -17,6 +17,7 @@ import type { Fanout, FanoutMessage } from './fanout/Fanout'
 import type { ServerMetrics } from './metrics'
 import type { PersistQueue, PersistTarget } from './PersistQueue'
 import type { DocumentStore, StoredDocument } from './persistence/DocumentStore'
+import { foldUpdates } from './persistence/foldUpdates'
 import {
   assertValidUpdate,
   decodeStateVectorStrict,
@@ -185,21 +186,22 @@ export class Room implements PersistTarget {
   }
 
   /**
-   * Folds the log into one snapshot. The snapshot is the in-memory document,
-   * which holds every logged update up to `lastSeq` (and maybe more: harmless,
-   * Yjs updates are idempotent). Entries appended later keep their place.
+   * Folds the stored log into one snapshot, up to the last entry this room
+   * knows was written. The store folds what it holds, so entries other
+   * instances appended are kept; entries appended later keep their place.
    */
   compact(): Promise<void> {
     if (this.compacting || this.deleted || this.logLength === 0) return this.compacting ?? Promise.resolve()
-    const throughSeq = this.lastSeq
     const compactedEntries = this.logLength
-    const snapshot = Y.encodeStateAsUpdate(this.doc)
+    const log = this.deps.log
     this.compacting = this.deps.store
-      .compact(this.docId, snapshot, throughSeq)
+      .compact(this.docId, this.lastSeq, (updates) =>
+        foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply')),
+      )
       .then(() => {
         this.logLength -= compactedEntries
       })
-      .catch((error) => this.deps.log.error({ err: error }, 'compaction failed; the log is kept'))
+      .catch((error) => log.error({ err: error }, 'compaction failed; the log is kept'))
       .finally(() => {
         this.compacting = null
       })

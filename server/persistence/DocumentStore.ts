@@ -47,8 +47,15 @@ export interface DocumentStore {
    * written per document.
    */
   appendBatch(entries: readonly AppendEntry[]): Promise<Map<string, number>>
-  /** Replaces the snapshot and every log entry with seq <= `throughSeq` by `snapshot`. */
-  compact(docId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
+  /**
+   * Folds the snapshot and every log entry with seq <= `throughSeq` into a new
+   * snapshot: reads them, calls `fold` on them (in order), stores the result and
+   * removes those entries, all in one transaction under a per-document lock.
+   * Folding what is *stored* rather than what one process holds in memory is
+   * what makes compaction safe while several instances append to the same
+   * document: an entry another instance wrote is folded, never dropped.
+   */
+  compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void>
   /** Removes the document's content and records when it was deleted. */
   deleteDocument(docId: string, deletedAt: number): Promise<void>
   /** Records an access change for one user on one document (the last one wins). */

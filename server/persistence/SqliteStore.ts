@@ -71,6 +71,9 @@ export class SqliteStore implements DocumentStore {
       log: this.db.prepare<[string], { seq: number; update_data: Buffer }>(
         'SELECT seq, update_data FROM doc_updates WHERE doc_id = ? ORDER BY seq',
       ),
+      logThrough: this.db.prepare<[string, number], { update_data: Buffer }>(
+        'SELECT update_data FROM doc_updates WHERE doc_id = ? AND seq <= ? ORDER BY seq',
+      ),
       append: this.db.prepare<[string, Uint8Array]>('INSERT INTO doc_updates (doc_id, update_data) VALUES (?, ?)'),
       putSnapshot: this.db.prepare<[string, Uint8Array]>(
         'INSERT INTO doc_snapshots (doc_id, snapshot) VALUES (?, ?) ON CONFLICT (doc_id) DO UPDATE SET snapshot = excluded.snapshot',
@@ -119,11 +122,19 @@ export class SqliteStore implements DocumentStore {
     })()
   }
 
-  async compact(docId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    this.db.transaction(() => {
-      this.statements.putSnapshot.run(docId, snapshot)
-      this.statements.trimLog.run(docId, throughSeq)
-    })()
+  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void> {
+    // better-sqlite3 transactions are synchronous and SQLite has one writer at a time: this is the lock.
+    this.db
+      .transaction(() => {
+        const updates: Uint8Array[] = []
+        const snapshot = this.statements.snapshot.get(docId)
+        if (snapshot) updates.push(snapshot.snapshot)
+        for (const row of this.statements.logThrough.all(docId, throughSeq)) updates.push(row.update_data)
+        if (updates.length === 0) return
+        this.statements.putSnapshot.run(docId, fold(updates))
+        this.statements.trimLog.run(docId, throughSeq)
+      })
+      .immediate()
   }
 
   async deleteDocument(docId: string, deletedAt: number): Promise<void> {

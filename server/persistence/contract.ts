@@ -6,11 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { DocumentStore } from './DocumentStore'
+import { foldUpdates } from './foldUpdates'
 
 export interface StoreHarness {
   /** A fresh, empty store. */
   open(): Promise<DocumentStore>
-  /** The same storage opened again, as after a restart. */
+  /** The same storage opened again: as after a restart, or as a second instance beside the first. */
   reopen(): Promise<DocumentStore>
   cleanup(): Promise<void>
 }
@@ -91,10 +92,13 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
         { docId: 'c', update: textUpdate('y', 2) },
       ])
       const late = await store.appendBatch([{ docId: 'c', update: textUpdate('z', 3) }])
-      const snapshotDoc = new Y.Doc()
-      Y.applyUpdate(snapshotDoc, textUpdate('x', 1))
-      Y.applyUpdate(snapshotDoc, textUpdate('y', 2))
-      await store.compact('c', Y.encodeStateAsUpdate(snapshotDoc), early.get('c')!)
+      const folded: Uint8Array[][] = []
+      await store.compact('c', early.get('c')!, (updates) => {
+        folded.push(updates)
+        return foldUpdates(updates)
+      })
+      expect(folded).toHaveLength(1)
+      expect(textOf(folded[0]).split('').sort().join('')).toBe('xy')
       const loaded = await store.load('c')
       expect(loaded.logLength).toBe(1)
       expect(loaded.lastSeq).toBe(late.get('c'))
@@ -102,25 +106,35 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect(textOf(loaded.updates).split('').sort().join('')).toBe('xyz')
     })
 
-    it('replaces an earlier snapshot when compacting again', async () => {
+    it('folds the earlier snapshot into the next one', async () => {
       const store = await open()
       const seq1 = await store.appendBatch([{ docId: 'd', update: textUpdate('a', 1) }])
-      await store.compact('d', textUpdate('a', 1), seq1.get('d')!)
+      await store.compact('d', seq1.get('d')!, foldUpdates)
       const seq2 = await store.appendBatch([{ docId: 'd', update: textUpdate('b', 2) }])
-      const doc = new Y.Doc()
-      Y.applyUpdate(doc, textUpdate('a', 1))
-      Y.applyUpdate(doc, textUpdate('b', 2))
-      await store.compact('d', Y.encodeStateAsUpdate(doc), seq2.get('d')!)
+      await store.compact('d', seq2.get('d')!, foldUpdates)
       const loaded = await store.load('d')
-      expect(loaded).toMatchObject({ logLength: 0 })
+      expect(loaded.logLength).toBe(0)
       expect(loaded.updates).toHaveLength(1)
-      expect(textOf(loaded.updates).length).toBe(2)
+      expect(textOf(loaded.updates).split('').sort().join('')).toBe('ab')
+    })
+
+    it('never drops entries another writer appended, even when two compactions race', async () => {
+      const first = await open()
+      const second = await open(true)
+      await first.appendBatch([{ docId: 'r', update: textUpdate('1', 1) }])
+      await second.appendBatch([{ docId: 'r', update: textUpdate('2', 2) }])
+      const middle = (await first.load('r')).lastSeq
+      await first.appendBatch([{ docId: 'r', update: textUpdate('3', 3) }])
+      const end = (await second.load('r')).lastSeq
+      await Promise.all([first.compact('r', end, foldUpdates), second.compact('r', middle, foldUpdates)])
+      await second.appendBatch([{ docId: 'r', update: textUpdate('4', 4) }])
+      expect(textOf((await first.load('r')).updates).split('').sort().join('')).toBe('1234')
     })
 
     it('deletes a document and remembers when', async () => {
       const store = await open()
       await store.appendBatch([{ docId: 'e', update: textUpdate('gone', 1) }])
-      await store.compact('e', textUpdate('gone', 1), 0)
+      await store.compact('e', 0, foldUpdates)
       await store.recordAccessChange('e', 'u1', { access: 'read', changedAt: 100 })
       await store.deleteDocument('e', 1234)
       expect((await store.load('e')).updates).toEqual([])

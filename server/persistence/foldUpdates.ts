@@ -1,0 +1,24 @@
+import * as Y from 'yjs'
+
+/**
+ * Folds stored updates into one snapshot update. Going through a Y.Doc (rather
+ * than `Y.mergeUpdates`) lets Yjs garbage-collect deleted content, so the
+ * snapshot of an edited document is much smaller than the sum of its edits.
+ * A row that does not apply is skipped with a warning instead of failing the
+ * whole fold: losing the rest of the document would be worse.
+ */
+export function foldUpdates(updates: Uint8Array[], onBadUpdate?: (error: unknown) => void): Uint8Array {
+  const doc = new Y.Doc()
+  Y.transact(doc, () => {
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(doc, update)
+      } catch (error) {
+        onBadUpdate?.(error)
+      }
+    }
+  })
+  const snapshot = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return snapshot
+}
