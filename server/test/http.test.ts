@@ -1,0 +1,133 @@
+/**
+ * CONTRACT.md "HTTP on the same port": /healthz and /metrics.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  api,
+  docId,
+  eventually,
+  metric,
+  parseMetrics,
+  rawClient,
+  startTestServer,
+  syncedClient,
+} from './harness'
+import { insertUpdate, updateFrame } from './wire'
+
+describe('GET /healthz', () => {
+  it('answers 200 application/json {"status":"ok"} while the server can serve, on the WebSocket port', async () => {
+    const server = await startTestServer()
+    const res = await api(server, 'GET', '/healthz')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(JSON.parse(res.text)).toEqual({ status: 'ok' })
+    // Same port as the sockets.
+    const room = docId()
+    await syncedClient(server, room, await server.token({ doc: room }))
+  })
+
+  it('answers 503 naming the failing dependency while the store cannot serve, and 200 again once it can', async () => {
+    const server = await startTestServer()
+    server.store.pingFailure = new Error('SQLITE_IOERR: disk I/O error')
+    const res = await api(server, 'GET', '/healthz')
+    expect(res.status).toBe(503)
+    expect(res.text).toMatch(/store|sqlite|database|persistence/i)
+    server.store.pingFailure = null
+    await eventually(async () => {
+      const ok = await api(server, 'GET', '/healthz')
+      expect(ok.status).toBe(200)
+      expect(JSON.parse(ok.text)).toEqual({ status: 'ok' })
+    })
+  })
+
+  it('answers 503 once the store is really gone (closed database)', async () => {
+    const server = await startTestServer()
+    await server.store.inner.close()
+    const res = await api(server, 'GET', '/healthz')
+    expect(res.status).toBe(503)
+    expect(res.text).toMatch(/store|sqlite|database|persistence/i)
+  })
+})
+
+describe('GET /metrics', () => {
+  const GAUGES = ['tandem_connections', 'tandem_rooms']
+  const COUNTERS = ['tandem_messages_received_total', 'tandem_messages_sent_total', 'tandem_bytes_received_total', 'tandem_bytes_sent_total']
+
+  it('is Prometheus text format with every named metric, of the named type', async () => {
+    const server = await startTestServer()
+    const res = await api(server, 'GET', '/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const { samples, types } = parseMetrics(res.text)
+    for (const g of GAUGES) {
+      expect(types.get(g), g).toBe('gauge')
+      expect(samples.some((s) => s.name === g), g).toBe(true)
+    }
+    for (const c of COUNTERS) {
+      // prom-client and the exposition format name the family without `_total` in newer versions; accept both.
+      expect(types.get(c) ?? types.get(c.replace(/_total$/, '')), c).toBe('counter')
+      expect(samples.some((s) => s.name === c), c).toBe(true)
+    }
+    expect(types.get('tandem_persist_seconds')).toBe('histogram')
+    expect(samples.some((s) => s.name === 'tandem_persist_seconds_bucket' && s.labels.includes('le="+Inf"'))).toBe(true)
+    expect(samples.some((s) => s.name === 'tandem_persist_seconds_count')).toBe(true)
+    expect(samples.some((s) => s.name === 'tandem_persist_seconds_sum')).toBe(true)
+    // Every tandem_ sample is a number (other families may legitimately report NaN, which the format allows).
+    for (const s of samples.filter((x) => x.name.startsWith('tandem_'))) expect(Number.isFinite(s.value), s.name).toBe(true)
+    // Every non-comment line is a sample line the format allows.
+    for (const line of res.text.split('\n').filter((l) => l && !l.startsWith('#'))) {
+      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (NaN|[+-]Inf|[-+]?[0-9.eE+-]+)( [0-9]+)?$/i) // Prometheus parses NaN/Inf case-insensitively (prom-client writes "Nan")
+    }
+  })
+
+  it('tandem_connections and tandem_rooms gauge what is open and loaded', async () => {
+    const server = await startTestServer({ limits: { roomIdleMs: 60_000 } })
+    expect(await metric(server, 'tandem_connections')).toBe(0)
+    expect(await metric(server, 'tandem_rooms')).toBe(0)
+    const one = docId('one')
+    const two = docId('two')
+    const a = await syncedClient(server, one, await server.token({ doc: one }))
+    await syncedClient(server, one, await server.token({ doc: one }))
+    await syncedClient(server, two, await server.token({ doc: two }))
+    await eventually(async () => expect(await metric(server, 'tandem_connections')).toBe(3))
+    expect(await metric(server, 'tandem_rooms')).toBe(2)
+    a.destroy()
+    await eventually(async () => expect(await metric(server, 'tandem_connections')).toBe(2))
+  })
+
+  it('the message and byte counters count what crosses the sockets', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const raw = await rawClient(server, room, await server.token({ doc: room }))
+    const observer = await rawClient(server, room, await server.token({ doc: room, sub: 'o' }))
+    await raw.roundTrip()
+    await observer.roundTrip()
+    const before = {
+      rx: await metric(server, 'tandem_messages_received_total'),
+      tx: await metric(server, 'tandem_messages_sent_total'),
+      rxBytes: await metric(server, 'tandem_bytes_received_total'),
+      txBytes: await metric(server, 'tandem_bytes_sent_total'),
+    }
+    const frames = [1, 2, 3, 4, 5].map((i) => updateFrame(insertUpdate('x'.repeat(1000), { clientID: 11_000 + i, name: `t${i}` }).update))
+    for (const f of frames) await raw.send(f)
+    const sentBytes = frames.reduce((n, f) => n + f.length, 0)
+    await eventually(() => expect(observer.framesOf(0).filter((f) => f.step === 2).length).toBeGreaterThanOrEqual(1))
+    await eventually(async () => {
+      expect(await metric(server, 'tandem_messages_received_total')).toBeGreaterThanOrEqual(before.rx + 5)
+      expect(await metric(server, 'tandem_bytes_received_total')).toBeGreaterThanOrEqual(before.rxBytes + sentBytes)
+      // Relayed to the observer: at least the 5000 characters went out again.
+      expect(await metric(server, 'tandem_messages_sent_total')).toBeGreaterThan(before.tx)
+      expect(await metric(server, 'tandem_bytes_sent_total')).toBeGreaterThanOrEqual(before.txBytes + 5000)
+    })
+  })
+
+  it('tandem_persist_seconds observes store writes', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const before = await metric(server, 'tandem_persist_seconds_count')
+    const a = await syncedClient(server, room, await server.token({ doc: room }))
+    a.doc.getText('text').insert(0, 'persisted')
+    await eventually(async () => expect(await metric(server, 'tandem_persist_seconds_count')).toBeGreaterThan(before))
+    expect(await metric(server, 'tandem_persist_seconds_sum')).toBeGreaterThanOrEqual(0)
+  })
+})
