@@ -1,8 +1,24 @@
-export default function HomePage() {
+import { getDb } from '@/app/_data/db'
+import { listDocumentsForUser } from '@/app/_data/documents'
+import { requireUser } from '@/app/_data/session'
+import { AppHeader } from '@/components/AppHeader'
+import { DocumentList } from '@/components/documents/DocumentList'
+import { NewDocumentButton } from '@/components/documents/NewDocumentButton'
+
+/** `/`: my documents and those shared with me. Signed-out visitors go to /signin and come back. */
+export default async function HomePage() {
+  const user = await requireUser('/')
+  const documents = await listDocumentsForUser(await getDb(), user.id)
   return (
-    <main className="mx-auto max-w-2xl p-8">
-      <h1 className="text-3xl font-semibold">Tandem</h1>
-      <p className="mt-2 text-slate-600">Write documents together, live.</p>
-    </main>
+    <>
+      <AppHeader userName={user.name} />
+      <main className="mx-auto max-w-4xl space-y-4 px-4 py-8">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h1 className="text-2xl font-semibold">Documents</h1>
+          <NewDocumentButton />
+        </div>
+        <DocumentList documents={documents} selfId={user.id} />
+      </main>
+    </>
   )
 }

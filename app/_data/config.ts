@@ -60,7 +60,8 @@ function readOAuthProviders(env: NodeJS.ProcessEnv): OAuthProviderConfig[] {
 
 /** Builds the config from an environment; exported for tests. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const dataDir = path.resolve(env.DATA_DIR || './data')
+  // turbopackIgnore: DATA_DIR is a run-time location, not a source file to trace into the build.
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || './data')
   const syncPort = readPort(env.SYNC_PORT, DEFAULT_SYNC_PORT)
   return {
     dataDir,

@@ -30,7 +30,7 @@ export function openDatabase(options: DatabaseOptions): Db {
     })
   }
   mkdirSync(options.dataDir, { recursive: true })
-  const sqlite = new SqliteDatabase(path.join(options.dataDir, SQLITE_FILE))
+  const sqlite = new SqliteDatabase(path.join(/*turbopackIgnore: true*/ options.dataDir, SQLITE_FILE))
   // WAL lets readers run beside the one writer (several app processes may share the file);
   // the busy timeout turns a momentary lock into a short wait instead of an error.
   sqlite.pragma('journal_mode = WAL')

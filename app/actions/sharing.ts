@@ -1,0 +1,54 @@
+'use server'
+
+import { getDeps } from '@/app/_data/deps'
+import * as ops from '@/app/_data/operations'
+import { isMemberRole } from '@/app/_data/policy'
+import { getCurrentUser } from '@/app/_data/session'
+import { isValidDocId } from '@/lib/docId'
+
+type ShareResult = ops.Result<ops.ShareState>
+
+/** Checks what every sharing action needs; returns the caller's id or a failed result. */
+async function precheck(documentId: string, role?: unknown): Promise<{ userId: string } | { ok: false; error: string }> {
+  const user = await getCurrentUser()
+  if (!user) return { ok: false, error: 'You were signed out. Sign in again.' }
+  if (!isValidDocId(documentId)) return { ok: false, error: ops.NO_ACCESS }
+  if (role !== undefined && !isMemberRole(role)) return { ok: false, error: 'Choose Viewer or Editor.' }
+  return { userId: user.id }
+}
+
+export async function getShareStateAction(documentId: string): Promise<ShareResult> {
+  const check = await precheck(documentId)
+  if (!('userId' in check)) return check
+  return ops.getShareState(await getDeps(), check.userId, documentId)
+}
+
+export async function inviteAction(documentId: string, email: string, role: string): Promise<ShareResult> {
+  const check = await precheck(documentId, role)
+  if (!('userId' in check)) return check
+  return ops.invite(await getDeps(), check.userId, documentId, String(email ?? ''), role as 'viewer' | 'editor')
+}
+
+export async function changeRoleAction(documentId: string, userId: string, role: string): Promise<ShareResult> {
+  const check = await precheck(documentId, role)
+  if (!('userId' in check)) return check
+  return ops.changeRole(await getDeps(), check.userId, documentId, String(userId), role as 'viewer' | 'editor')
+}
+
+export async function removeMemberAction(documentId: string, userId: string): Promise<ShareResult> {
+  const check = await precheck(documentId)
+  if (!('userId' in check)) return check
+  return ops.removeMember(await getDeps(), check.userId, documentId, String(userId))
+}
+
+export async function createLinkAction(documentId: string, role: string): Promise<ShareResult> {
+  const check = await precheck(documentId, role)
+  if (!('userId' in check)) return check
+  return ops.createLink(await getDeps(), check.userId, documentId, role as 'viewer' | 'editor')
+}
+
+export async function revokeLinkAction(documentId: string, token: string): Promise<ShareResult> {
+  const check = await precheck(documentId)
+  if (!('userId' in check)) return check
+  return ops.revokeLink(await getDeps(), check.userId, documentId, String(token))
+}

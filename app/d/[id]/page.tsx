@@ -1,0 +1,36 @@
+import type { Metadata } from 'next'
+import { getConfig } from '@/app/_data/config'
+import { getDb } from '@/app/_data/db'
+import { getDocumentWithRole } from '@/app/_data/documents'
+import { tokenAccessForRole } from '@/app/_data/policy'
+import { requireUser } from '@/app/_data/session'
+import { NoAccess } from '@/components/NoAccess'
+import { DocumentWorkspace } from '@/components/editor/DocumentWorkspace'
+import { colorForUser } from '@/components/editor/userColor'
+import { isValidDocId } from '@/lib/docId'
+
+type Props = { params: Promise<{ id: string }> }
+
+export const metadata: Metadata = { title: 'Tandem' }
+
+/**
+ * `/d/<id>`: the editor. The shell (title, role, people, status) is rendered
+ * here; the content arrives over the sync server's WebSocket in the browser.
+ */
+export default async function EditorPage({ params }: Props) {
+  const { id } = await params
+  const user = await requireUser(`/d/${id}`)
+  const found = isValidDocId(id) ? await getDocumentWithRole(await getDb(), id, user.id) : null
+  if (!found) return <NoAccess email={user.email} />
+  const config = getConfig()
+  return (
+    <DocumentWorkspace
+      documentId={id}
+      initialTitle={found.document.title}
+      role={found.role}
+      access={tokenAccessForRole(found.role)}
+      user={{ id: user.id, name: user.name, color: colorForUser(user.id) }}
+      sync={{ url: config.syncUrl, port: config.syncPort }}
+    />
+  )
+}

@@ -1,0 +1,73 @@
+'use client'
+
+import Link from 'next/link'
+import { signIn, useSession } from 'next-auth/react'
+import { useState } from 'react'
+import { Field } from '@/components/ui/Field'
+import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
+import { signInWithPassword } from './signInWithPassword'
+
+export interface OAuthButton {
+  id: string
+  label: string
+}
+
+/** Email + password sign-in, plus a button per configured OAuth provider. */
+export function SignInForm({ callbackUrl, oauth, initialError }: { callbackUrl: string; oauth: OAuthButton[]; initialError?: string }) {
+  // The session request sets the CSRF cookie; posting before it lands can be rejected (STACK.md, CSRF race).
+  const { status } = useSession()
+  const [error, setError] = useState(initialError ?? '')
+  const [pending, setPending] = useState(false)
+
+  async function handleSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    setPending(true)
+    setError('')
+    const outcome = await signInWithPassword(String(form.get('email')), String(form.get('password')))
+    if (outcome === 'ok') {
+      window.location.assign(callbackUrl)
+      return
+    }
+    setPending(false)
+    setError(outcome === 'wrong-credentials' ? 'Wrong email or password.' : 'Sign-in failed. Please try again.')
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={handleSubmit} className="space-y-4" noValidate>
+        <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+        {error ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className={`${primaryButton} w-full`} disabled={pending || status === 'loading'}>
+          {pending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      {oauth.length > 0 ? (
+        <div className="space-y-2">
+          <p className="text-center text-sm text-slate-500">or</p>
+          {oauth.map((provider) => (
+            <button
+              key={provider.id}
+              type="button"
+              className={`${secondaryButton} w-full`}
+              onClick={() => signIn(provider.id, { callbackUrl })}
+            >
+              Continue with {provider.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      <p className="text-center text-sm text-slate-600">
+        New to Tandem?{' '}
+        <Link className="font-medium text-blue-700 underline" href={`/signup?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+          Create an account
+        </Link>
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,81 @@
+'use client'
+
+import Link from 'next/link'
+import { useSession } from 'next-auth/react'
+import { useState } from 'react'
+import { signUpAction } from '@/app/actions/account'
+import { Field } from '@/components/ui/Field'
+import { primaryButton } from '@/components/ui/buttonStyles'
+import { signInWithPassword } from './signInWithPassword'
+
+type Errors = Partial<Record<'name' | 'email' | 'password' | 'form', string>>
+
+/** Creates the account, then signs in with it and goes on to `callbackUrl`. */
+export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+  const { status } = useSession()
+  const [errors, setErrors] = useState<Errors>({})
+  const [pending, setPending] = useState(false)
+
+  async function handleSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const input = { name: String(form.get('name')), email: String(form.get('email')), password: String(form.get('password')) }
+    setPending(true)
+    setErrors({})
+    try {
+      const result = await signUpAction(input)
+      if (!result.ok) {
+        setErrors(result.errors)
+        return
+      }
+      const outcome = await signInWithPassword(input.email, input.password)
+      if (outcome !== 'ok') {
+        setErrors({ form: 'Your account was created, but signing in failed. Please sign in.' })
+        return
+      }
+      window.location.assign(callbackUrl)
+    } catch {
+      setErrors({ form: 'Something went wrong. Please try again.' })
+    } finally {
+      setPending(false)
+    }
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={handleSubmit} className="space-y-4" noValidate>
+        <Field label="Name" name="name" autoComplete="name" required autoFocus error={errors.name} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          error={errors.password}
+        />
+        <p className="text-xs text-slate-500">At least 8 characters.</p>
+        {errors.form ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {errors.form}
+          </p>
+        ) : null}
+        {errors.name || errors.email || errors.password ? (
+          <p role="alert" className="sr-only">
+            {[errors.name, errors.email, errors.password].filter(Boolean).join(' ')}
+          </p>
+        ) : null}
+        <button type="submit" className={`${primaryButton} w-full`} disabled={pending || status === 'loading'}>
+          {pending ? 'Creating account…' : 'Create account'}
+        </button>
+      </form>
+      <p className="text-center text-sm text-slate-600">
+        Already have an account?{' '}
+        <Link className="font-medium text-blue-700 underline" href={`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+          Sign in
+        </Link>
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,38 @@
+import Link from 'next/link'
+import type { DocumentSummary } from '@/app/_data/documents'
+import { LocalTime } from './LocalTime'
+
+const ROLE_LABEL = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' } as const
+
+/** The home page's list: title, owner, the reader's role and when it was last edited, newest first. */
+export function DocumentList({ documents, selfId }: { documents: DocumentSummary[]; selfId: string }) {
+  if (documents.length === 0) {
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-slate-600">
+        No documents yet. Create one with “New document”, or ask a teammate to share theirs.
+      </p>
+    )
+  }
+  return (
+    <ul aria-label="Documents" className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
+      {documents.map((doc) => (
+        <li key={doc.id}>
+          <Link
+            href={`/d/${doc.id}`}
+            className="flex flex-col gap-1 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-none sm:flex-row sm:items-center sm:gap-4"
+          >
+            <span className="min-w-0 flex-1 truncate font-medium text-slate-900">{doc.title}</span>
+            <span className="text-sm text-slate-600 sm:w-40 sm:truncate">
+              {doc.ownerId === selfId ? 'You' : doc.ownerName}
+              {doc.role !== 'owner' ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{ROLE_LABEL[doc.role]}</span> : null}
+            </span>
+            <span className="text-sm text-slate-500 sm:w-48 sm:text-right">
+              <span className="sr-only">Last edited </span>
+              <LocalTime iso={doc.updatedAt} />
+            </span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  )
+}

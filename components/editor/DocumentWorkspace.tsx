@@ -1,0 +1,112 @@
+'use client'
+
+import type { Editor } from '@tiptap/react'
+import Link from 'next/link'
+import { useState } from 'react'
+import type { TokenAccess } from '@/lib/access'
+import type { CollabSession, CollabSnapshot } from './CollabSession'
+import { CollabEditorContent, useCollabEditor } from './CollabEditor'
+import { DeleteDocumentButton } from './DeleteDocumentButton'
+import { EditorSkeleton } from './EditorSkeleton'
+import { PresenceList } from './PresenceList'
+import type { PresenceUser } from './presence'
+import { ShareButton } from './ShareDialog'
+import { ReadOnlyBadge, SyncStatusBadge } from './SyncStatusBadge'
+import { closedReasonMessage, SyncStatus } from './syncStatus'
+import { TitleField } from './TitleField'
+import { Toolbar } from './Toolbar'
+import { useCollabSession, useCollabSnapshot } from './useCollabSession'
+import { useMarkEdited } from './useMarkEdited'
+
+export interface DocumentWorkspaceProps {
+  documentId: string
+  initialTitle: string
+  role: 'owner' | 'editor' | 'viewer'
+  access: TokenAccess
+  user: PresenceUser
+  sync: { url: string | null; port: number }
+}
+
+/**
+ * The editor page's interactive part. The server renders it with no session
+ * (a skeleton where the text goes); once mounted, it opens the session and
+ * swaps in the live workspace, keyed on the session so a new one starts clean.
+ */
+export function DocumentWorkspace(props: DocumentWorkspaceProps) {
+  const session = useCollabSession({
+    documentId: props.documentId,
+    syncUrl: props.sync.url,
+    syncPort: props.sync.port,
+    initialAccess: props.access,
+  })
+  if (!session) return <WorkspaceLayout {...props} session={null} editor={null} snapshot={null} />
+  return <LiveWorkspace key={session.doc.guid} {...props} session={session} />
+}
+
+function LiveWorkspace(props: DocumentWorkspaceProps & { session: CollabSession }) {
+  const snapshot = useCollabSnapshot(props.session)
+  const editor = useCollabEditor(props.session, props.user, snapshot.writable)
+  useMarkEdited(props.session, props.documentId, snapshot.writable)
+  return <WorkspaceLayout {...props} editor={editor} snapshot={snapshot} />
+}
+
+function WorkspaceLayout({
+  documentId,
+  initialTitle,
+  role,
+  user,
+  session,
+  editor,
+  snapshot,
+}: DocumentWorkspaceProps & { session: CollabSession | null; editor: Editor | null; snapshot: CollabSnapshot | null }) {
+  const [title, setTitle] = useState(initialTitle)
+  // Before the session exists, trust the role the page was rendered with, so a viewer never sees a toolbar flash by.
+  const writable = snapshot ? snapshot.writable : role !== 'viewer'
+  const status = snapshot?.status ?? SyncStatus.Connecting
+  const closedReason = snapshot?.closedReason ?? null
+  const loaded = snapshot?.loaded ?? false
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 sm:px-4">
+          <Link href="/" className="shrink-0 font-semibold text-blue-700">
+            <span aria-hidden>← </span>Tandem
+          </Link>
+          <TitleField session={session} documentId={documentId} initialTitle={initialTitle} writable={writable} onTitleChange={setTitle} />
+          <div className="flex flex-wrap items-center gap-3">
+            <SyncStatusBadge status={status} closedReason={closedReason} readOnly={!writable} />
+            {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
+            <PresenceList session={session} selfId={user.id} />
+            {role === 'owner' ? (
+              <>
+                <ShareButton documentId={documentId} title={title} />
+                <DeleteDocumentButton documentId={documentId} title={title} />
+              </>
+            ) : null}
+          </div>
+        </div>
+        {editor && writable ? (
+          <div className="border-t border-slate-100">
+            <Toolbar editor={editor} />
+          </div>
+        ) : null}
+      </header>
+
+      {closedReason ? (
+        <div role="alert" className="border-b border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          {closedReasonMessage(closedReason)}.{' '}
+          <Link href="/" className="font-medium underline">
+            Back to your documents
+          </Link>
+        </div>
+      ) : null}
+
+      <main className="mx-auto w-full max-w-3xl flex-1 bg-white shadow-sm sm:my-6 sm:rounded-lg">
+        {loaded ? null : <EditorSkeleton />}
+        {/* Mounted while hidden, so the content is rendered by the time it is shown. */}
+        <CollabEditorContent editor={editor} hidden={!loaded} />
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,246 @@
+'use client'
+
+import { useEffect, useId, useRef, useState } from 'react'
+import type { ShareState } from '@/app/_data/operations'
+import {
+  changeRoleAction,
+  createLinkAction,
+  getShareStateAction,
+  inviteAction,
+  removeMemberAction,
+  revokeLinkAction,
+} from '@/app/actions/sharing'
+import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
+
+type ActionResult = { ok: true; value: ShareState; warning?: string } | { ok: false; error: string }
+type MemberRole = 'viewer' | 'editor'
+
+const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Editor' }
+
+/**
+ * "Share": invite registered people by email as viewer or editor, change or
+ * remove their role, and create or revoke links. A native <dialog> opened with
+ * showModal(): focus is trapped inside and Escape closes it.
+ */
+export function ShareButton({ documentId, title }: { documentId: string; title: string }) {
+  const dialogRef = useRef<HTMLDialogElement>(null)
+  const [open, setOpen] = useState(false)
+
+  function openDialog() {
+    setOpen(true)
+    dialogRef.current?.showModal()
+  }
+
+  return (
+    <>
+      <button type="button" className={secondaryButton} onClick={openDialog} aria-haspopup="dialog">
+        Share
+      </button>
+      <dialog
+        ref={dialogRef}
+        role="dialog"
+        aria-labelledby="share-dialog-title"
+        onClose={() => setOpen(false)}
+        className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
+        {open ? <ShareDialogBody documentId={documentId} title={title} onClose={() => dialogRef.current?.close()} /> : null}
+      </dialog>
+    </>
+  )
+}
+
+function ShareDialogBody({ documentId, title, onClose }: { documentId: string; title: string; onClose: () => void }) {
+  const [state, setState] = useState<ShareState | null>(null)
+  const [error, setError] = useState('')
+  const [notice, setNotice] = useState('')
+  const [busy, setBusy] = useState(false)
+  const emailId = useId()
+  const roleId = useId()
+
+  async function run(action: () => Promise<ActionResult>, success?: string) {
+    setBusy(true)
+    setError('')
+    setNotice('')
+    try {
+      const result = await action()
+      if (result.ok) {
+        setState(result.value)
+        setNotice(result.warning ?? success ?? '')
+        return true
+      }
+      setError(result.error)
+      return false
+    } catch {
+      setError('Something went wrong. Please try again.')
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  useEffect(() => {
+    void run(() => getShareStateAction(documentId))
+  }, [documentId]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  async function handleInvite(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const formElement = event.currentTarget
+    const form = new FormData(formElement)
+    const email = String(form.get('email') ?? '')
+    const role = String(form.get('role') ?? 'viewer') as MemberRole
+    const done = await run(() => inviteAction(documentId, email, role), `Invited ${email.trim()} as ${ROLE_NAME[role].toLowerCase()}.`)
+    if (done) formElement.reset()
+  }
+
+  const linkFor = (token: string) => `${window.location.origin}/s/${token}`
+
+  return (
+    <div className="space-y-5 p-5">
+      <div className="flex items-start justify-between gap-4">
+        <h2 id="share-dialog-title" className="text-lg font-semibold">
+          Share “{title.trim() || 'Untitled'}”
+        </h2>
+        <button type="button" aria-label="Close" onClick={onClose} className="rounded px-2 text-xl leading-none text-slate-500 hover:bg-slate-100">
+          ×
+        </button>
+      </div>
+
+      <form onSubmit={handleInvite} className="flex flex-wrap items-end gap-2">
+        <div className="min-w-48 flex-1 space-y-1">
+          <label htmlFor={emailId} className="block text-sm font-medium text-slate-700">
+            Email
+          </label>
+          <input
+            id={emailId}
+            name="email"
+            type="email"
+            required
+            autoComplete="off"
+            placeholder="teammate@example.com"
+            className="block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-blue-600 focus:outline-none"
+          />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={roleId} className="block text-sm font-medium text-slate-700">
+            Role
+          </label>
+          <select id={roleId} name="role" defaultValue="viewer" className="block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+            <option value="viewer">Viewer</option>
+            <option value="editor">Editor</option>
+          </select>
+        </div>
+        <button type="submit" className={primaryButton} disabled={busy}>
+          Invite
+        </button>
+      </form>
+
+      {error ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      ) : null}
+      <p aria-live="polite" className="text-sm text-slate-600 empty:hidden">
+        {notice}
+      </p>
+
+      <section className="space-y-2">
+        <h3 className="text-sm font-semibold text-slate-700">People with access</h3>
+        {state ? (
+          <ul aria-label="People with access" className="divide-y divide-slate-100 rounded-md border border-slate-200">
+            {state.members.map((member) => (
+              <li key={member.userId} className="flex flex-wrap items-center gap-2 px-3 py-2 text-sm">
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate font-medium">{member.name}</span>
+                  <span className="block truncate text-slate-500">{member.email}</span>
+                </span>
+                {member.role === 'owner' ? (
+                  <span className="text-slate-600">Owner</span>
+                ) : (
+                  <>
+                    <select
+                      aria-label={`Access for ${member.name}`}
+                      value={member.role}
+                      disabled={busy}
+                      onChange={(event) =>
+                        void run(() => changeRoleAction(documentId, member.userId, event.target.value), `${member.name} is now ${event.target.value === 'editor' ? 'an editor' : 'a viewer'}.`)
+                      }
+                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                    >
+                      <option value="viewer">Viewer</option>
+                      <option value="editor">Editor</option>
+                    </select>
+                    <button
+                      type="button"
+                      aria-label={`Remove ${member.name}`}
+                      disabled={busy}
+                      onClick={() => void run(() => removeMemberAction(documentId, member.userId), `${member.name} no longer has access.`)}
+                      className="rounded px-2 py-1 text-red-700 hover:bg-red-50"
+                    >
+                      Remove
+                    </button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-slate-500">Loading…</p>
+        )}
+      </section>
+
+      <section className="space-y-2">
+        <h3 className="text-sm font-semibold text-slate-700">Links</h3>
+        <p className="text-sm text-slate-600">Whoever signs in with a link gets its access. Revoke a link to stop new people joining.</p>
+        {state ? (
+          <>
+            <ul className="space-y-2">
+              {state.links.map((link) => (
+                <li key={link.token} className="flex flex-wrap items-center gap-2">
+                  <input
+                    readOnly
+                    aria-label={`${ROLE_NAME[link.role]} link`}
+                    value={linkFor(link.token)}
+                    onFocus={(event) => event.currentTarget.select()}
+                    className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs"
+                  />
+                  <button
+                    type="button"
+                    className={secondaryButton}
+                    aria-label={`Copy ${ROLE_NAME[link.role].toLowerCase()} link`}
+                    onClick={() => void navigator.clipboard?.writeText(linkFor(link.token)).then(() => setNotice('Link copied.'))}
+                  >
+                    Copy
+                  </button>
+                  <button
+                    type="button"
+                    className={secondaryButton}
+                    aria-label={`Revoke ${ROLE_NAME[link.role].toLowerCase()} link`}
+                    disabled={busy}
+                    onClick={() => void run(() => revokeLinkAction(documentId, link.token), 'Link revoked.')}
+                  >
+                    Revoke
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <div className="flex flex-wrap gap-2">
+              {(['viewer', 'editor'] as const)
+                .filter((role) => !state.links.some((link) => link.role === role))
+                .map((role) => (
+                  <button
+                    key={role}
+                    type="button"
+                    className={secondaryButton}
+                    disabled={busy}
+                    onClick={() => void run(() => createLinkAction(documentId, role), 'Link created.')}
+                  >
+                    {role === 'viewer' ? 'Create view link' : 'Create edit link'}
+                  </button>
+                ))}
+            </div>
+          </>
+        ) : null}
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+import { SyncStatus, syncStatusLabel, type ClosedReason } from './syncStatus'
+
+const DOT_CLASS: Record<SyncStatus, string> = {
+  connecting: 'bg-amber-400 animate-pulse',
+  connected: 'bg-blue-500',
+  saved: 'bg-emerald-500',
+  offline: 'bg-slate-400',
+  closed: 'bg-red-500',
+}
+
+/** The connection state in words, with `data-sync-status` for tests and scripts. */
+export function SyncStatusBadge({
+  status,
+  closedReason,
+  readOnly,
+}: {
+  status: SyncStatus
+  closedReason: ClosedReason | null
+  readOnly: boolean
+}) {
+  return (
+    <div role="status" data-sync-status={status} className="flex min-w-0 items-center gap-1.5 text-sm text-slate-600">
+      <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT_CLASS[status]}`} />
+      <span className="truncate">{syncStatusLabel(status, closedReason, readOnly)}</span>
+    </div>
+  )
+}
+
+export function ReadOnlyBadge() {
+  return (
+    <span className="rounded-full border border-slate-300 bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">Read-only</span>
+  )
+}

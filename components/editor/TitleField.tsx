@@ -1,0 +1,96 @@
+'use client'
+
+import { useEffect, useRef, useState } from 'react'
+import { renameDocumentAction } from '@/app/actions/documents'
+import type { CollabSession } from './CollabSession'
+
+/** Where the live title lives inside the Y.Doc, next to the body: everyone sees each keystroke. */
+export const META_MAP = 'meta'
+export const TITLE_KEY = 'title'
+/** The document list's copy of the title is written once typing pauses. */
+const PERSIST_DELAY_MS = 600
+
+/**
+ * The document title. Writers' keystrokes go into the Y.Doc (live for everyone
+ * in the document) and, once they pause, into the metadata database (the list).
+ */
+export function TitleField({
+  session,
+  documentId,
+  initialTitle,
+  writable,
+  onTitleChange,
+}: {
+  session: CollabSession | null
+  documentId: string
+  initialTitle: string
+  writable: boolean
+  /** Told the current title (typed here or by someone else), e.g. for dialog headings. */
+  onTitleChange?: (title: string) => void
+}) {
+  const [title, setTitle] = useState(initialTitle)
+  const [error, setError] = useState('')
+  const persistTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  const pendingTitle = useRef<string | null>(null)
+
+  useEffect(() => {
+    if (!session) return
+    const meta = session.doc.getMap<string>(META_MAP)
+    const update = () => {
+      const live = meta.get(TITLE_KEY)
+      if (typeof live === 'string') setTitle(live)
+    }
+    update()
+    meta.observe(update)
+    return () => meta.unobserve(update)
+  }, [session])
+
+  useEffect(() => {
+    document.title = `${title.trim() || 'Untitled'} · Tandem`
+    onTitleChange?.(title)
+  }, [title, onTitleChange])
+
+  async function persist() {
+    clearTimeout(persistTimer.current)
+    const value = pendingTitle.current
+    pendingTitle.current = null
+    if (value === null) return
+    const result = await renameDocumentAction(documentId, value)
+    setError(result.ok ? '' : result.error)
+  }
+
+  // Don't lose the last keystrokes when leaving the page mid-pause.
+  useEffect(() => () => void persist(), []) // eslint-disable-line react-hooks/exhaustive-deps
+
+  function handleChange(event: React.ChangeEvent<HTMLInputElement>) {
+    const value = event.target.value
+    setTitle(value)
+    session?.doc.getMap<string>(META_MAP).set(TITLE_KEY, value)
+    pendingTitle.current = value
+    clearTimeout(persistTimer.current)
+    persistTimer.current = setTimeout(() => void persist(), PERSIST_DELAY_MS)
+  }
+
+  return (
+    <div className="min-w-0 flex-1">
+      <label htmlFor="document-title" className="sr-only">
+        Document title
+      </label>
+      <input
+        id="document-title"
+        value={title}
+        onChange={handleChange}
+        onBlur={() => void persist()}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') event.currentTarget.blur()
+        }}
+        readOnly={!writable}
+        placeholder="Untitled"
+        maxLength={200}
+        aria-invalid={error ? true : undefined}
+        title={error || undefined}
+        className="w-full min-w-0 truncate rounded border border-transparent bg-transparent px-2 py-1 text-lg font-semibold text-slate-900 hover:border-slate-200 focus:border-blue-600 focus:outline-none read-only:hover:border-transparent"
+      />
+    </div>
+  )
+}

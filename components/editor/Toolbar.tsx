@@ -1,0 +1,122 @@
+'use client'
+
+import { useEditorState, type Editor } from '@tiptap/react'
+
+interface ToolbarButtonProps {
+  label: string
+  shortcut?: string
+  active?: boolean
+  onClick: () => void
+  children: React.ReactNode
+}
+
+function ToolbarButton({ label, shortcut, active, onClick, children }: ToolbarButtonProps) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      aria-pressed={active === undefined ? undefined : active}
+      title={shortcut ? `${label} (${shortcut})` : label}
+      // Keep the editor's selection: a click would otherwise move focus first.
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={onClick}
+      className="inline-flex h-8 min-w-8 items-center justify-center rounded px-1.5 text-sm text-slate-700 hover:bg-slate-100 aria-pressed:bg-blue-100 aria-pressed:text-blue-900"
+    >
+      {children}
+    </button>
+  )
+}
+
+const Divider = () => <span aria-hidden className="mx-1 h-5 w-px bg-slate-200" />
+
+const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl'
+
+/** Formatting controls; each shows whether its mark or block is active at the cursor. */
+export function Toolbar({ editor }: { editor: Editor }) {
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      strike: e.isActive('strike'),
+      code: e.isActive('code'),
+      link: e.isActive('link'),
+      h1: e.isActive('heading', { level: 1 }),
+      h2: e.isActive('heading', { level: 2 }),
+      h3: e.isActive('heading', { level: 3 }),
+      bulletList: e.isActive('bulletList'),
+      orderedList: e.isActive('orderedList'),
+      taskList: e.isActive('taskList'),
+      blockquote: e.isActive('blockquote'),
+      codeBlock: e.isActive('codeBlock'),
+    }),
+  })
+  const chain = () => editor.chain().focus()
+
+  function toggleLink() {
+    if (editor.isActive('link')) {
+      chain().extendMarkRange('link').unsetLink().run()
+      return
+    }
+    const href = window.prompt('Link address')
+    if (href) chain().extendMarkRange('link').setLink({ href }).run()
+  }
+
+  return (
+    <div role="toolbar" aria-label="Formatting" className="flex flex-wrap items-center gap-0.5 px-2 py-1">
+      <ToolbarButton label="Bold" shortcut={`${mod}+B`} active={active.bold} onClick={() => chain().toggleBold().run()}>
+        <b>B</b>
+      </ToolbarButton>
+      <ToolbarButton label="Italic" shortcut={`${mod}+I`} active={active.italic} onClick={() => chain().toggleItalic().run()}>
+        <i>I</i>
+      </ToolbarButton>
+      <ToolbarButton label="Strikethrough" shortcut={`${mod}+Shift+S`} active={active.strike} onClick={() => chain().toggleStrike().run()}>
+        <s>S</s>
+      </ToolbarButton>
+      <ToolbarButton label="Inline code" shortcut={`${mod}+E`} active={active.code} onClick={() => chain().toggleCode().run()}>
+        <code>{'</>'}</code>
+      </ToolbarButton>
+      <ToolbarButton label="Link" active={active.link} onClick={toggleLink}>
+        <span className="underline">link</span>
+      </ToolbarButton>
+      <Divider />
+      {([1, 2, 3] as const).map((level) => (
+        <ToolbarButton
+          key={level}
+          label={`Heading ${level}`}
+          shortcut={`${mod}+Alt+${level}`}
+          active={active[`h${level}`]}
+          onClick={() => chain().toggleHeading({ level }).run()}
+        >
+          H{level}
+        </ToolbarButton>
+      ))}
+      <Divider />
+      <ToolbarButton label="Bullet list" shortcut={`${mod}+Shift+8`} active={active.bulletList} onClick={() => chain().toggleBulletList().run()}>
+        •≡
+      </ToolbarButton>
+      <ToolbarButton label="Numbered list" shortcut={`${mod}+Shift+7`} active={active.orderedList} onClick={() => chain().toggleOrderedList().run()}>
+        1.
+      </ToolbarButton>
+      <ToolbarButton label="Task list" shortcut={`${mod}+Shift+9`} active={active.taskList} onClick={() => chain().toggleTaskList().run()}>
+        ☑
+      </ToolbarButton>
+      <ToolbarButton label="Quote" shortcut={`${mod}+Shift+B`} active={active.blockquote} onClick={() => chain().toggleBlockquote().run()}>
+        ❝
+      </ToolbarButton>
+      <ToolbarButton label="Code block" shortcut={`${mod}+Alt+C`} active={active.codeBlock} onClick={() => chain().toggleCodeBlock().run()}>
+        {'{ }'}
+      </ToolbarButton>
+      <ToolbarButton label="Horizontal rule" onClick={() => chain().setHorizontalRule().run()}>
+        ―
+      </ToolbarButton>
+      <Divider />
+      <ToolbarButton label="Undo" shortcut={`${mod}+Z`} onClick={() => chain().undo().run()}>
+        ↶
+      </ToolbarButton>
+      <ToolbarButton label="Redo" shortcut={`${mod}+Shift+Z`} onClick={() => chain().redo().run()}>
+        ↷
+      </ToolbarButton>
+    </div>
+  )
+}

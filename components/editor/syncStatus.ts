@@ -1,0 +1,70 @@
+/**
+ * What the status badge shows, derived from the connection's facts. Pure so
+ * the rules can be unit-tested and read in one place.
+ */
+export const SyncStatus = {
+  /** First connection not yet made (or made, but the document not yet received). */
+  Connecting: 'connecting',
+  /** Live; some of our edits are not yet stored by the server (or we wait for its first answer). */
+  Connected: 'connected',
+  /** Live, and the server has stored every edit we made. */
+  Saved: 'saved',
+  /** Lost the connection after having had it: edits are kept locally and sent on reconnect. */
+  Offline: 'offline',
+  /** The server ended it for good (access removed, document deleted): no reconnecting. */
+  Closed: 'closed',
+} as const
+export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus]
+
+export const ClosedReason = {
+  AccessRevoked: 'access-revoked',
+  Deleted: 'deleted',
+  SignedOut: 'signed-out',
+} as const
+export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason]
+
+export interface ConnectionFacts {
+  /** The socket is open. */
+  connected: boolean
+  /** The first sync with the server completed on this socket. */
+  synced: boolean
+  /** We have been live at least once since the page opened. */
+  everSynced: boolean
+  /** All our edits are in the server's persisted state vector. */
+  saved: boolean
+  closedReason: ClosedReason | null
+}
+
+export function deriveSyncStatus(facts: ConnectionFacts): SyncStatus {
+  if (facts.closedReason) return SyncStatus.Closed
+  if (facts.connected && facts.synced) return facts.saved ? SyncStatus.Saved : SyncStatus.Connected
+  return facts.everSynced ? SyncStatus.Offline : SyncStatus.Connecting
+}
+
+/** The words next to the status dot. */
+export function syncStatusLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly = false): string {
+  switch (status) {
+    case SyncStatus.Connecting:
+      return 'Connecting…'
+    case SyncStatus.Connected:
+      return 'Connected · saving…'
+    case SyncStatus.Saved:
+      // Readers have nothing of theirs to save: say that they see the latest.
+      return readOnly ? 'Connected · up to date' : 'Connected · all changes saved'
+    case SyncStatus.Offline:
+      return 'Offline: your edits are kept and will sync'
+    case SyncStatus.Closed:
+      return closedReasonMessage(closedReason)
+  }
+}
+
+export function closedReasonMessage(reason: ClosedReason | null): string {
+  switch (reason) {
+    case ClosedReason.Deleted:
+      return 'This document was deleted'
+    case ClosedReason.SignedOut:
+      return 'You were signed out'
+    default:
+      return 'Your access to this document was removed'
+  }
+}

@@ -1,0 +1,49 @@
+'use client'
+
+import { useEffect, useState, useSyncExternalStore } from 'react'
+import type { TokenAccess } from '@/lib/access'
+import { CollabSession, type CollabSnapshot } from './CollabSession'
+import { resolveSyncUrl } from './syncUrl'
+
+export interface UseCollabSessionOptions {
+  documentId: string
+  /** SYNC_URL from the server, or null for "this host on syncPort". */
+  syncUrl: string | null
+  syncPort: number
+  initialAccess: TokenAccess
+}
+
+/**
+ * Opens the document's collaboration session in an effect (never during
+ * render: the server has no WebSocket, and StrictMode mounts twice in dev),
+ * and closes it on unmount. Null until the effect has run.
+ */
+export function useCollabSession({ documentId, syncUrl, syncPort, initialAccess }: UseCollabSessionOptions): CollabSession | null {
+  const [session, setSession] = useState<CollabSession | null>(null)
+  useEffect(() => {
+    const opened = new CollabSession({
+      documentId,
+      serverUrl: resolveSyncUrl(syncUrl, syncPort, window.location),
+      initialAccess,
+    })
+    opened.start()
+    setSession(opened)
+    return () => {
+      opened.destroy()
+      setSession(null)
+    }
+  }, [documentId, syncUrl, syncPort, initialAccess])
+  return session
+}
+
+const BEFORE_CONNECTING: CollabSnapshot = { status: 'connecting', writable: false, loaded: false, closedReason: null }
+const noSubscription = () => () => {}
+
+/** The session's status, writability and load state, re-rendering when they change. */
+export function useCollabSnapshot(session: CollabSession | null): CollabSnapshot {
+  return useSyncExternalStore(
+    session?.subscribe ?? noSubscription,
+    () => session?.getSnapshot() ?? BEFORE_CONNECTING,
+    () => BEFORE_CONNECTING,
+  )
+}
