@@ -1,0 +1,46 @@
+import { expect, test } from './fixtures/actors'
+
+test.describe('accounts', () => {
+  test('sign up lands on the document list; sign out; sign in again', async ({ actor }) => {
+    const alice = await actor('Alice')
+    await expect(alice.page).toHaveURL(/\/$/)
+    await expect(alice.page.getByText('No documents yet')).toBeVisible()
+
+    await alice.home.signOut()
+    await alice.page.goto('/')
+    await expect(alice.page).toHaveURL(/\/signin\?callbackUrl=%2F$/)
+
+    await alice.signInPage.signIn(alice.email, 'not the password')
+    await expect(alice.page.getByRole('alert')).toHaveText('Wrong email or password.')
+    await alice.signInPage.signIn(alice.email, alice.password)
+    await expect(alice.home.heading).toBeVisible()
+  })
+
+  test('sign-up explains a taken email and a weak password on the form', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const bob = await actor('Bob', { signUp: false })
+
+    await bob.signUpPage.goto()
+    await bob.signUpPage.fill({ name: bob.name, email: alice.email, password: bob.password })
+    await bob.signUpPage.submit()
+    await expect(bob.page.getByText('An account with this email already exists')).toBeVisible()
+
+    await bob.signUpPage.fill({ name: bob.name, email: bob.email, password: 'short' })
+    await bob.signUpPage.submit()
+    await expect(bob.page.getByText('Use at least 8 characters for your password.')).toBeVisible()
+    await expect(bob.page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true')
+    await expect(bob.page).toHaveURL(/\/signup/)
+  })
+
+  test('a signed-out visitor to a document is sent to sign in and comes back after', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const documentId = await alice.home.newDocument()
+    await alice.home.signOut()
+
+    await alice.editor.goto(documentId)
+    await expect(alice.page).toHaveURL(new RegExp(`/signin\\?callbackUrl=%2Fd%2F${documentId}$`))
+    await alice.signInPage.signIn(alice.email, alice.password)
+    await expect(alice.page).toHaveURL(new RegExp(`/d/${documentId}$`))
+    await alice.editor.waitUntilLive()
+  })
+})

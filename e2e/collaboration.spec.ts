@@ -1,0 +1,66 @@
+import { expect, test } from './fixtures/actors'
+
+test.describe('editing together', () => {
+  test('two users type into one document and see each other’s text, caret and presence', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const bob = await actor('Bob')
+
+    const documentId = await alice.home.newDocument()
+    await alice.editor.waitUntilLive()
+    const share = await alice.editor.openShareDialog()
+    await share.invite(bob.email, 'Editor')
+    await share.close()
+
+    await bob.open(documentId)
+    await alice.editor.typeAtEnd('Hello from Alice.')
+    await bob.editor.expectText('Hello from Alice.')
+
+    await bob.editor.typeAtEnd(' And Bob.')
+    await alice.editor.expectText('Hello from Alice. And Bob.')
+
+    // Named carets, in each other's editor.
+    await expect(alice.editor.caretLabel(bob.name)).toBeVisible()
+    await expect(bob.editor.caretLabel(alice.name)).toBeVisible()
+
+    // The people list names both.
+    for (const editor of [alice.editor, bob.editor]) {
+      await expect(editor.people.getByRole('listitem')).toHaveCount(2)
+      await expect(editor.people).toContainText(alice.name)
+      await expect(editor.people).toContainText(bob.name)
+    }
+
+    // Saved means stored by the server, not just sent.
+    await alice.editor.waitUntilSaved()
+    await bob.editor.waitUntilSaved()
+    await expect(alice.editor.status).toContainText('saved')
+
+    // Undo takes back only one's own edits.
+    await alice.editor.editor.click()
+    await alice.page.keyboard.press('Control+z')
+    await alice.editor.expectText(/^ And Bob\.$/)
+    await bob.editor.expectText(/^ And Bob\.$/)
+
+    // A reload shows the stored document, without an empty flash.
+    await bob.page.reload()
+    await bob.editor.waitUntilLive()
+    await bob.editor.expectText(/^ And Bob\.$/)
+  })
+
+  test('a user with two tabs open appears once in the people list', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const bob = await actor('Bob')
+    const documentId = await alice.home.newDocument()
+    await alice.editor.waitUntilLive()
+    const share = await alice.editor.openShareDialog()
+    await share.invite(bob.email, 'Viewer')
+    await share.close()
+
+    const aliceAgain = await actor.secondTab(alice)
+    await aliceAgain.open(documentId)
+    await bob.open(documentId)
+
+    await expect(bob.editor.people.getByRole('listitem')).toHaveCount(2)
+    await expect(bob.editor.people.getByRole('listitem').filter({ hasText: alice.name })).toHaveCount(1)
+    await expect(alice.editor.people.getByRole('listitem')).toHaveCount(2)
+  })
+})

@@ -1,0 +1,65 @@
+import { expect, test } from './fixtures/actors'
+
+test.describe('documents', () => {
+  test('"New document" creates one and opens it; the list shows it with owner and time', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const documentId = await alice.home.newDocument()
+    await alice.editor.waitUntilLive()
+    await expect(alice.editor.title).toHaveValue('Untitled')
+    await expect(alice.page.getByRole('button', { name: 'Share' })).toBeVisible()
+
+    await alice.home.goto()
+    const row = alice.home.documentLink('Untitled')
+    await expect(row).toHaveAttribute('href', `/d/${documentId}`)
+    await expect(row).toContainText('You')
+    await expect(row.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/)
+  })
+
+  test('a rename is seen live by everyone in the document, and in the lists', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const bob = await actor('Bob')
+    const documentId = await alice.home.newDocument()
+    await alice.editor.waitUntilLive()
+    const share = await alice.editor.openShareDialog()
+    await share.invite(bob.email, 'Editor')
+    await share.close()
+    await bob.open(documentId)
+
+    const title = `Plan ${documentId.slice(0, 4)}`
+    await alice.editor.rename(title)
+    await expect(bob.editor.title).toHaveValue(title)
+    await expect(bob.page).toHaveTitle(new RegExp(title))
+
+    await bob.home.goto()
+    await expect(bob.home.documentLink(title)).toContainText(alice.name)
+    await alice.home.goto()
+    await expect(alice.home.documentLink(title)).toBeVisible()
+  })
+
+  test('the owner deletes a document after confirming; it is gone for everyone', async ({ actor }) => {
+    const alice = await actor('Alice')
+    const bob = await actor('Bob')
+    const documentId = await alice.home.newDocument()
+    await alice.editor.waitUntilLive()
+    await alice.editor.rename(`Doomed ${documentId.slice(0, 4)}`)
+    const share = await alice.editor.openShareDialog()
+    await share.invite(bob.email, 'Editor')
+    await share.close()
+    await bob.open(documentId)
+    await expect(bob.page.getByRole('button', { name: 'Delete' })).toHaveCount(0)
+
+    // Cancelling keeps it.
+    await alice.page.getByRole('button', { name: 'Delete', exact: true }).click()
+    await alice.page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click()
+    await expect(alice.page.getByRole('alertdialog')).toBeHidden()
+
+    await alice.editor.deleteDocument()
+    await expect(alice.home.documentLink('Doomed')).toHaveCount(0)
+
+    // Bob, who had it open, is told; his list no longer has it.
+    await expect(bob.editor.status).toHaveAttribute('data-sync-status', 'closed')
+    await expect(bob.page.getByRole('alert')).toContainText('This document was deleted')
+    await bob.home.goto()
+    await expect(bob.home.documentLink('Doomed')).toHaveCount(0)
+  })
+})

@@ -1,0 +1,33 @@
+import { expect, type Locator, type Page } from '@playwright/test'
+
+/** `/`: the document list. */
+export class HomePage {
+  readonly heading: Locator
+  readonly list: Locator
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { name: 'Documents' })
+    this.list = page.getByRole('list', { name: 'Documents' })
+  }
+
+  async goto() {
+    await this.page.goto('/')
+    await expect(this.heading).toBeVisible()
+  }
+
+  /** Clicks "New document" and returns the new document's id once its editor page is open. */
+  async newDocument(): Promise<string> {
+    await this.page.getByRole('button', { name: 'New document' }).click()
+    await this.page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/)
+    return new URL(this.page.url()).pathname.split('/').pop()!
+  }
+
+  documentLink(title: string): Locator {
+    return this.list.getByRole('link').filter({ hasText: title })
+  }
+
+  async signOut() {
+    await this.page.getByRole('button', { name: 'Sign out' }).click()
+    await this.page.waitForURL(/\/signin/)
+  }
+}

@@ -1,0 +1,43 @@
+import { expect, type Locator, type Page } from '@playwright/test'
+
+export type Role = 'Viewer' | 'Editor'
+
+/** The share dialog (role="dialog"), opened by the editor's "Share" button. */
+export class ShareDialog {
+  readonly root: Locator
+
+  constructor(readonly page: Page) {
+    this.root = page.getByRole('dialog')
+  }
+
+  async invite(email: string, role: Role) {
+    await this.root.getByLabel('Email').fill(email)
+    await this.root.getByLabel('Role', { exact: true }).selectOption({ label: role })
+    await this.root.getByRole('button', { name: 'Invite' }).click()
+    await expect(this.root.getByRole('list', { name: 'People with access' })).toContainText(email)
+  }
+
+  async changeRole(name: string, role: Role) {
+    await this.root.getByLabel(`Access for ${name}`).selectOption({ label: role })
+    await expect(this.root.getByLabel(`Access for ${name}`)).toHaveValue(role.toLowerCase())
+    await expect(this.root.getByText(`${name} is now`)).toBeVisible()
+  }
+
+  async remove(name: string) {
+    await this.root.getByRole('button', { name: `Remove ${name}` }).click()
+    await expect(this.root.getByRole('list', { name: 'People with access' })).not.toContainText(name)
+  }
+
+  /** Creates a link granting `role` and returns its URL. */
+  async createLink(role: Role): Promise<string> {
+    await this.root.getByRole('button', { name: role === 'Viewer' ? 'Create view link' : 'Create edit link' }).click()
+    const field = this.root.getByLabel(`${role} link`)
+    await expect(field).toHaveValue(/\/s\//)
+    return field.inputValue()
+  }
+
+  async close() {
+    await this.page.keyboard.press('Escape')
+    await expect(this.root).toBeHidden()
+  }
+}
