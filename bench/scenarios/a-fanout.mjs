@@ -1,0 +1,98 @@
+/**
+ * A. Fan-out: one room, one writer, 50 receivers. 2,000 edits at a steady
+ * pace (latency from send to each receiver), then 2,000 as fast as possible
+ * (edits delivered per second, counting each edit once per receiver). Every
+ * receiver must end with the writer's text.
+ */
+import * as Y from 'yjs'
+import { BenchClient, connectAll, closeAll, sleep, waitFor } from '../lib/client.mjs'
+import { cpuMs } from '../lib/proc.mjs'
+import { Samples, percentile } from '../lib/stats.mjs'
+
+export const config = { receivers: 50, edits: 2000, pacePerSecond: 400 }
+
+export async function run(server, { receivers = config.receivers, edits = config.edits, pace = config.pacePerSecond } = {}) {
+  const room = 'fanout'
+  const sendTimes = new Float64Array(edits * 2)
+  const latencies = new Samples(receivers * edits)
+  let phase = 'steady'
+  let target = edits
+  let done = 0
+  let lastDoneAt = 0
+  let writerId = -1
+
+  // Each remote update tells the receiver how far the writer's clock got; one char = one clock tick = one edit.
+  const onDocChange = (client) => {
+    if (writerId < 0) return
+    const seen = Y.getState(client.doc.store, writerId)
+    const now = performance.now()
+    if (phase === 'steady') {
+      for (let k = client.seen; k < seen && k < edits; k++) latencies.push(now - sendTimes[k])
+    }
+    if (client.seen < target && seen >= target) {
+      done++
+      lastDoneAt = now
+    }
+    client.seen = seen
+  }
+
+  const writer = new BenchClient(server, room)
+  const rx = Array.from({ length: receivers }, () => new BenchClient(server, room, { onDocChange }))
+  for (const c of rx) c.seen = 0
+  const text = writer.doc.getText('t')
+  try {
+    await connectAll([writer, ...rx])
+    writerId = writer.doc.clientID
+    await sleep(200)
+
+    // Steady: send whatever is due every millisecond or so, so the pace holds despite timer jitter.
+    const t0 = performance.now()
+    const steadyDeadline = t0 + (edits / pace) * 1000 + 10_000
+    let sent = 0
+    while (sent < edits && performance.now() < steadyDeadline) {
+      const due = Math.min(edits, Math.floor(((performance.now() - t0) * pace) / 1000) + 1)
+      while (sent < due) {
+        sendTimes[sent] = performance.now()
+        text.insert(text.length, 'a')
+        sent++
+      }
+      await sleep(1)
+    }
+    if (!(await waitFor(() => done === receivers, 30_000))) {
+      throw new Error(`A steady: only ${done}/${receivers} receivers got all ${edits} edits`)
+    }
+
+    // Burst: every edit its own message, all written in one go.
+    phase = 'burst'
+    target = edits * 2
+    done = 0
+    await sleep(200)
+    const cpu0 = cpuMs(server.pid)
+    const b0 = performance.now()
+    for (let i = 0; i < edits; i++) {
+      sendTimes[edits + i] = performance.now()
+      text.insert(text.length, 'b')
+    }
+    if (!(await waitFor(() => done === receivers, 60_000, 1))) {
+      throw new Error(`A burst: only ${done}/${receivers} receivers got all ${edits} burst edits`)
+    }
+    const burstMs = lastDoneAt - b0
+    const burstCpu = cpuMs(server.pid) - cpu0
+
+    const expected = text.toString()
+    const diverged = rx.filter((c) => c.text() !== expected).length
+    if (diverged > 0) throw new Error(`A: ${diverged}/${receivers} receivers did not converge`)
+
+    const lat = latencies.view()
+    if (lat.length !== receivers * edits) throw new Error(`A: ${lat.length} latency samples, expected ${receivers * edits}`)
+    return {
+      steadyP50: percentile(lat, 50),
+      steadyP95: percentile(lat, 95),
+      steadyP99: percentile(lat, 99),
+      burstRate: (edits * receivers) / (burstMs / 1000),
+      burstCpuMs: burstCpu,
+    }
+  } finally {
+    await closeAll([writer, ...rx])
+  }
+}
