@@ -24,6 +24,18 @@ interface ClientRecord<Owner> {
   clock: number
   json: string
   owner: Owner | null
+  updatedAtMs: number
+}
+
+export interface AwarenessStoreOptions<Owner> {
+  /**
+   * The owner standing for "clients of other instances". It may introduce any
+   * number of client IDs, and its states expire `remoteStateTtlMs` after their
+   * last update: if that instance dies, nobody will ever send their removal.
+   * (Clients renew their state every 15 s and drop others' after 30 s.)
+   */
+  remoteOwner?: Owner
+  remoteStateTtlMs?: number
 }
 
 const REMOVED = 'null'
@@ -67,6 +79,8 @@ export class AwarenessStore<Owner> {
   private readonly clients = new Map<number, ClientRecord<Owner>>()
   private readonly ownedIds = new Map<Owner, Set<number>>()
 
+  constructor(private readonly options: AwarenessStoreOptions<Owner> = {}) {}
+
   /**
    * Applies the entries `owner` may change and returns those that changed
    * something, to relay. An entry is taken when its client ID is `owner`'s, or
@@ -88,7 +102,7 @@ export class AwarenessStore<Owner> {
         (record.clock === entry.clock && isRemoval && record.json !== REMOVED)
       if (!isNewer) continue
       if (currentOwner === null && (isRemoval || !this.claim(owner, entry.clientId))) continue
-      this.clients.set(entry.clientId, { clock: entry.clock, json: entry.json, owner })
+      this.clients.set(entry.clientId, { clock: entry.clock, json: entry.json, owner, updatedAtMs: Date.now() })
       accepted.push(entry)
     }
     return accepted
@@ -105,17 +119,30 @@ export class AwarenessStore<Owner> {
       if (!record) continue
       // Keep the clock (bumped, as y-protocols does) so a late echo of the old state is recognised as stale.
       const removal = { clientId, clock: record.clock + 1, json: REMOVED }
-      this.clients.set(clientId, { clock: removal.clock, json: REMOVED, owner: null })
+      this.clients.set(clientId, { clock: removal.clock, json: REMOVED, owner: null, updatedAtMs: Date.now() })
       if (record.json !== REMOVED) removals.push(removal)
     }
     return removals
   }
 
-  /** Every present (non-removed) state, for a joiner or a query-awareness message. */
+  /** Every present (non-removed, unexpired) state, for a joiner or a query-awareness message. */
   presentStates(): AwarenessEntry[] {
+    return this.collect(() => true)
+  }
+
+  /** Present states of this instance's own connections (to tell other instances about). */
+  localStates(): AwarenessEntry[] {
+    return this.collect((owner) => owner !== this.options.remoteOwner)
+  }
+
+  private collect(include: (owner: Owner | null) => boolean): AwarenessEntry[] {
+    const { remoteOwner, remoteStateTtlMs = 30_000 } = this.options
+    const expiredBefore = Date.now() - remoteStateTtlMs
     const states: AwarenessEntry[] = []
-    for (const [clientId, { clock, json }] of this.clients) {
-      if (json !== REMOVED) states.push({ clientId, clock, json })
+    for (const [clientId, record] of this.clients) {
+      if (record.json === REMOVED || !include(record.owner)) continue
+      if (remoteOwner !== undefined && record.owner === remoteOwner && record.updatedAtMs < expiredBefore) continue
+      states.push({ clientId, clock: record.clock, json: record.json })
     }
     return states
   }
@@ -126,7 +153,7 @@ export class AwarenessStore<Owner> {
       ids = new Set()
       this.ownedIds.set(owner, ids)
     }
-    if (ids.size >= MAX_CLIENT_IDS_PER_CONNECTION) return false
+    if (ids.size >= MAX_CLIENT_IDS_PER_CONNECTION && owner !== this.options.remoteOwner) return false
     ids.add(clientId)
     return true
   }

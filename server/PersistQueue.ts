@@ -29,6 +29,7 @@ export interface PersistQueueOptions {
   intervalMs: number
   /** Observed once per batch, in seconds. */
   onBatchWritten?: (seconds: number) => void
+  onBatchFailed?: (error: Error) => void
 }
 
 const MAX_RETRY_DELAY_MS = 5_000
@@ -119,6 +120,7 @@ export class PersistQueue {
     } catch (error) {
       this.failures++
       this.lastError = error as Error
+      this.options.onBatchFailed?.(this.lastError)
       this.log.error({ err: error, updates: batch.length, retryInMs: this.retryDelayMs() }, 'persisting updates failed')
       this.pending = batch.concat(this.pending)
       return

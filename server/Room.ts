@@ -27,11 +27,16 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdateMessage,
+  isEmptyUpdate,
   readMessage,
 } from './protocol'
 
 /** Where a change came from: decides whether it is stored and published (STYLE.md, "Origins"). */
-export type UpdateOrigin = { source: 'client'; conn: Connection } | { source: 'api' } | { source: 'fanout' }
+export type UpdateOrigin =
+  | { source: 'client'; conn: Connection }
+  | { source: 'api' }
+  /** From another instance, or re-read from the store after an outage: stored already, published already. */
+  | { source: 'fanout' }
 
 export interface RoomDeps {
   store: DocumentStore
@@ -50,7 +55,7 @@ type BatchOrigin = Connection | null | undefined
 export class Room implements PersistTarget {
   readonly doc = new Y.Doc()
   readonly connections = new Set<Connection>()
-  private readonly awareness = new AwarenessStore<Connection | 'remote'>()
+  private readonly awareness = new AwarenessStore<Connection | 'remote'>({ remoteOwner: 'remote' })
   private persistedStateVector: Uint8Array
   private lastSeq: number
   private logLength: number
@@ -161,7 +166,7 @@ export class Room implements PersistTarget {
     this.queueBroadcast(update, origin.source === 'client' ? origin.conn : null)
     // Another instance stored and published it already.
     if (origin.source === 'fanout') return true
-    this.deps.fanout.publish(this.docId, { kind: 'update', update })
+    if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'update', update })
     this.deps.persistQueue.enqueue(this, update)
     return true
   }
@@ -223,7 +228,7 @@ export class Room implements PersistTarget {
     for (const entry of entries) this.outgoingAwareness.set(entry.clientId, entry)
     this.outgoingAwarenessOrigin = mergeOrigin(this.outgoingAwarenessOrigin, origin)
     this.scheduleFlush()
-    this.deps.fanout.publish(this.docId, { kind: 'awareness', update: encodeAwarenessUpdate(entries) })
+    if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'awareness', update: encodeAwarenessUpdate(entries) })
   }
 
   // ---- cross-instance ----
@@ -232,25 +237,72 @@ export class Room implements PersistTarget {
   handleFanout(message: FanoutMessage): void {
     switch (message.kind) {
       case 'update':
-        try {
-          this.applyUpdate(message.update, { source: 'fanout' })
-        } catch (error) {
-          this.deps.log.error({ err: error }, 'dropping an undecodable update from another instance')
-        }
+        this.applyFromElsewhere(message.update)
         return
       case 'awareness': {
-        const accepted = this.awareness.apply('remote', decodeAwarenessUpdate(message.update))
+        let entries: AwarenessEntry[]
+        try {
+          entries = decodeAwarenessUpdate(message.update)
+        } catch {
+          this.deps.log.error('dropping a malformed awareness update from another instance')
+          return
+        }
+        const accepted = this.awareness.apply('remote', entries)
+        if (accepted.length === 0) return
         for (const entry of accepted) this.outgoingAwareness.set(entry.clientId, entry)
         this.outgoingAwarenessOrigin = mergeOrigin(this.outgoingAwarenessOrigin, null)
         this.scheduleFlush()
         return
       }
+      case 'sync-request':
+        this.answerSyncRequest(message.stateVector)
+        return
       case 'access':
         this.applyAccessChange(message.sub, message.access)
         return
       case 'deleted':
         this.closeForDeletion()
         return
+    }
+  }
+
+  /**
+   * Asks the other instances for what this room lacks (sent after loading and
+   * after a relay outage): an update published between our store read and our
+   * subscription would otherwise never reach us.
+   */
+  requestSync(): void {
+    if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'sync-request', stateVector: Y.encodeStateVector(this.doc) })
+  }
+
+  /** Applies stored or relayed content that was already stored and published elsewhere. */
+  applyFromElsewhere(update: Uint8Array): void {
+    try {
+      this.applyUpdate(update, { source: 'fanout' })
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'dropping an undecodable update from another instance')
+    }
+  }
+
+  private answerSyncRequest(theirStateVector: Uint8Array): void {
+    let theirs: Map<number, number>
+    try {
+      theirs = Y.decodeStateVector(theirStateVector)
+    } catch {
+      return
+    }
+    const diff = Y.encodeStateAsUpdate(this.doc, theirStateVector)
+    if (!isEmptyUpdate(diff)) this.deps.fanout.publish(this.docId, { kind: 'update', update: diff })
+    const states = this.awareness.localStates()
+    if (states.length > 0) this.deps.fanout.publish(this.docId, { kind: 'awareness', update: encodeAwarenessUpdate(states) })
+    // They may hold what we lack (their clients edited while we were cut off): ask in turn.
+    const ours = Y.encodeStateVector(this.doc)
+    const ourClocks = Y.decodeStateVector(ours)
+    for (const [client, clock] of theirs) {
+      if (clock > (ourClocks.get(client) ?? 0)) {
+        this.deps.fanout.publish(this.docId, { kind: 'sync-request', stateVector: ours })
+        return
+      }
     }
   }
 

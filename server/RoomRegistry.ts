@@ -28,7 +28,9 @@ export interface RoomRegistryOptions {
 export class RoomRegistry {
   private readonly entries = new Map<string, RoomEntry>()
 
-  constructor(private readonly options: RoomRegistryOptions) {}
+  constructor(private readonly options: RoomRegistryOptions) {
+    options.deps.fanout.onReconnect(() => void this.resyncAll())
+  }
 
   /** Rooms loaded or loading. */
   get size(): number {
@@ -110,9 +112,35 @@ export class RoomRegistry {
     const stored = await deps.store.load(docId)
     const log = this.options.log.child({ docId })
     const room = new Room(docId, stored, { ...deps, log })
-    await deps.fanout.subscribe(docId, (message) => room.handleFanout(message))
+    await deps.fanout.subscribe(docId, (message) => {
+      room.handleFanout(message)
+      // Deleted through another instance: nothing of it may be written from here any more.
+      if (message.kind === 'deleted') {
+        deps.persistQueue.discard(docId)
+        void this.discard(docId)
+      }
+    })
+    room.requestSync()
     log.debug({ ms: Math.round(performance.now() - started), storedUpdates: stored.updates.length }, 'room loaded')
     return room
+  }
+
+  /**
+   * After a relay outage: re-read every loaded room from the store (updates
+   * other instances stored meanwhile, including any that died) and ask the
+   * live ones for what is not stored yet.
+   */
+  private async resyncAll(): Promise<void> {
+    for (const room of await this.loadedRooms()) {
+      if (room.deleted) continue
+      try {
+        const stored = await this.options.deps.store.load(room.docId)
+        for (const update of stored.updates) room.applyFromElsewhere(update)
+      } catch (error) {
+        this.options.log.error({ err: error, docId: room.docId }, 'resync from the store failed')
+      }
+      room.requestSync()
+    }
   }
 
   private maybeScheduleIdle(room: Room, entry: RoomEntry): void {

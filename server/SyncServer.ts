@@ -26,6 +26,7 @@ import type { DocumentStore } from './persistence/DocumentStore'
 import type { Room } from './Room'
 import { RoomRegistry } from './RoomRegistry'
 import { SyncError } from './SyncError'
+import { DependencyMonitor, type Dependency } from './DependencyMonitor'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -36,6 +37,9 @@ const STATUS_TEXT: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
+
+/** How often the database and Redis are pinged for the latency metrics. */
+const DEPENDENCY_CHECK_INTERVAL_MS = 5_000
 
 /** How long shutdown waits for clients to acknowledge the 1001 close before cutting them off. */
 const CLOSE_GRACE_MS = 1_000
@@ -52,6 +56,7 @@ export class SyncServer {
   private readonly http: Server
   private readonly wss: WebSocketServer
   private readonly sockets = new Map<WebSocket, Connection>()
+  private readonly dependencies: DependencyMonitor
   private heartbeat: NodeJS.Timeout | null = null
   private stopping: Promise<void> | null = null
 
@@ -65,9 +70,19 @@ export class SyncServer {
       { connections: () => this.sockets.size, rooms: () => this.registry.size },
       { processMetrics: true },
     )
+    const dependencies: Dependency[] = [{ name: 'database', ping: () => this.store.ping() }]
+    if (this.fanout.shared) dependencies.push({ name: 'redis', ping: () => this.fanout.ping() })
+    this.dependencies = new DependencyMonitor(dependencies, {
+      latency: this.metrics.dependencyLatency,
+      errors: this.metrics.dependencyErrors,
+    })
     this.persistQueue = new PersistQueue(
       this.store,
-      { intervalMs: this.limits.persistIntervalMs, onBatchWritten: (seconds) => this.metrics.persistSeconds.observe(seconds) },
+      {
+        intervalMs: this.limits.persistIntervalMs,
+        onBatchWritten: (seconds) => this.metrics.persistSeconds.observe(seconds),
+        onBatchFailed: () => this.dependencies.recordError('database'),
+      },
       this.log,
     )
     this.registry = new RoomRegistry({
@@ -93,6 +108,7 @@ export class SyncServer {
       metrics: this.metrics,
       maxMessageBytes: this.limits.maxMessageBytes,
       isStopping: () => this.stopping !== null,
+      checkDependencies: () => this.dependencies.check(),
       log: this.log,
     }
     this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
@@ -107,6 +123,7 @@ export class SyncServer {
       this.http.listen(port, host, () => {
         this.http.off('error', reject)
         this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatIntervalMs)
+        this.dependencies.start(DEPENDENCY_CHECK_INTERVAL_MS)
         const address = this.http.address()
         const boundPort = typeof address === 'object' && address ? address.port : port
         this.log.info({ port: boundPort, host }, 'listening')
@@ -128,6 +145,7 @@ export class SyncServer {
   private async shutdown(): Promise<void> {
     this.log.info({ connections: this.sockets.size, rooms: this.registry.size }, 'shutting down')
     if (this.heartbeat) clearInterval(this.heartbeat)
+    this.dependencies.stop()
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     this.http.closeIdleConnections()
     for (const conn of this.sockets.values()) conn.goAway()

@@ -11,8 +11,12 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('localhost'),
   AUTH_SECRET: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().min(1).optional(),
-  REDIS_URL: z.string().min(1).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** PostgreSQL schema for the sync server's tables. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').default('tandem'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix of Redis channel names, so deployments can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).max(64).default('tandem:'),
   MAX_MESSAGE_BYTES: positiveInt(10 * 1024 * 1024),
   MAX_MESSAGES_PER_SECOND: positiveInt(1000),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(10_000),

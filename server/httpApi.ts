@@ -13,6 +13,7 @@ import type { PersistQueue } from './PersistQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { assertValidUpdate } from './protocol'
 import type { RoomRegistry } from './RoomRegistry'
+import type { HealthReport } from './DependencyMonitor'
 
 export interface HttpContext {
   key: Uint8Array
@@ -23,10 +24,9 @@ export interface HttpContext {
   metrics: ServerMetrics
   maxMessageBytes: number
   isStopping(): boolean
+  checkDependencies(): Promise<HealthReport>
   log: Logger
 }
-
-const HEALTH_TIMEOUT_MS = 2_000
 
 const accessChangeSchema = z.object({
   sub: z.string().min(1).max(256),
@@ -80,11 +80,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
 
 async function health(ctx: HttpContext, res: ServerResponse): Promise<void> {
   if (ctx.isStopping()) return sendJson(res, 503, { status: 'error', failing: 'server', reason: 'shutting down' })
-  try {
-    await withTimeout(ctx.store.ping(), HEALTH_TIMEOUT_MS)
-  } catch (error) {
-    return sendJson(res, 503, { status: 'error', failing: 'database', reason: (error as Error).message })
-  }
+  const report = await ctx.checkDependencies()
+  if (!report.ok) return sendJson(res, 503, { status: 'error', failing: report.failing, reason: report.reason })
   if (ctx.persistQueue.lastError) {
     return sendJson(res, 503, { status: 'error', failing: 'database', reason: ctx.persistQueue.lastError.message })
   }
@@ -200,12 +197,4 @@ function pathOf(req: IncomingMessage): string {
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000)
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

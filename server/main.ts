@@ -6,6 +6,10 @@
 import { resolveAuthSecret } from '../lib/node/authSecret'
 import { readConfig } from './config'
 import { createLogger } from './log'
+import type { Fanout } from './fanout/Fanout'
+import { RedisFanout } from './fanout/RedisFanout'
+import type { DocumentStore } from './persistence/DocumentStore'
+import { openPostgresStore } from './persistence/PostgresStore'
 import { openSqliteStore } from './persistence/SqliteStore'
 import { SyncServer } from './SyncServer'
 
@@ -21,10 +25,6 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const log = createLogger(config.LOG_LEVEL)
-  if (config.DATABASE_URL || config.REDIS_URL) {
-    log.fatal('DATABASE_URL and REDIS_URL are not supported yet by this version; unset them to use SQLite on one instance')
-    process.exit(2)
-  }
 
   const secret = resolveAuthSecret(config.AUTH_SECRET, config.DATA_DIR)
   if (secret.source === 'generated') {
@@ -33,10 +33,30 @@ async function main(): Promise<void> {
     log.warn({ file: secret.file }, 'AUTH_SECRET is not set: using the one generated earlier in DATA_DIR')
   }
 
-  const store = openSqliteStore(config.DATA_DIR)
+  let store: DocumentStore
+  let fanout: Fanout | undefined
+  try {
+    store = config.DATABASE_URL
+      ? await openPostgresStore({
+          connectionString: config.DATABASE_URL,
+          schema: config.DATABASE_SCHEMA,
+          onError: (error) => log.error({ err: error.message }, 'postgres connection error'),
+        })
+      : openSqliteStore(config.DATA_DIR)
+    if (config.REDIS_URL) {
+      const redis = new RedisFanout({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log })
+      fanout = redis
+      await redis.ready()
+    }
+  } catch (error) {
+    log.fatal({ err: (error as Error).message }, 'cannot reach the database or Redis')
+    process.exit(1)
+  }
+  log.info({ store: config.DATABASE_URL ? 'postgres' : 'sqlite', relay: fanout ? 'redis' : 'none' }, 'storage ready')
   const server = new SyncServer({
     authSecret: secret.secret,
     store,
+    fanout,
     log,
     limits: {
       maxMessageBytes: config.MAX_MESSAGE_BYTES,

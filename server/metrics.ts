@@ -18,6 +18,8 @@ export class ServerMetrics {
   readonly bytesReceived: Counter
   readonly bytesSent: Counter
   readonly persistSeconds: Histogram
+  readonly dependencyLatency: Histogram<'dependency'>
+  readonly dependencyErrors: Counter<'dependency'>
 
   constructor(sources: GaugeSources, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry]
@@ -45,6 +47,19 @@ export class ServerMetrics {
       name: 'tandem_persist_seconds',
       help: 'Time to write one batch of updates to the store',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    })
+    this.dependencyLatency = new Histogram({
+      name: 'tandem_dependency_latency_seconds',
+      help: 'Round-trip time of health pings to the database and Redis',
+      labelNames: ['dependency'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers,
+    })
+    this.dependencyErrors = new Counter({
+      name: 'tandem_dependency_errors_total',
+      help: 'Errors talking to the database (failed pings and writes) and Redis (failed pings, connection errors)',
+      labelNames: ['dependency'],
       registers,
     })
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry })

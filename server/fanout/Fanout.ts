@@ -1,6 +1,6 @@
 /**
  * Relays room traffic between sync server instances. One instance needs none
- * (`LocalFanout`); several share rooms through Redis (a later backend). A room
+ * (`LocalFanout`); several share rooms through Redis (`RedisFanout`). A room
  * subscribes while it is loaded and publishes what its own clients send;
  * messages an instance published itself are never delivered back to it.
  */
@@ -9,12 +9,21 @@ export type FanoutMessage =
   | { kind: 'awareness'; update: Uint8Array }
   | { kind: 'access'; sub: string; access: 'none' | 'read' | 'write' }
   | { kind: 'deleted' }
+  /** "Here is my state vector: send me what I lack." Sent when a room loads and after a reconnect. */
+  | { kind: 'sync-request'; stateVector: Uint8Array }
 
 export type FanoutHandler = (message: FanoutMessage) => void
 
 export interface Fanout {
+  /** False for the single-instance no-op, so rooms skip encoding what nobody would receive. */
+  readonly shared: boolean
   subscribe(docId: string, handler: FanoutHandler): Promise<void>
   unsubscribe(docId: string): Promise<void>
+  /** Fire and forget: a message lost while the relay is down is recovered by resync (`onReconnect`). */
   publish(docId: string, message: FanoutMessage): void
+  /** Called after the relay comes back from an outage, when messages may have been lost. */
+  onReconnect(listener: () => void): void
+  /** Resolves when the relay answers; rejects with why it cannot (for /healthz). */
+  ping(): Promise<void>
   close(): Promise<void>
 }
