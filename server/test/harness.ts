@@ -459,7 +459,8 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedSe
     }
   }
   const secret = env.AUTH_SECRET ?? ''
-  const host = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== 'localhost' ? env.HOST : '127.0.0.1'
+  // Where a test reaches it: the contract's default HOST is localhost; a wildcard bind is reached over loopback.
+  const host = !env.HOST ? 'localhost' : env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST
   return {
     pid,
     port,

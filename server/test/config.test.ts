@@ -1,0 +1,263 @@
+/**
+ * CONTRACT.md "Starting it": `npm run server`, the foreground process, and
+ * every environment variable with its default, against the real process.
+ */
+import { describe, expect, it } from 'vitest'
+import { createHmac } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  api,
+  docId,
+  eventually,
+  freePort,
+  handMadeJwt,
+  isPortFree,
+  makeToken,
+  metric,
+  rawClient,
+  roomUrl,
+  sleep,
+  spawnServer,
+  syncedClient,
+  tempDir,
+  upgradeStatus,
+  validPayload,
+} from './harness'
+import { awarenessFrame, updateFrameOfSize, updateOfSize } from './wire'
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port })
+    socket.setTimeout(2000)
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+    socket.once('timeout', () => {
+      socket.destroy()
+      resolve(false)
+    })
+  })
+}
+
+const externalIPv4 = () =>
+  Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address
+
+const SQLITE_MAGIC = 'SQLite format 3\0'
+
+describe('starting it', () => {
+  it('`npm run server` starts it with no other step and it serves stock clients', async () => {
+    const server = await spawnServer({ viaNpm: true })
+    const room = docId()
+    const a = await syncedClient(server, room, await server.token({ doc: room, sub: 'a' }))
+    const b = await syncedClient(server, room, await server.token({ doc: room, sub: 'b' }))
+    a.doc.getText('text').insert(0, 'npm run server works')
+    await eventually(() => expect(b.text()).toBe('npm run server works'))
+  })
+
+  it('runs in the foreground: the process we started is the server (killing only it stops the service)', async () => {
+    const server = await spawnServer()
+    expect(server.hasExited()).toBe(false)
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200)
+    server.kill('SIGKILL', { processOnly: true })
+    await server.exited
+    expect(await canConnect('127.0.0.1', server.port)).toBe(false)
+  })
+})
+
+describe('environment', () => {
+  it('PORT: the one TCP port for WebSocket and HTTP', async () => {
+    const port = await freePort()
+    const server = await spawnServer({ env: { PORT: String(port) } })
+    expect(server.port).toBe(port)
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200)
+    const room = docId()
+    expect((await upgradeStatus(roomUrl(server, room, await server.token({ doc: room })))).status).toBe(101)
+  })
+
+  it('PORT defaults to 1234', async (ctx) => {
+    if (!(await isPortFree(1234)) || !(await isPortFree(1234, '::1').catch(() => true))) {
+      ctx.skip('port 1234 is taken on this machine by something else')
+    }
+    const server = await spawnServer({ env: { PORT: undefined } })
+    expect(server.port).toBe(1234)
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200)
+  })
+
+  it('HOST defaults to localhost: reachable over loopback, not on an external interface', async () => {
+    const server = await spawnServer({ env: { HOST: undefined } })
+    const res = await fetch(`http://localhost:${server.port}/healthz`)
+    expect(res.status).toBe(200)
+    const external = externalIPv4()
+    if (external) expect(await canConnect(external, server.port)).toBe(false)
+  })
+
+  it('HOST=0.0.0.0 binds every interface (as in containers)', async (ctx) => {
+    const external = externalIPv4()
+    if (!external) ctx.skip('this machine has no external IPv4 interface')
+    const server = await spawnServer({ env: { HOST: '0.0.0.0' } })
+    const res = await fetch(`http://${external}:${server.port}/healthz`)
+    expect(res.status).toBe(200)
+  })
+
+  it('AUTH_SECRET is the HMAC key as the UTF-8 bytes of the string', async () => {
+    const secret = 'sécret-ключ-🔑-tandem'
+    const server = await spawnServer({ env: { AUTH_SECRET: secret } })
+    const room = docId()
+    // UTF-8 bytes: accepted (hand-made, so nothing of ours decides the encoding).
+    const utf8 = handMadeJwt({ alg: 'HS256', typ: 'JWT' }, validPayload(room), secret)
+    expect((await upgradeStatus(roomUrl(server, room, utf8))).status).toBe(101)
+    // The same string as Latin-1 or UTF-16 bytes: a different key, refused.
+    for (const encoding of ['latin1', 'utf16le'] as const) {
+      const header = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url')
+      const payload = Buffer.from(JSON.stringify(validPayload(room))).toString('base64url')
+      const sig = createHmac('sha256', Buffer.from(secret, encoding)).update(`${header}.${payload}`).digest('base64url')
+      expect((await upgradeStatus(roomUrl(server, room, `${header}.${payload}.${sig}`))).status, encoding).toBe(401)
+    }
+  })
+
+  it('AUTH_SECRET unset: one is generated once into DATA_DIR, with a warning, and kept across restarts', async () => {
+    const dataDir = tempDir()
+    const first = await spawnServer({ env: { AUTH_SECRET: undefined, DATA_DIR: dataDir } })
+    expect(first.logs.some((l) => l.level === 40 && /AUTH_SECRET/.test(String(l.msg)))).toBe(true)
+    const files = readdirSync(dataDir).filter((f) => !/\.db(-wal|-shm|-journal)?$/.test(f))
+    expect(files).toHaveLength(1)
+    const secret = readFileSync(path.join(dataDir, files[0]), 'utf8').trim()
+    expect(secret.length).toBeGreaterThanOrEqual(16)
+    const room = docId()
+    const token = await makeToken(secret, { doc: room })
+    const a = await syncedClient(first, room, token)
+    a.doc.getText('text').insert(0, 'signed with the generated secret')
+    await eventually(async () => expect((await api(first, 'GET', `/docs/${room}/update`, { token })).status).toBe(200))
+    first.kill('SIGTERM')
+    await first.exited
+    a.destroy()
+    const second = await spawnServer({ env: { AUTH_SECRET: undefined, DATA_DIR: dataDir } })
+    expect(readFileSync(path.join(dataDir, files[0]), 'utf8').trim()).toBe(secret)
+    const b = await syncedClient(second, room, token)
+    expect(b.text()).toBe('signed with the generated secret')
+  })
+
+  it('DATA_DIR: the SQLite store lives there, and the documents with it', async () => {
+    const dataDir = tempDir()
+    const server = await spawnServer({ env: { DATA_DIR: dataDir } })
+    const room = docId()
+    const a = await syncedClient(server, room, await server.token({ doc: room }))
+    a.doc.getText('text').insert(0, 'in DATA_DIR')
+    await sleep(1000)
+    const dbs = readdirSync(dataDir).filter((f) => f.endsWith('.db'))
+    expect(dbs.length).toBeGreaterThanOrEqual(1)
+    expect(readFileSync(path.join(dataDir, dbs[0])).subarray(0, 16).toString('latin1')).toBe(SQLITE_MAGIC)
+    server.kill('SIGKILL')
+    await server.exited
+    a.destroy()
+    // Another DATA_DIR does not have it; the same one does.
+    const elsewhere = await spawnServer({ env: { AUTH_SECRET: server.secret } })
+    expect((await syncedClient(elsewhere, room, await elsewhere.token({ doc: room }))).text()).toBe('')
+    const same = await spawnServer({ env: { AUTH_SECRET: server.secret, DATA_DIR: dataDir } })
+    expect((await syncedClient(same, room, await same.token({ doc: room }))).text()).toBe('in DATA_DIR')
+  })
+
+  it('DATA_DIR defaults to ./data (relative to where it is started)', async () => {
+    const cwd = tempDir('tandem-cwd-')
+    const server = await spawnServer({ cwd, env: { DATA_DIR: undefined } })
+    const room = docId()
+    const a = await syncedClient(server, room, await server.token({ doc: room }))
+    a.doc.getText('text').insert(0, 'default dir')
+    await eventually(() => {
+      const dbs = readdirSync(path.join(cwd, 'data')).filter((f) => f.endsWith('.db'))
+      expect(dbs.length).toBeGreaterThanOrEqual(1)
+    })
+  })
+
+  it('MAX_MESSAGE_BYTES: a larger frame closes with 1009, a larger HTTP body gets 413; exactly the limit is fine', async () => {
+    const max = 3000
+    const server = await spawnServer({ env: { MAX_MESSAGE_BYTES: String(max) } })
+    const room = docId()
+    const token = await server.token({ doc: room })
+    const big = await rawClient(server, room, token)
+    await big.send(updateFrameOfSize(max + 1).frame)
+    expect((await big.closed).code).toBe(1009)
+    const ok = await rawClient(server, room, token)
+    await ok.send(updateFrameOfSize(max).frame)
+    await ok.roundTrip()
+    expect(ok.isOpen).toBe(true)
+    expect((await api(server, 'POST', `/docs/${room}/update`, { token, body: updateOfSize(max + 1, 'other') })).status).toBe(413)
+    expect((await api(server, 'POST', `/docs/${room}/update`, { token, body: updateOfSize(max, 'other') })).status).toBe(204)
+  })
+
+  it('MAX_MESSAGES_PER_SECOND: a connection that empties its bucket (5x the rate) is closed with 1008', async () => {
+    const server = await spawnServer({ env: { MAX_MESSAGES_PER_SECOND: '10' } })
+    const room = docId()
+    const raw = await rawClient(server, room, await server.token({ doc: room }))
+    let clock = 0
+    for (let i = 0; i < 40; i++) raw.ws.send(awarenessFrame([{ clientID: 77, clock: ++clock, state: { i } }]))
+    await sleep(200)
+    expect(raw.isOpen).toBe(true)
+    for (let i = 0; i < 100; i++) raw.ws.send(awarenessFrame([{ clientID: 77, clock: ++clock, state: { i } }]))
+    expect((await raw.closed).code).toBe(1008)
+  })
+
+  it('ROOM_IDLE_MS: an empty room is unloaded that long after its last connection closed', async () => {
+    const server = await spawnServer({ env: { ROOM_IDLE_MS: '800' } })
+    const room = docId()
+    const a = await syncedClient(server, room, await server.token({ doc: room }))
+    expect(await metric(server, 'tandem_rooms')).toBe(1)
+    a.destroy()
+    await eventually(async () => expect(await metric(server, 'tandem_connections')).toBe(0))
+    const closedAt = Date.now()
+    await eventually(async () => expect(await metric(server, 'tandem_rooms')).toBe(0), { timeoutMs: 5000, intervalMs: 50 })
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(700)
+  })
+
+  it('defaults: MAX_MESSAGE_BYTES 10485760 and MAX_MESSAGES_PER_SECOND 1000', async () => {
+    const server = await spawnServer()
+    const room = docId()
+    const token = await server.token({ doc: room })
+    const max = 10_485_760
+    const over = await rawClient(server, room, token)
+    await over.send(updateFrameOfSize(max + 1, 'huge').frame)
+    expect((await over.closed).code).toBe(1009)
+    const at = await rawClient(server, room, token)
+    await at.send(updateFrameOfSize(max, 'huge').frame)
+    await at.roundTrip(30_000)
+    expect(at.isOpen).toBe(true)
+    // 1000 per second: a bucket of 5000. A burst of 4000 is fine; 8000 more is not.
+    const floodRoom = docId('flood')
+    const f = await rawClient(server, floodRoom, await server.token({ doc: floodRoom }))
+    let clock = 0
+    for (let i = 0; i < 4000; i++) f.ws.send(awarenessFrame([{ clientID: 88, clock: ++clock, state: null }]))
+    await f.roundTrip()
+    expect(f.isOpen).toBe(true)
+    for (let i = 0; i < 8000; i++) {
+      if (!f.isOpen) break
+      f.ws.send(awarenessFrame([{ clientID: 88, clock: ++clock, state: null }]))
+    }
+    expect((await f.closed).code).toBe(1008)
+  }, 60_000)
+
+  it('default ROOM_IDLE_MS is 10000: still loaded well into that, unloaded after it', async () => {
+    const server = await spawnServer()
+    const room = docId()
+    const a = await syncedClient(server, room, await server.token({ doc: room }))
+    a.doc.getText('text').insert(0, 'x')
+    a.destroy()
+    await eventually(async () => expect(await metric(server, 'tandem_connections')).toBe(0))
+    const closedAt = Date.now()
+    await sleep(8000)
+    expect(await metric(server, 'tandem_rooms')).toBe(1)
+    await eventually(async () => expect(await metric(server, 'tandem_rooms')).toBe(0), { timeoutMs: 6000, intervalMs: 100 })
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(9900)
+  }, 30_000)
+
+  // Issue 2 leaves these to a later issue: the current server refuses to start with them.
+  it.todo('DATABASE_URL=postgres://… keeps documents in PostgreSQL instead of SQLite')
+  it.todo('REDIS_URL=redis://… lets several instances share rooms (relay, awareness, DELETE and access changes on every instance)')
+})
+
