@@ -11,7 +11,7 @@ test.describe('accounts', () => {
     await expect(alice.page).toHaveURL(/\/signin\?callbackUrl=%2F$/)
 
     await alice.signInPage.signIn(alice.email, 'not the password')
-    await expect(alice.page.getByRole('alert')).toHaveText('Wrong email or password.')
+    await expect(alice.page.getByRole('alert').filter({ hasText: 'Wrong email or password.' })).toBeVisible()
     await alice.signInPage.signIn(alice.email, alice.password)
     await expect(alice.home.heading).toBeVisible()
   })
@@ -23,11 +23,11 @@ test.describe('accounts', () => {
     await bob.signUpPage.goto()
     await bob.signUpPage.fill({ name: bob.name, email: alice.email, password: bob.password })
     await bob.signUpPage.submit()
-    await expect(bob.page.getByText('An account with this email already exists')).toBeVisible()
+    await expect(bob.page.getByRole('alert').filter({ hasText: 'An account with this email already exists' })).toBeVisible()
 
     await bob.signUpPage.fill({ name: bob.name, email: bob.email, password: 'short' })
     await bob.signUpPage.submit()
-    await expect(bob.page.getByText('Use at least 8 characters for your password.')).toBeVisible()
+    await expect(bob.page.getByRole('alert').filter({ hasText: 'Use at least 8 characters for your password.' })).toBeVisible()
     await expect(bob.page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true')
     await expect(bob.page).toHaveURL(/\/signup/)
   })
@@ -35,6 +35,7 @@ test.describe('accounts', () => {
   test('a signed-out visitor to a document is sent to sign in and comes back after', async ({ actor }) => {
     const alice = await actor('Alice')
     const documentId = await alice.home.newDocument()
+    await alice.home.goto()
     await alice.home.signOut()
 
     await alice.editor.goto(documentId)

@@ -58,7 +58,7 @@ test.describe('documents', () => {
 
     // Bob, who had it open, is told; his list no longer has it.
     await expect(bob.editor.status).toHaveAttribute('data-sync-status', 'closed')
-    await expect(bob.page.getByRole('alert')).toContainText('This document was deleted')
+    await expect(bob.page.getByRole('alert').filter({ hasText: 'This document was deleted' })).toBeVisible()
     await bob.home.goto()
     await expect(bob.home.documentLink('Doomed')).toHaveCount(0)
   })

@@ -78,7 +78,7 @@ test.describe('sharing and access', () => {
 
     await share.remove(eddie.name)
     await expect(eddie.editor.status).toHaveAttribute('data-sync-status', 'closed', { timeout: 5_000 })
-    await expect(eddie.page.getByRole('alert')).toContainText('Your access to this document was removed')
+    await expect(eddie.page.getByRole('alert').filter({ hasText: 'Your access to this document was removed' })).toBeVisible()
     await eddie.page.reload()
     await expect(eddie.page.getByRole('heading', { name: 'No access' })).toBeVisible()
   })
@@ -103,7 +103,7 @@ test.describe('sharing and access', () => {
     await alice.editor.expectText('Carol joined by link.')
 
     await share.root.getByRole('button', { name: 'Revoke editor link' }).click()
-    await expect(share.root.getByLabel('Editor link')).toHaveCount(0)
+    await expect(share.root.getByRole('textbox', { name: 'Editor link' })).toHaveCount(0)
     const dave = await actor('Dave')
     await dave.page.goto(link)
     await expect(dave.page.getByRole('heading', { name: 'Link not valid' })).toBeVisible()

@@ -61,11 +61,6 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
             {errors.form}
           </p>
         ) : null}
-        {errors.name || errors.email || errors.password ? (
-          <p role="alert" className="sr-only">
-            {[errors.name, errors.email, errors.password].filter(Boolean).join(' ')}
-          </p>
-        ) : null}
         <button type="submit" className={`${primaryButton} w-full`} disabled={pending || status === 'loading'}>
           {pending ? 'Creating account…' : 'Create account'}
         </button>

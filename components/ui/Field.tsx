@@ -21,7 +21,7 @@ export function Field({
         {...inputProps}
       />
       {error ? (
-        <p id={errorId} className="text-sm text-red-700">
+        <p id={errorId} role="alert" className="text-sm text-red-700">
           {error}
         </p>
       ) : null}

@@ -31,7 +31,7 @@ export class ShareDialog {
   /** Creates a link granting `role` and returns its URL. */
   async createLink(role: Role): Promise<string> {
     await this.root.getByRole('button', { name: role === 'Viewer' ? 'Create view link' : 'Create edit link' }).click()
-    const field = this.root.getByLabel(`${role} link`)
+    const field = this.root.getByRole('textbox', { name: `${role} link` })
     await expect(field).toHaveValue(/\/s\//)
     return field.inputValue()
   }
