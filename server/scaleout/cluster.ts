@@ -146,6 +146,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     await eventually(
       async () => {
         const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+        redis.on('error', () => {})
         try {
           await redis.connect()
           await redis.ping()

@@ -1,0 +1,144 @@
+/**
+ * What happens to users when parts of a scaled-out deployment fail: Redis
+ * restarting or dropping connections, PostgreSQL unreachable, an instance
+ * killed with SIGKILL. In every case all edits end up everywhere.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { describeWithServices, postgresTestUrl, redisTestUrl } from '../testkit/services'
+import { api, defer, docId, eventually, sleep, spawnServer, syncedClient, type StockClient } from '../test/harness'
+import { startCluster, startOwnRedis, startPostgresProxy } from './cluster'
+
+const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i};`)
+
+function type(client: StockClient, words: string[]): void {
+  for (const word of words) client.doc.getText('text').insert(client.doc.getText('text').length, word)
+}
+
+function expectAll(clients: StockClient[], words: string[]): void {
+  const first = clients[0].text()
+  for (const client of clients) expect(client.text()).toBe(first)
+  for (const word of words) expect(first).toContain(word)
+}
+
+await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
+  it('Redis restarting: both instances keep serving, report it, and converge once it is back', async () => {
+    const redis = await startOwnRedis()
+    const cluster = await startCluster({ instances: 2, redisUrl: redis.url })
+    const [a, b] = cluster.instances
+    const room = docId()
+    const onA = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
+    const onB = await syncedClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+    type(onA, ['before;'])
+    await eventually(() => expect(onB.text()).toBe('before;'))
+
+    await redis.stop()
+    await eventually(async () => {
+      const health = await api(a, 'GET', '/healthz')
+      expect(health.status).toBe(503)
+      expect(JSON.parse(health.text)).toMatchObject({ status: 'error', failing: 'redis' })
+    })
+    const wordsA = names(20, 'a')
+    const wordsB = names(20, 'b')
+    type(onA, wordsA)
+    type(onB, wordsB)
+    await sleep(300)
+    await redis.start()
+
+    await eventually(() => expectAll([onA, onB], ['before;', ...wordsA, ...wordsB]), { timeoutMs: 15_000 })
+    await eventually(async () => expect((await api(b, 'GET', '/healthz')).status).toBe(200))
+    // Live relay works again after the resync.
+    type(onB, ['after;'])
+    await eventually(() => expect(onA.text()).toContain('after;'))
+  })
+
+  it('connections to Redis dropping for a few seconds lose nothing', async () => {
+    const redis = await startOwnRedis()
+    const cluster = await startCluster({ instances: 2, redisUrl: redis.url })
+    const [a, b] = cluster.instances
+    const room = docId()
+    const onA = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
+    const onB = await syncedClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+    const words: string[] = []
+    const deadline = Date.now() + 2_500
+    for (let round = 0; Date.now() < deadline; round++) {
+      await redis.killClients()
+      const batch = [`a${round};`, `b${round};`]
+      words.push(...batch)
+      type(onA, [batch[0]])
+      type(onB, [batch[1]])
+      await sleep(150)
+    }
+    await eventually(() => expectAll([onA, onB], words), { timeoutMs: 15_000 })
+  })
+
+  it('PostgreSQL unreachable: /healthz says so, edits stay in memory and are stored once it is back', async () => {
+    const proxy = await startPostgresProxy()
+    const cluster = await startCluster({ instances: 1 })
+    const viaProxy = await cluster.addInstance({ databaseUrl: proxy.url })
+    const room = docId()
+    const client = await syncedClient(viaProxy, room, await cluster.token({ doc: room }))
+    const watcher = await syncedClient(cluster.instances[0], room, await cluster.token({ doc: room, sub: 'watcher' }))
+
+    proxy.cut()
+    type(client, ['while-down;'])
+    await eventually(async () => {
+      const health = await api(viaProxy, 'GET', '/healthz')
+      expect(health.status).toBe(503)
+      expect(JSON.parse(health.text)).toMatchObject({ failing: 'database' })
+    })
+    // Live editing goes on through Redis meanwhile.
+    await eventually(() => expect(watcher.text()).toBe('while-down;'))
+
+    proxy.restore()
+    await eventually(async () => expect(await cluster.storedRowCount(room)).toBeGreaterThan(0), { timeoutMs: 15_000 })
+    await eventually(async () => expect((await api(viaProxy, 'GET', '/healthz')).status).toBe(200), { timeoutMs: 15_000 })
+  })
+
+  it('an instance killed with SIGKILL: its clients reconnect to another and every edit survives', async () => {
+    const schema = `killtest_${process.pid}_${randomBytes(4).toString('hex')}`
+    defer(async () => {
+      const client = new pg.Client({ connectionString: postgresTestUrl() })
+      await client.connect()
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await client.end()
+    })
+    const secret = randomBytes(24).toString('base64url')
+    const env = {
+      AUTH_SECRET: secret,
+      DATABASE_URL: postgresTestUrl(),
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: redisTestUrl(),
+      REDIS_PREFIX: `${schema}:`,
+      // info: the harness learns the port from the "listening" line.
+      LOG_LEVEL: 'info',
+    }
+    const a = await spawnServer({ env })
+    const b = await spawnServer({ env })
+    const room = docId()
+    const doc = new Y.Doc()
+    const onA = await syncedClient(a, room, await a.token({ doc: room, sub: 'ann' }), { doc })
+    const onB = await syncedClient(b, room, await b.token({ doc: room, sub: 'bob' }))
+    const early = names(30, 'early')
+    type(onA, early)
+    type(onB, ['fromB;'])
+    await eventually(() => expectAll([onA, onB], [...early, 'fromB;']))
+    await sleep(1_000)
+    a.kill('SIGKILL')
+    await a.exited
+    // Typed after the crash, while disconnected: the client keeps it and sends it on reconnect.
+    type(onA, ['offline;'])
+    onA.destroy()
+    const reconnected = await syncedClient(b, room, await b.token({ doc: room, sub: 'ann' }), { doc: new Y.Doc() })
+    Y.applyUpdate(reconnected.doc, Y.encodeStateAsUpdate(doc))
+    await eventually(() => expectAll([reconnected, onB], [...early, 'fromB;', 'offline;']))
+
+    // And it is all in the store: a fresh instance reads it back.
+    const c = await spawnServer({ env })
+    const fresh = await syncedClient(c, room, await c.token({ doc: room, sub: 'carol' }))
+    await eventually(() => expectAll([fresh], [...early, 'fromB;', 'offline;']))
+  })
+})
+
