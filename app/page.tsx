@@ -1,6 +1,7 @@
 import { getDb } from '@/app/_data/db'
 import { listDocumentsForUser } from '@/app/_data/documents'
 import { requireUser } from '@/app/_data/session'
+import { createDocumentAction } from '@/app/actions/documents'
 import { AppHeader } from '@/components/AppHeader'
 import { DocumentList } from '@/components/documents/DocumentList'
 import { NewDocumentButton } from '@/components/documents/NewDocumentButton'
@@ -15,7 +16,7 @@ export default async function HomePage() {
       <main className="mx-auto max-w-4xl space-y-4 px-4 py-8">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h1 className="text-2xl font-semibold">Documents</h1>
-          <NewDocumentButton />
+          <NewDocumentButton createDocument={createDocumentAction} />
         </div>
         <DocumentList documents={documents} selfId={user.id} />
       </main>

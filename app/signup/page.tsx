@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
 import { getCurrentUser } from '@/app/_data/session'
+import { signUpAction } from '@/app/actions/account'
 import { AuthCard } from '@/components/auth/AuthCard'
 import { safeCallbackUrl } from '@/components/auth/safeCallbackUrl'
 import { SignUpForm } from '@/components/auth/SignUpForm'
@@ -12,7 +13,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   if (await getCurrentUser()) redirect(callbackUrl)
   return (
     <AuthCard title="Create your account">
-      <SignUpForm callbackUrl={callbackUrl} />
+      <SignUpForm callbackUrl={callbackUrl} signUp={signUpAction} />
     </AuthCard>
   )
 }

@@ -3,15 +3,20 @@
 import Link from 'next/link'
 import { useSession } from 'next-auth/react'
 import { useState } from 'react'
-import { signUpAction } from '@/app/actions/account'
 import { Field } from '@/components/ui/Field'
 import { primaryButton } from '@/components/ui/buttonStyles'
 import { signInWithPassword } from './signInWithPassword'
 
 type Errors = Partial<Record<'name' | 'email' | 'password' | 'form', string>>
 
+export type SignUp = (input: {
+  name: string
+  email: string
+  password: string
+}) => Promise<{ ok: true } | { ok: false; errors: Partial<Record<'name' | 'email' | 'password', string>> }>
+
 /** Creates the account, then signs in with it and goes on to `callbackUrl`. */
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignUpForm({ callbackUrl, signUp }: { callbackUrl: string; signUp: SignUp }) {
   const { status } = useSession()
   const [errors, setErrors] = useState<Errors>({})
   const [pending, setPending] = useState(false)
@@ -23,7 +28,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     setPending(true)
     setErrors({})
     try {
-      const result = await signUpAction(input)
+      const result = await signUp(input)
       if (!result.ok) {
         setErrors(result.errors)
         return

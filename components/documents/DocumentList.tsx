@@ -1,11 +1,21 @@
 import Link from 'next/link'
-import type { DocumentSummary } from '@/app/_data/documents'
 import { LocalTime } from './LocalTime'
+
+/** One row of the list. */
+export interface DocumentListItem {
+  id: string
+  title: string
+  ownerId: string
+  ownerName: string
+  role: 'owner' | 'editor' | 'viewer'
+  /** ISO-8601. */
+  updatedAt: string
+}
 
 const ROLE_LABEL = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' } as const
 
 /** The home page's list: title, owner, the reader's role and when it was last edited, newest first. */
-export function DocumentList({ documents, selfId }: { documents: DocumentSummary[]; selfId: string }) {
+export function DocumentList({ documents, selfId }: { documents: DocumentListItem[]; selfId: string }) {
   if (documents.length === 0) {
     return (
       <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-slate-600">

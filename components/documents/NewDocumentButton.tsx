@@ -1,7 +1,6 @@
 'use client'
 
 import { useFormStatus } from 'react-dom'
-import { createDocumentAction } from '@/app/actions/documents'
 import { primaryButton } from '@/components/ui/buttonStyles'
 
 function SubmitButton() {
@@ -14,9 +13,9 @@ function SubmitButton() {
 }
 
 /** Creates a document and opens it (the action redirects to /d/<id>). */
-export function NewDocumentButton() {
+export function NewDocumentButton({ createDocument }: { createDocument: () => Promise<void> }) {
   return (
-    <form action={createDocumentAction}>
+    <form action={createDocument}>
       <SubmitButton />
     </form>
   )

@@ -2,11 +2,19 @@
 
 import { useRouter } from 'next/navigation'
 import { useRef, useState } from 'react'
-import { deleteDocumentAction } from '@/app/actions/documents'
 import { dangerButton, secondaryButton } from '@/components/ui/buttonStyles'
+import type { DocumentActions } from './actions'
 
 /** "Delete" (owner only), then a confirmation; deletes the content on the sync server too. */
-export function DeleteDocumentButton({ documentId, title }: { documentId: string; title: string }) {
+export function DeleteDocumentButton({
+  documentId,
+  title,
+  deleteDocument,
+}: {
+  documentId: string
+  title: string
+  deleteDocument: DocumentActions['deleteDocument']
+}) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const router = useRouter()
   const [error, setError] = useState('')
@@ -16,7 +24,7 @@ export function DeleteDocumentButton({ documentId, title }: { documentId: string
     setPending(true)
     setError('')
     try {
-      const result = await deleteDocumentAction(documentId)
+      const result = await deleteDocument(documentId)
       if (result.ok) {
         dialogRef.current?.close()
         router.replace('/')

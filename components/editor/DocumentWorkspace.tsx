@@ -4,6 +4,7 @@ import type { Editor } from '@tiptap/react'
 import Link from 'next/link'
 import { useState } from 'react'
 import type { TokenAccess } from '@/lib/access'
+import type { DocumentActions, SharingActions } from './actions'
 import type { CollabSession, CollabSnapshot } from './CollabSession'
 import { CollabEditorContent, useCollabEditor } from './CollabEditor'
 import { DeleteDocumentButton } from './DeleteDocumentButton'
@@ -25,6 +26,10 @@ export interface DocumentWorkspaceProps {
   access: TokenAccess
   user: PresenceUser
   sync: { url: string | null; port: number }
+  /** Server actions, passed in by the page. */
+  actions: DocumentActions
+  /** Only for the owner, who may share. */
+  sharingActions: SharingActions | null
 }
 
 /**
@@ -46,7 +51,7 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
 function LiveWorkspace(props: DocumentWorkspaceProps & { session: CollabSession }) {
   const snapshot = useCollabSnapshot(props.session)
   const editor = useCollabEditor(props.session, props.user, snapshot.writable)
-  useMarkEdited(props.session, props.documentId, snapshot.writable)
+  useMarkEdited(props.session, props.documentId, snapshot.writable, props.actions.markEdited)
   return <WorkspaceLayout {...props} editor={editor} snapshot={snapshot} />
 }
 
@@ -58,6 +63,8 @@ function WorkspaceLayout({
   session,
   editor,
   snapshot,
+  actions,
+  sharingActions,
 }: DocumentWorkspaceProps & { session: CollabSession | null; editor: Editor | null; snapshot: CollabSnapshot | null }) {
   const [title, setTitle] = useState(initialTitle)
   // Before the session exists, trust the role the page was rendered with, so a viewer never sees a toolbar flash by.
@@ -73,15 +80,15 @@ function WorkspaceLayout({
           <Link href="/" className="shrink-0 font-semibold text-blue-700">
             <span aria-hidden>← </span>Tandem
           </Link>
-          <TitleField session={session} documentId={documentId} initialTitle={initialTitle} writable={writable} onTitleChange={setTitle} />
+          <TitleField session={session} documentId={documentId} initialTitle={initialTitle} writable={writable} onTitleChange={setTitle} rename={actions.rename} />
           <div className="flex flex-wrap items-center gap-3">
             <SyncStatusBadge status={status} closedReason={closedReason} readOnly={!writable} />
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
-            {role === 'owner' ? (
+            {role === 'owner' && sharingActions ? (
               <>
-                <ShareButton documentId={documentId} title={title} />
-                <DeleteDocumentButton documentId={documentId} title={title} />
+                <ShareButton documentId={documentId} title={title} actions={sharingActions} />
+                <DeleteDocumentButton documentId={documentId} title={title} deleteDocument={actions.deleteDocument} />
               </>
             ) : null}
           </div>

@@ -1,19 +1,8 @@
 'use client'
 
 import { useEffect, useId, useRef, useState } from 'react'
-import type { ShareState } from '@/app/_data/operations'
-import {
-  changeRoleAction,
-  createLinkAction,
-  getShareStateAction,
-  inviteAction,
-  removeMemberAction,
-  revokeLinkAction,
-} from '@/app/actions/sharing'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
-
-type ActionResult = { ok: true; value: ShareState; warning?: string } | { ok: false; error: string }
-type MemberRole = 'viewer' | 'editor'
+import type { ActionResult, MemberRole, SharingActions, ShareState } from './actions'
 
 const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Editor' }
 
@@ -22,7 +11,7 @@ const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Edito
  * remove their role, and create or revoke links. A native <dialog> opened with
  * showModal(): focus is trapped inside and Escape closes it.
  */
-export function ShareButton({ documentId, title }: { documentId: string; title: string }) {
+export function ShareButton({ documentId, title, actions }: { documentId: string; title: string; actions: SharingActions }) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const [open, setOpen] = useState(false)
 
@@ -43,13 +32,23 @@ export function ShareButton({ documentId, title }: { documentId: string; title: 
         onClose={() => setOpen(false)}
         className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
       >
-        {open ? <ShareDialogBody documentId={documentId} title={title} onClose={() => dialogRef.current?.close()} /> : null}
+        {open ? <ShareDialogBody documentId={documentId} title={title} actions={actions} onClose={() => dialogRef.current?.close()} /> : null}
       </dialog>
     </>
   )
 }
 
-function ShareDialogBody({ documentId, title, onClose }: { documentId: string; title: string; onClose: () => void }) {
+function ShareDialogBody({
+  documentId,
+  title,
+  actions,
+  onClose,
+}: {
+  documentId: string
+  title: string
+  actions: SharingActions
+  onClose: () => void
+}) {
   const [state, setState] = useState<ShareState | null>(null)
   const [error, setError] = useState('')
   const [notice, setNotice] = useState('')
@@ -57,7 +56,7 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
   const emailId = useId()
   const roleId = useId()
 
-  async function run(action: () => Promise<ActionResult>, success?: string) {
+  async function run(action: () => Promise<ActionResult<ShareState>>, success?: string) {
     setBusy(true)
     setError('')
     setNotice('')
@@ -79,8 +78,19 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
   }
 
   useEffect(() => {
-    void run(() => getShareStateAction(documentId))
-  }, [documentId]) // eslint-disable-line react-hooks/exhaustive-deps
+    let cancelled = false
+    actions
+      .getShareState(documentId)
+      .then((result) => {
+        if (cancelled) return
+        if (result.ok) setState(result.value)
+        else setError(result.error)
+      })
+      .catch(() => !cancelled && setError('Could not load who has access. Close and try again.'))
+    return () => {
+      cancelled = true
+    }
+  }, [documentId, actions])
 
   async function handleInvite(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -88,7 +98,7 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
     const form = new FormData(formElement)
     const email = String(form.get('email') ?? '')
     const role = String(form.get('role') ?? 'viewer') as MemberRole
-    const done = await run(() => inviteAction(documentId, email, role), `Invited ${email.trim()} as ${ROLE_NAME[role].toLowerCase()}.`)
+    const done = await run(() => actions.invite(documentId, email, role), `Invited ${email.trim()} as ${ROLE_NAME[role].toLowerCase()}.`)
     if (done) formElement.reset()
   }
 
@@ -162,7 +172,7 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
                       value={member.role}
                       disabled={busy}
                       onChange={(event) =>
-                        void run(() => changeRoleAction(documentId, member.userId, event.target.value), `${member.name} is now ${event.target.value === 'editor' ? 'an editor' : 'a viewer'}.`)
+                        void run(() => actions.changeRole(documentId, member.userId, event.target.value), `${member.name} is now ${event.target.value === 'editor' ? 'an editor' : 'a viewer'}.`)
                       }
                       className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
                     >
@@ -173,7 +183,7 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
                       type="button"
                       aria-label={`Remove ${member.name}`}
                       disabled={busy}
-                      onClick={() => void run(() => removeMemberAction(documentId, member.userId), `${member.name} no longer has access.`)}
+                      onClick={() => void run(() => actions.removeMember(documentId, member.userId), `${member.name} no longer has access.`)}
                       className="rounded px-2 py-1 text-red-700 hover:bg-red-50"
                     >
                       Remove
@@ -216,7 +226,7 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
                     className={secondaryButton}
                     aria-label={`Revoke ${ROLE_NAME[link.role].toLowerCase()} link`}
                     disabled={busy}
-                    onClick={() => void run(() => revokeLinkAction(documentId, link.token), 'Link revoked.')}
+                    onClick={() => void run(() => actions.revokeLink(documentId, link.token), 'Link revoked.')}
                   >
                     Revoke
                   </button>
@@ -232,7 +242,7 @@ function ShareDialogBody({ documentId, title, onClose }: { documentId: string; t
                     type="button"
                     className={secondaryButton}
                     disabled={busy}
-                    onClick={() => void run(() => createLinkAction(documentId, role), 'Link created.')}
+                    onClick={() => void run(() => actions.createLink(documentId, role), 'Link created.')}
                   >
                     {role === 'viewer' ? 'Create view link' : 'Create edit link'}
                   </button>

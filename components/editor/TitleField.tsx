@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect, useRef, useState } from 'react'
-import { renameDocumentAction } from '@/app/actions/documents'
+import type { DocumentActions } from './actions'
 import type { CollabSession } from './CollabSession'
 
 /** Where the live title lives inside the Y.Doc, next to the body: everyone sees each keystroke. */
@@ -20,6 +20,7 @@ export function TitleField({
   initialTitle,
   writable,
   onTitleChange,
+  rename,
 }: {
   session: CollabSession | null
   documentId: string
@@ -27,6 +28,7 @@ export function TitleField({
   writable: boolean
   /** Told the current title (typed here or by someone else), e.g. for dialog headings. */
   onTitleChange?: (title: string) => void
+  rename: DocumentActions['rename']
 }) {
   const [title, setTitle] = useState(initialTitle)
   const [error, setError] = useState('')
@@ -55,7 +57,7 @@ export function TitleField({
     const value = pendingTitle.current
     pendingTitle.current = null
     if (value === null) return
-    const result = await renameDocumentAction(documentId, value)
+    const result = await rename(documentId, value)
     setError(result.ok ? '' : result.error)
   }
 

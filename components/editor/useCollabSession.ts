@@ -27,6 +27,9 @@ export function useCollabSession({ documentId, syncUrl, syncPort, initialAccess 
       initialAccess,
     })
     opened.start()
+    // Deliberate: the session can only be created after mount (it needs `window`, and
+    // StrictMode's mount-unmount-mount must destroy the first one), so state is set here.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setSession(opened)
     return () => {
       opened.destroy()

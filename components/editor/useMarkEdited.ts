@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect } from 'react'
-import { markEditedAction } from '@/app/actions/documents'
+import type { DocumentActions } from './actions'
 import type { CollabSession } from './CollabSession'
 
 /** At most one "last edited" bump per this interval while typing; the list doesn't need more. */
@@ -12,7 +12,12 @@ const MARK_EDITED_INTERVAL_MS = 20_000
  * edited" moves. Only local changes count: updates from the server are other
  * people's, and their own tabs report those.
  */
-export function useMarkEdited(session: CollabSession | null, documentId: string, writable: boolean) {
+export function useMarkEdited(
+  session: CollabSession | null,
+  documentId: string,
+  writable: boolean,
+  markEdited: DocumentActions['markEdited'],
+) {
   useEffect(() => {
     if (!session || !writable) return
     let lastSentAt = 0
@@ -20,7 +25,7 @@ export function useMarkEdited(session: CollabSession | null, documentId: string,
     const send = () => {
       lastSentAt = Date.now()
       trailing = undefined
-      void markEditedAction(documentId).catch(() => {})
+      void markEdited(documentId).catch(() => {})
     }
     const handleUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin === session.provider) return
@@ -36,5 +41,5 @@ export function useMarkEdited(session: CollabSession | null, documentId: string,
         send()
       }
     }
-  }, [session, documentId, writable])
+  }, [session, documentId, writable, markEdited])
 }

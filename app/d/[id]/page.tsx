@@ -4,6 +4,15 @@ import { getDb } from '@/app/_data/db'
 import { getDocumentWithRole } from '@/app/_data/documents'
 import { tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
+import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
+import {
+  changeRoleAction,
+  createLinkAction,
+  getShareStateAction,
+  inviteAction,
+  removeMemberAction,
+  revokeLinkAction,
+} from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
 import { DocumentWorkspace } from '@/components/editor/DocumentWorkspace'
 import { colorForUser } from '@/components/editor/userColor'
@@ -12,6 +21,16 @@ import { isValidDocId } from '@/lib/docId'
 type Props = { params: Promise<{ id: string }> }
 
 export const metadata: Metadata = { title: 'Tandem' }
+
+const documentActions = { rename: renameDocumentAction, markEdited: markEditedAction, deleteDocument: deleteDocumentAction }
+const sharingActions = {
+  getShareState: getShareStateAction,
+  invite: inviteAction,
+  changeRole: changeRoleAction,
+  removeMember: removeMemberAction,
+  createLink: createLinkAction,
+  revokeLink: revokeLinkAction,
+}
 
 /**
  * `/d/<id>`: the editor. The shell (title, role, people, status) is rendered
@@ -31,6 +50,8 @@ export default async function EditorPage({ params }: Props) {
       access={tokenAccessForRole(found.role)}
       user={{ id: user.id, name: user.name, color: colorForUser(user.id) }}
       sync={{ url: config.syncUrl, port: config.syncPort }}
+      actions={documentActions}
+      sharingActions={found.role === 'owner' ? sharingActions : null}
     />
   )
 }

@@ -1,0 +1,42 @@
+/**
+ * What the editor's components need from the web app's server, as plain
+ * function types. The page (app/d/[id]/page.tsx) passes the server actions in
+ * as props, so components/ never imports app/ (STYLE.md §2: app → components → lib).
+ */
+export type ActionResult<T = void> = { ok: true; value: T; warning?: string } | { ok: false; error: string }
+
+export type MemberRole = 'viewer' | 'editor'
+
+export interface ShareMember {
+  userId: string
+  name: string
+  email: string
+  role: 'owner' | MemberRole
+}
+
+export interface ShareLinkInfo {
+  token: string
+  role: MemberRole
+  createdAt: string
+}
+
+export interface ShareState {
+  members: ShareMember[]
+  links: ShareLinkInfo[]
+}
+
+export interface DocumentActions {
+  rename(documentId: string, title: string): Promise<ActionResult<string>>
+  markEdited(documentId: string): Promise<ActionResult>
+  deleteDocument(documentId: string): Promise<ActionResult>
+}
+
+/** Owner-only: the share dialog's operations, each answering with the new sharing state. */
+export interface SharingActions {
+  getShareState(documentId: string): Promise<ActionResult<ShareState>>
+  invite(documentId: string, email: string, role: string): Promise<ActionResult<ShareState>>
+  changeRole(documentId: string, userId: string, role: string): Promise<ActionResult<ShareState>>
+  removeMember(documentId: string, userId: string): Promise<ActionResult<ShareState>>
+  createLink(documentId: string, role: string): Promise<ActionResult<ShareState>>
+  revokeLink(documentId: string, token: string): Promise<ActionResult<ShareState>>
+}
