@@ -17,7 +17,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { SyncServer } from '../SyncServer'
 import { openSqliteStore } from '../persistence/SqliteStore'
-import type { DocumentStore, StoredDocument, AppendEntry, AccessChange, DocumentPolicy } from '../persistence/DocumentStore'
+import type { DocumentStore, StoredDocument } from '../persistence/DocumentStore'
 import type { ServerLimits } from '../options'
 import { signAccessToken, type AccessClaims } from '../../lib/token'
 import { decodeFrame, syncStep1Frame, type Frame } from './wire'
@@ -212,50 +212,61 @@ async function rs256Token(doc: string): Promise<string> {
 /**
  * The real SQLite store, observed: counts loads per document, can slow loads
  * down (to catch a room answering before it has loaded) and can make `ping`
- * fail (to see /healthz report it). Everything else passes straight through.
+ * fail (to see /healthz report it). Every other method passes straight
+ * through (a Proxy, so the wrapper never lags behind the interface).
  */
-export class ObservedStore implements DocumentStore {
-  loads = new Map<string, number>()
-  loadDelayMs = 0
-  pingFailure: Error | null = null
-  private closed = false
-  constructor(readonly inner: DocumentStore) {}
-  async load(docId: string): Promise<StoredDocument> {
-    this.loads.set(docId, (this.loads.get(docId) ?? 0) + 1)
-    if (this.loadDelayMs > 0) await sleep(this.loadDelayMs)
-    return this.inner.load(docId)
-  }
-  appendBatch(entries: readonly AppendEntry[]): Promise<Map<string, number>> {
-    return this.inner.appendBatch(entries)
-  }
-  compact(docId: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    return this.inner.compact(docId, snapshot, throughSeq)
-  }
-  deleteDocument(docId: string, deletedAt: number): Promise<void> {
-    return this.inner.deleteDocument(docId, deletedAt)
-  }
-  recordAccessChange(docId: string, sub: string, change: AccessChange): Promise<void> {
-    return this.inner.recordAccessChange(docId, sub, change)
-  }
-  getPolicy(docId: string, sub: string): Promise<DocumentPolicy> {
-    return this.inner.getPolicy(docId, sub)
-  }
-  async ping(): Promise<void> {
-    if (this.pingFailure) throw this.pingFailure
-    return this.inner.ping()
-  }
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    await this.inner.close()
-  }
+export interface ObservedStore extends DocumentStore {
+  readonly inner: DocumentStore
+  readonly loads: Map<string, number>
+  loadDelayMs: number
+  pingFailure: Error | null
   /** The stored document as text, read through the real store (not the server). */
-  async storedText(docId: string, name = 'text'): Promise<string> {
-    const stored = await this.inner.load(docId)
-    const doc = new Y.Doc()
-    for (const update of stored.updates) Y.applyUpdate(doc, update)
-    return doc.getText(name).toString()
+  storedText(docId: string, name?: string): Promise<string>
+}
+
+export function observeStore(inner: DocumentStore): ObservedStore {
+  const state = { loads: new Map<string, number>(), loadDelayMs: 0, pingFailure: null as Error | null, closed: false }
+  const own: Record<string, unknown> = {
+    inner,
+    load: async (docId: string): Promise<StoredDocument> => {
+      state.loads.set(docId, (state.loads.get(docId) ?? 0) + 1)
+      if (state.loadDelayMs > 0) await sleep(state.loadDelayMs)
+      return inner.load(docId)
+    },
+    ping: async (): Promise<void> => {
+      if (state.pingFailure) throw state.pingFailure
+      return inner.ping()
+    },
+    close: async (): Promise<void> => {
+      if (state.closed) return
+      state.closed = true
+      await inner.close()
+    },
+    storedText: async (docId: string, name = 'text'): Promise<string> => {
+      const stored = await inner.load(docId)
+      const doc = new Y.Doc()
+      for (const update of stored.updates) Y.applyUpdate(doc, update)
+      return doc.getText(name).toString()
+    },
   }
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (typeof prop === 'string') {
+        if (prop === 'loads') return state.loads
+        if (prop === 'loadDelayMs') return state.loadDelayMs
+        if (prop === 'pingFailure') return state.pingFailure
+        if (prop in own) return own[prop]
+      }
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+    set(target, prop, value) {
+      if (prop === 'loadDelayMs') state.loadDelayMs = value as number
+      else if (prop === 'pingFailure') state.pingFailure = value as Error | null
+      else return Reflect.set(target, prop, value)
+      return true
+    },
+  }) as ObservedStore
 }
 
 // ---------------------------------------------------------------- in-process server
@@ -286,7 +297,7 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
   let store!: ObservedStore
   let port = 0
   const start = async () => {
-    store = new ObservedStore(openSqliteStore(dataDir))
+    store = observeStore(openSqliteStore(dataDir))
     server = new SyncServer({ authSecret: secret, store, limits: overrides.limits })
     port = (await server.listen(0, '127.0.0.1')).port
   }
