@@ -103,4 +103,22 @@ describe('durable within one second', () => {
     const check = await syncedClient(third, room, await third.token({ doc: room }))
     expect(check.text()).toBe('held by the client')
   })
+
+  it('POST /docs/<id>/update: once it answered 204 the update is persisted (kill -9 right after the answer keeps it)', async () => {
+    const server = await spawnServer()
+    const room = docId()
+    const doc = new Y.Doc()
+    doc.getText('text').insert(0, 'persisted before 204')
+    const res = await fetch(`${server.httpUrl}/docs/${room}/update`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.token({ doc: room })}`, 'content-type': 'application/octet-stream' },
+      body: Y.encodeStateAsUpdate(doc),
+    })
+    expect(res.status).toBe(204)
+    server.kill('SIGKILL')
+    await server.exited
+    const again = await spawnServer({ env: { DATA_DIR: server.dataDir, AUTH_SECRET: server.secret } })
+    const check = await syncedClient(again, room, await again.token({ doc: room }))
+    expect(check.text()).toBe('persisted before 204')
+  })
 })

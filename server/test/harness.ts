@@ -365,6 +365,8 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>
   /** Run `npm run server` instead of `node --import tsx server/main.ts`. */
   viaNpm?: boolean
+  /** Run this shell command (through `sh -c`) instead, e.g. a command quoted from the README. */
+  shellCommand?: string
   cwd?: string
   /** Resolve without waiting for the listening line (for servers expected to fail). */
   waitForListening?: boolean
@@ -395,11 +397,13 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedSe
     else env[key] = value
   }
   const cwd = options.cwd ?? REPO_ROOT
-  const command = options.viaNpm ? 'npm' : process.execPath
-  const args = options.viaNpm
-    ? ['run', '--silent', 'server']
-    : // An absolute loader URL so a different cwd still finds tsx.
-      ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'server/main.ts')]
+  const command = options.shellCommand ? '/bin/sh' : options.viaNpm ? 'npm' : process.execPath
+  const args = options.shellCommand
+    ? ['-c', options.shellCommand]
+    : options.viaNpm
+      ? ['run', '--silent', 'server']
+      : // An absolute loader URL so a different cwd still finds tsx.
+        ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'server/main.ts')]
   const child: ChildProcess = spawn(command, args, {
     cwd,
     env: env as NodeJS.ProcessEnv,
