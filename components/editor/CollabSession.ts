@@ -33,6 +33,8 @@ export interface CollabSessionOptions {
   initialAccess: TokenAccess
   /** Injected for tests; defaults to GET /api/docs/<id>/token. */
   fetchToken?: (documentId: string) => Promise<AccessTokenResponse>
+  /** For Node tests (Node 20 has no global WebSocket); browsers use their own. */
+  WebSocketPolyfill?: typeof WebSocket
 }
 
 /**
@@ -71,6 +73,7 @@ export class CollabSession {
       // Same-browser tabs would otherwise sync over BroadcastChannel, around the
       // server's access checks; the server is the one source of truth here.
       disableBc: true,
+      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
       shouldReconnect: (event) => !FINAL_CLOSE_CODES.has(event.code),
     })
     this.provider.messageHandlers[MessageType.Saved] = (_encoder, decoder) => this.handleSavedAck(decoder)

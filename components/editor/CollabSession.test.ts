@@ -1,0 +1,218 @@
+/**
+ * CollabSession against the real sync server (started as a child process, as
+ * users run it): the saved acknowledgements, fresh tokens on reconnect, and the
+ * final close codes. The browser e2e tests cover the same through the UI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import * as Y from 'yjs'
+import type { TokenAccess } from '@/lib/access'
+import { signAccessToken } from '@/lib/token'
+import { CollabSession, type CollabSnapshot } from './CollabSession'
+import { ClosedReason } from './syncStatus'
+import { TokenRefusedError, type AccessTokenResponse } from './tokenClient'
+
+const SECRET = 'collab-session-test-secret'
+const ROOT = path.resolve(import.meta.dirname, '../..')
+let server: ChildProcess
+let dataDir: string
+let port: number
+const sessions: CollabSession[] = []
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: found } = probe.address() as { port: number }
+      probe.close(() => resolve(found))
+    })
+  })
+}
+
+async function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = read()
+    if (predicate(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-collab-test-'))
+  port = await freePort()
+  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_SECRET: SECRET, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  })
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('sync server did not start')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+})
+
+afterEach(() => {
+  for (const session of sessions.splice(0)) session.destroy()
+})
+
+afterAll(async () => {
+  server?.kill('SIGTERM')
+  await new Promise((r) => server?.once('exit', r))
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+let docCounter = 0
+const newDocId = () => `collab-${process.pid}-${Date.now().toString(36)}-${++docCounter}`
+
+/** A token source like the web app's route, counting its calls. */
+function tokenSource(userId: string, access: TokenAccess) {
+  const source = {
+    calls: 0,
+    refuse: null as ClosedReason | null,
+    async fetch(documentId: string): Promise<AccessTokenResponse> {
+      source.calls += 1
+      if (source.refuse) throw new TokenRefusedError(source.refuse)
+      const token = await signAccessToken(SECRET, { sub: userId, doc: documentId, access, name: userId }, { expiresInSeconds: 600 })
+      return { token, access, role: access === 'admin' ? 'owner' : access === 'write' ? 'editor' : 'viewer', expiresAt: Date.now() + 600_000 }
+    },
+  }
+  return source
+}
+
+function open(documentId: string, source: ReturnType<typeof tokenSource>, access: TokenAccess) {
+  const session = new CollabSession({
+    documentId,
+    serverUrl: `ws://127.0.0.1:${port}`,
+    initialAccess: access,
+    fetchToken: source.fetch,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  })
+  sessions.push(session)
+  session.start()
+  return session
+}
+
+const status = (session: CollabSession) => session.getSnapshot().status
+const waitFor = (session: CollabSession, predicate: (s: CollabSnapshot) => boolean) => until(() => session.getSnapshot(), predicate)
+
+async function adminCall(method: string, documentId: string, suffix = '', body?: unknown) {
+  const token = await signAccessToken(SECRET, { sub: 'owner', doc: documentId, access: 'admin' })
+  const response = await fetch(`http://127.0.0.1:${port}/docs/${documentId}${suffix}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  return response
+}
+
+describe('CollabSession', () => {
+  it('is connecting, then saved; an edit shows as unsaved until the server says it stored it', async () => {
+    const documentId = newDocId()
+    const session = open(documentId, tokenSource('u1', 'admin'), 'admin')
+    expect(status(session)).toBe('connecting')
+    await waitFor(session, (s) => s.status === 'saved' && s.loaded && s.writable)
+
+    session.doc.getText('body').insert(0, 'stored for real')
+    expect(status(session)).toBe('connected')
+    await waitFor(session, (s) => s.status === 'saved')
+
+    // "Saved" means stored: a fresh read from the server's document API has it.
+    const response = await adminCall('GET', documentId, '/update')
+    const stored = new Y.Doc()
+    Y.applyUpdate(stored, new Uint8Array(await response.arrayBuffer()))
+    expect(stored.getText('body').toString()).toBe('stored for real')
+  })
+
+  it('is read-only for a viewer, who still receives the document', async () => {
+    const documentId = newDocId()
+    const writer = open(documentId, tokenSource('u1', 'write'), 'write')
+    await waitFor(writer, (s) => s.status === 'saved')
+    writer.doc.getText('body').insert(0, 'hello reader')
+    await waitFor(writer, (s) => s.status === 'saved')
+
+    const reader = open(documentId, tokenSource('u2', 'read'), 'read')
+    const snapshot = await waitFor(reader, (s) => s.loaded)
+    expect(snapshot.writable).toBe(false)
+    await until(() => reader.doc.getText('body').toString(), (text) => text === 'hello reader')
+  })
+
+  it('fetches a fresh token before every reconnect', async () => {
+    const source = tokenSource('u1', 'write')
+    const session = open(newDocId(), source, 'write')
+    await waitFor(session, (s) => s.status === 'saved')
+    expect(source.calls).toBe(1)
+
+    session.provider.ws?.close()
+    await waitFor(session, (s) => s.status !== 'saved')
+    await waitFor(session, (s) => s.status === 'saved')
+    expect(source.calls).toBe(2)
+  })
+
+  it('stops for good when the web app refuses a token on reconnect', async () => {
+    const source = tokenSource('u1', 'write')
+    const session = open(newDocId(), source, 'write')
+    await waitFor(session, (s) => s.status === 'saved')
+    source.refuse = ClosedReason.AccessRevoked
+    session.provider.ws?.close()
+    const snapshot = await waitFor(session, (s) => s.status === 'closed')
+    expect(snapshot.closedReason).toBe('access-revoked')
+    expect(snapshot.writable).toBe(false)
+  })
+
+  it('keeps edits made while offline and sends them on reconnect', async () => {
+    const documentId = newDocId()
+    const session = open(documentId, tokenSource('u1', 'write'), 'write')
+    await waitFor(session, (s) => s.status === 'saved')
+    session.provider.shouldConnect = false
+    session.provider.ws?.close()
+    session.doc.getText('body').insert(0, 'typed offline')
+    await waitFor(session, (s) => s.status === 'offline' || s.status === 'saved')
+    await waitFor(session, (s) => s.status === 'saved')
+    const stored = new Y.Doc()
+    Y.applyUpdate(stored, new Uint8Array(await (await adminCall('GET', documentId, '/update')).arrayBuffer()))
+    expect(stored.getText('body').toString()).toBe('typed offline')
+  })
+
+  it('turns read-only when downgraded, and stops after removal (4403) without reconnecting', async () => {
+    const documentId = newDocId()
+    const source = tokenSource('u2', 'write')
+    const session = open(documentId, source, 'write')
+    await waitFor(session, (s) => s.status === 'saved' && s.writable)
+
+    expect((await adminCall('POST', documentId, '/access', { sub: 'u2', access: 'read' })).status).toBe(204)
+    await waitFor(session, (s) => !s.writable)
+    expect(status(session)).not.toBe('closed')
+
+    expect((await adminCall('POST', documentId, '/access', { sub: 'u2', access: 'none' })).status).toBe(204)
+    const snapshot = await waitFor(session, (s) => s.status === 'closed')
+    expect(snapshot.closedReason).toBe('access-revoked')
+    const callsAfterClose = source.calls
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(source.calls).toBe(callsAfterClose)
+    expect(session.provider.ws).toBeNull()
+  })
+
+  it('stops for good when the document is deleted (4404)', async () => {
+    const documentId = newDocId()
+    const source = tokenSource('owner', 'admin')
+    const session = open(documentId, source, 'admin')
+    await waitFor(session, (s) => s.status === 'saved')
+    expect((await adminCall('DELETE', documentId)).status).toBe(204)
+    const snapshot = await waitFor(session, (s) => s.status === 'closed')
+    expect(snapshot.closedReason).toBe('deleted')
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(source.calls).toBe(1)
+  })
+})

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { peopleFromAwareness } from './presence'
+import { colorForUser, initialsOf, USER_COLORS } from './userColor'
+
+describe('people in the document', () => {
+  const states = (...entries: Array<Record<string, unknown>>) => new Map(entries.map((state, i) => [i + 1, state]))
+
+  it('lists each user once however many tabs they have, yourself first, then by name', () => {
+    const people = peopleFromAwareness(
+      states(
+        { user: { id: 'b', name: 'Bob', color: '#b91c1c' } },
+        { user: { id: 'z', name: 'Zoe', color: '#047857' } },
+        { user: { id: 'a', name: 'Alice', color: '#1d4ed8' } },
+        { user: { id: 'b', name: 'Bob', color: '#b91c1c' } },
+      ),
+      'z',
+    )
+    expect(people.map((p) => [p.name, p.isSelf])).toEqual([
+      ['Zoe', true],
+      ['Alice', false],
+      ['Bob', false],
+    ])
+  })
+
+  it('ignores awareness states without a well-formed user (e.g. a stock client)', () => {
+    expect(peopleFromAwareness(states({}, { user: { name: 'no id' } }, { cursor: null }), 'me')).toEqual([])
+  })
+})
+
+describe('user colours and initials', () => {
+  it('gives a user the same #rrggbb colour every time', () => {
+    expect(colorForUser('user-1')).toBe(colorForUser('user-1'))
+    for (const id of ['a', 'bb', 'user-1', 'Zq9_-x']) expect(colorForUser(id)).toMatch(/^#[0-9a-f]{6}$/)
+    expect(new Set(['a', 'b', 'c', 'd', 'e', 'f'].map(colorForUser)).size).toBeGreaterThan(1)
+    expect(USER_COLORS.every((c) => /^#[0-9a-f]{6}$/.test(c))).toBe(true)
+  })
+
+  it('makes initials from the first and last word', () => {
+    expect(initialsOf('Ada Lovelace')).toBe('AL')
+    expect(initialsOf('  grace  brewster hopper ')).toBe('GH')
+    expect(initialsOf('bob')).toBe('B')
+    expect(initialsOf('')).toBe('?')
+  })
+})
