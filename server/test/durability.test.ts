@@ -112,7 +112,7 @@ describe('durable within one second', () => {
     const res = await fetch(`${server.httpUrl}/docs/${room}/update`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await server.token({ doc: room })}`, 'content-type': 'application/octet-stream' },
-      body: Y.encodeStateAsUpdate(doc),
+      body: Y.encodeStateAsUpdate(doc) as BodyInit,
     })
     expect(res.status).toBe(204)
     server.kill('SIGKILL')
