@@ -30,10 +30,8 @@ test.describe('documents', () => {
     await expect(bob.editor.title).toHaveValue(title)
     await expect(bob.page).toHaveTitle(new RegExp(title))
 
-    await bob.home.goto()
-    await expect(bob.home.documentLink(title)).toContainText(alice.name)
-    await alice.home.goto()
-    await expect(alice.home.documentLink(title)).toBeVisible()
+    await bob.home.expectListed(title, alice.name)
+    await alice.home.expectListed(title)
   })
 
   test('the owner deletes a document after confirming; it is gone for everyone', async ({ actor }) => {

@@ -22,6 +22,20 @@ export class HomePage {
     return new URL(this.page.url()).pathname.split('/').pop()!
   }
 
+  /**
+   * Reloads the list until a document with `title` shows up: the list is
+   * rendered on the server, and a rename reaches it a moment after the live
+   * title does (once the typing pauses).
+   */
+  async expectListed(title: string, alsoContaining?: string) {
+    await expect(async () => {
+      await this.goto()
+      const link = this.documentLink(title)
+      await expect(link).toBeVisible({ timeout: 1_000 })
+      if (alsoContaining) await expect(link).toContainText(alsoContaining, { timeout: 1_000 })
+    }).toPass({ timeout: 10_000 })
+  }
+
   documentLink(title: string): Locator {
     return this.list.getByRole('link').filter({ hasText: title })
   }
