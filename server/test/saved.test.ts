@@ -92,6 +92,24 @@ describe('saved acknowledgements', () => {
     expect(await server.store.storedText(room)).toBe('hello world')
   })
 
+  it('an ack never runs ahead of the store: with a slow group commit, the answer to a request right after an update leaves it out until it is stored', async () => {
+    const server = await startTestServer({ limits: { persistIntervalMs: 800 } })
+    const room = docId()
+    const raw = await rawClient(server, room, await server.token({ doc: room }))
+    const { update, doc } = insertUpdate('not yet saved', { clientID: 14_000_001 })
+    await raw.send(updateFrame(update))
+    await raw.send(SAVED_REQUEST_FRAME)
+    const first = (await raw.waitFor((f) => f.type === 100, { timeoutMs: 1000 })) as SavedFrame
+    const storedNow = await server.store.inner.load(room)
+    const stored = new Y.Doc()
+    for (const u of storedNow.updates) Y.applyUpdate(stored, u)
+    // Whatever the answer claims is saved must already be in the store.
+    expect(first.stateVector.get(doc.clientID) ?? 0).toBeLessThanOrEqual(Y.getState(stored.store, doc.clientID))
+    // And once it is stored, the ack says so.
+    await eventually(() => expect(lastSaved(raw)?.stateVector.get(doc.clientID)).toBe(localClock(doc)), { timeoutMs: 3000 })
+    expect(await server.store.storedText(room)).toBe('not yet saved')
+  })
+
   it('a stock provider opted in sees its edits acknowledged; acks follow other writers and HTTP API writes to the room too', async () => {
     const server = await startTestServer()
     const room = docId()
