@@ -97,8 +97,14 @@ export class SyncServer {
         log: this.log,
       },
     })
-    // maxPayload makes ws itself close an oversized frame's connection with 1009.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes, perMessageDeflate: false })
+    // maxPayload makes ws itself close an oversized frame's connection with 1009. Text frames are
+    // refused whole with 1003 (CONTRACT), so ws need not check their UTF-8 (it would close with 1007).
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxMessageBytes,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    })
     const httpContext: HttpContext = {
       key: this.key,
       store: this.store,
