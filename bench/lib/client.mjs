@@ -35,6 +35,7 @@ export class BenchClient {
     this.onDocChange = opts.onDocChange ?? null
     this.onAwareness = opts.onAwareness ?? null
     this.bytesIn = 0
+    this.step2Count = 0
     this.synced = false
     this.closed = false
     this.error = null
@@ -115,6 +116,17 @@ export class BenchClient {
     this.send(enc)
   }
 
+  /**
+   * Sync step 1 with a given state vector. The server answers with a step 2
+   * only after every message we sent before it, which makes it an ack.
+   */
+  sendStep1(stateVector) {
+    const enc = this.encoder(MSG_SYNC)
+    encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep1)
+    encoding.writeVarUint8Array(enc, stateVector)
+    this.send(enc)
+  }
+
   /** `update` is an encoded awareness update (y-protocols format). */
   sendAwareness(update) {
     const enc = this.encoder(MSG_AWARENESS)
@@ -137,6 +149,7 @@ export class BenchClient {
         if (kind === syncProtocol.messageYjsSyncStep1 && this.handshake === 'server' && encoding.length(reply) > before) {
           this.send(reply)
         } else if (kind === syncProtocol.messageYjsSyncStep2) {
+          this.step2Count++
           this.markSynced()
           this.onDocChange?.(this)
         } else if (kind === syncProtocol.messageYjsUpdate) {

@@ -56,7 +56,7 @@ export const SERVERS = {
     handshake: 'server',
     persists: true,
     nodeArgs: [],
-    script: 'bench/servers/ywebsocket.cjs',
+    script: 'bench/servers/ywebsocket.mjs',
     env: (dataDir) => ({ YPERSISTENCE: path.join(dataDir, 'leveldb') }),
   },
   relay: {
@@ -227,6 +227,13 @@ export class ServerHandle {
   async kill() {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
     return this.exited
+  }
+
+  /** Stops this server ('kill' = SIGKILL, 'term' = SIGTERM) and starts the same one on the same port and data. */
+  async restart(how, options = {}) {
+    if (how === 'kill') await this.kill()
+    else await this.stop()
+    return startServer(this.kind, { ...options, dataDir: this.dataDir, port: this.port })
   }
 
   signal(name) {

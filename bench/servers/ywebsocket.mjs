@@ -5,9 +5,10 @@
  * harness needs: a room count for the probe and a SIGTERM that lets leveldb
  * finish its queued writes before exiting (its default would drop them).
  */
-const http = require('node:http')
-const { WebSocketServer } = require('ws')
-const utils = require('y-websocket-v2/bin/utils')
+import http from 'node:http'
+import { WebSocketServer } from 'ws'
+// CommonJS: reads YPERSISTENCE when loaded, and sets up y-leveldb from it.
+import utils from 'y-websocket-v2/bin/utils'
 
 const port = Number(process.env.PORT)
 const host = process.env.HOST || '127.0.0.1'

@@ -1,0 +1,87 @@
+/**
+ * Issue 6's targets for Tandem, judged from the same runs as the table: each
+ * comparison is a ratio taken inside one run, and its median over runs.
+ * "Best peer" means the better of Hocuspocus and y-websocket (the relay is a
+ * floor, not a peer).
+ */
+import { median } from './stats.mjs'
+
+function values(results, scenario, server, key) {
+  const runs = results[scenario]?.[server]
+  if (!runs || runs.some((r) => r.error)) return null
+  return runs.map((r) => r.metrics[key])
+}
+
+/** Median over runs of f(run index); null when a needed server failed or was not measured. */
+function perRun(results, scenario, key, f) {
+  const t = values(results, scenario, 'tandem', key)
+  const h = values(results, scenario, 'hocuspocus', key)
+  const y = values(results, scenario, 'ywebsocket', key)
+  if (!t) return null
+  const out = t.map((tv, i) => f(tv, h?.[i], y?.[i])).filter(Number.isFinite)
+  return out.length ? median(out) : null
+}
+
+const fmt = (x, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d))
+
+export function judgeTargets(results) {
+  const out = []
+  const add = (id, text, value, met, detail) => out.push({ id, text, value, met, detail })
+
+  const burst = perRun(results, 'A', 'burstRate', (t, h) => t / h)
+  add('A burst', 'burst delivery ≥ 1.5× Hocuspocus', burst, burst !== null && burst >= 1.5, `Tandem ÷ Hocuspocus = ${fmt(burst)}×`)
+
+  const p99 = perRun(results, 'A', 'steadyP99', (t, h, y) => t / Math.min(h ?? Infinity, y ?? Infinity))
+  add('A p99', 'steady p99 ≤ 0.5× the best peer’s', p99, p99 !== null && p99 <= 0.5, `Tandem ÷ best peer = ${fmt(p99)}×`)
+
+  const cpuB = perRun(results, 'B', 'cpuPerDeliveredUs', (t, h) => t / h)
+  add('B CPU', 'CPU per delivered update ≤ 0.7× Hocuspocus', cpuB, cpuB !== null && cpuB <= 0.7, `Tandem ÷ Hocuspocus = ${fmt(cpuB)}×`)
+
+  const rssH = perRun(results, 'C', 'rssPerConnKiB', (t, h) => t / h)
+  const rssY = perRun(results, 'C', 'rssPerConnKiB', (t, _h, y) => t / y)
+  add(
+    'C per conn',
+    'memory (RSS) per idle connection ≤ 0.6× Hocuspocus and < y-websocket',
+    rssH,
+    rssH !== null && rssY !== null && rssH <= 0.6 && rssY < 1,
+    `Tandem ÷ Hocuspocus = ${fmt(rssH)}×, ÷ y-websocket = ${fmt(rssY)}×`,
+  )
+
+  const rooms = values(results, 'C', 'tandem', 'roomsAfterClose')
+  const after = perRun(results, 'C', 'heapAfterCloseKiB', (t) => t)
+  const base = perRun(results, 'C', 'heapBaseKiB', (t) => t)
+  const second = perRun(results, 'C', 'heapSecondCycleKiB', (t) => t)
+  // "Near its starting size": within 15 % of the heap before any connection.
+  const near = after !== null && base !== null && after <= 0.15 * base
+  add(
+    'C after close',
+    'after all close every room unloads and the JS heap returns near its start',
+    after,
+    !!rooms && rooms.every((r) => r === 0) && near,
+    `rooms left ${rooms ? Math.max(...rooms) : 'n/a'}; heap +${fmt(after, 0)} KiB over a ${fmt(base, 0)} KiB start (${fmt((100 * after) / base, 1)} %); 2nd cycle +${fmt(second, 0)} KiB`,
+  )
+
+  const cold = perRun(results, 'D', 'coldMs', (t, h) => t / h)
+  add('D cold', 'cold load ≤ 0.25× Hocuspocus’s time', cold, cold !== null && cold <= 0.25, `Tandem ÷ Hocuspocus = ${fmt(cold)}×`)
+
+  const kill = values(results, 'D', 'tandem', 'killRecoveredExact')
+  const killChars = values(results, 'D', 'tandem', 'killRecoveredChars')
+  add(
+    'D SIGKILL',
+    'after SIGKILL 1 s after the last edit, every character is back',
+    killChars ? Math.min(...killChars) : null,
+    !!kill && kill.every((k) => k === 1),
+    `Tandem got back ${killChars ? killChars.join(', ') : 'n/a'} of 104,852 chars`,
+  )
+
+  const p95 = perRun(results, 'E', 'p95', (t, h) => t / h)
+  const cpuE = perRun(results, 'E', 'cpuMs', (t, h) => t / h)
+  add(
+    'E presence',
+    'presence p95 ≤ Hocuspocus’s with ≤ 0.6× its CPU',
+    cpuE,
+    p95 !== null && cpuE !== null && p95 <= 1 && cpuE <= 0.6,
+    `p95 Tandem ÷ Hocuspocus = ${fmt(p95)}×, CPU ÷ = ${fmt(cpuE)}×`,
+  )
+  return out
+}

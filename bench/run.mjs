@@ -1,0 +1,159 @@
+/**
+ * `npm run bench`: every scenario (A–E of issue 6) on every server, N runs,
+ * then one table of medians with in-run ratios, the targets, and
+ * BENCHMARKS.md. Options:
+ *   --quick            1 run instead of 3 (development)
+ *   --runs N           N runs
+ *   --only A,C         these scenarios only
+ *   --servers a,b      these servers only (tandem, hocuspocus, ywebsocket, relay)
+ *   --profile          Tandem only, with --cpu-prof (and heap snapshots in C),
+ *                      into bench/.out/profiles/
+ * BENCHMARKS.md is written only by a full run (all scenarios and servers, ≥3
+ * runs, no profiling); anything else goes to bench/.out/.
+ */
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { REPO_ROOT, SERVERS, startServer } from './lib/servers.mjs'
+import { ensurePeersInstalled } from './lib/setup.mjs'
+import { describeMachine } from './lib/machine.mjs'
+import { loadTrace } from './lib/trace.mjs'
+import { summarize } from './lib/summary.mjs'
+import { judgeTargets } from './lib/targets.mjs'
+import { consoleTable, failuresText, markdownReport } from './lib/report.mjs'
+import * as A from './scenarios/a-fanout.mjs'
+import * as B from './scenarios/b-rooms.mjs'
+import * as C from './scenarios/c-idle.mjs'
+import * as D from './scenarios/d-coldload.mjs'
+import * as E from './scenarios/e-presence.mjs'
+
+const SCENARIOS = { A, B, C, D, E }
+const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
+const OUT = path.join(REPO_ROOT, 'bench/.out')
+const SCENARIO_TIMEOUT_MS = 180_000
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    servers: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+  },
+})
+const runs = Number(args.runs ?? (args.quick ? 1 : 3))
+const scenarioIds = args.only ? args.only.toUpperCase().split(',') : Object.keys(SCENARIOS)
+const servers = args.profile ? ['tandem'] : args.servers ? args.servers.split(',') : ALL_SERVERS
+for (const s of servers) if (!SERVERS[s]) throw new Error(`unknown server ${s}`)
+for (const id of scenarioIds) if (!SCENARIOS[id]) throw new Error(`unknown scenario ${id}`)
+const full = !args.only && !args.servers && !args.profile && runs >= 3
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+function withTimeout(promise, ms, what) {
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Waits for a heap snapshot that SIGUSR2 asked for: a new file whose size stopped changing. */
+async function heapSnapshot(server, dir, name) {
+  const before = new Set(readdirSync(dir))
+  server.signal('SIGUSR2')
+  const deadline = Date.now() + 60_000
+  let file = null
+  let size = -1
+  while (Date.now() < deadline) {
+    await sleep(500)
+    file ??= readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f)) ?? null
+    if (!file) continue
+    const now = statSync(path.join(dir, file)).size
+    if (now > 0 && now === size) break
+    size = now
+  }
+  console.log(`    heap snapshot (${name}): ${file ? path.join(dir, file) : 'none written'}`)
+}
+
+async function runOne(id, kind, runIndex) {
+  const tag = `${runIndex + 1}-${id}-${kind}`
+  const dataDir = path.join(OUT, 'data', tag)
+  rmSync(dataDir, { recursive: true, force: true })
+  mkdirSync(dataDir, { recursive: true })
+  const startOptions = { dataDir }
+  const opts = {}
+  if (args.profile) {
+    const dir = path.join(OUT, 'profiles', tag)
+    mkdirSync(dir, { recursive: true })
+    startOptions.cpuProfDir = dir
+    if (id === 'C') {
+      startOptions.heapSnapshots = dir
+      opts.onConnected = () => heapSnapshot(current, dir, 'all connected')
+      opts.onClosed = () => heapSnapshot(current, dir, 'all closed')
+    }
+  }
+  let current = await startServer(kind, startOptions)
+  opts.restart = async (how) => (current = await current.restart(how, startOptions))
+  try {
+    const metrics = await withTimeout(SCENARIOS[id].run(current, opts), SCENARIO_TIMEOUT_MS, `${id} on ${kind}`)
+    return { metrics }
+  } catch (error) {
+    return { error: error.message.split('\n')[0] + (current.stderr() ? ` [server stderr: ${current.stderr().slice(-300)}]` : '') }
+  } finally {
+    await current.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function main() {
+  const started = Date.now()
+  const startedAt = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+  const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`
+  const machine = describeMachine()
+  ensurePeersInstalled()
+  mkdirSync(OUT, { recursive: true })
+  if (scenarioIds.includes('D')) loadTrace()
+
+  const results = {}
+  for (let r = 0; r < runs; r++) {
+    // Rotate the server order so no server always runs first (or right after a heavy one).
+    const order = servers.map((_, i) => servers[(i + r) % servers.length])
+    for (const id of scenarioIds) {
+      results[id] ??= {}
+      for (const kind of order) {
+        results[id][kind] ??= []
+        if (id === 'D' && !SERVERS[kind].persists) {
+          results[id][kind][r] = { skipped: true }
+          continue
+        }
+        const t0 = Date.now()
+        const result = await runOne(id, kind, r)
+        results[id][kind][r] = result
+        const secs = ((Date.now() - t0) / 1000).toFixed(1)
+        console.log(`[run ${r + 1}/${runs}] ${id} ${SERVERS[kind].label.padEnd(11)} ${secs.padStart(5)} s  ${result.error ? 'FAILED: ' + result.error : JSON.stringify(result.metrics, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`)
+      }
+    }
+  }
+
+  const durationMs = Date.now() - started
+  const rows = summarize(results, servers)
+  const targets = servers.includes('tandem') ? judgeTargets(results) : []
+  console.log(`\n${consoleTable(rows, servers)}\n`)
+  for (const t of targets) console.log(`${t.met ? 'met   ' : 'MISSED'}  ${t.id}: ${t.text} — ${t.detail}`)
+  const failures = failuresText(results)
+  if (failures.length) console.error(`\n*** ${failures.length} FAILED scenario runs ***\n${failures.join('\n')}`)
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify({ startedAt, command, machine, results }, null, 1))
+  const report = markdownReport({ rows, servers, targets, machine, machineAfter: describeMachine(), runs, command, startedAt, durationMs, results })
+  const target = full ? path.join(REPO_ROOT, 'BENCHMARKS.md') : path.join(OUT, 'BENCHMARKS.partial.md')
+  writeFileSync(target, report)
+  console.log(`\nwrote ${path.relative(REPO_ROOT, target)} (${(durationMs / 60000).toFixed(1)} min)`)
+  process.exitCode = failures.length ? 1 : 0
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

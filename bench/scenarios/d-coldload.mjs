@@ -1,0 +1,90 @@
+/**
+ * D. A large document: the automerge-paper trace (259,778 edits, batched as
+ * lib/trace.mjs says) replayed into the server by one writer. Then:
+ *  1. SIGKILL one second after the server acknowledged the last edit, restart
+ *     on the same data, and see how much text a fresh client gets back;
+ *  2. the writer reconnects and sends its whole state (what a client that
+ *     kept its edits does), and a fresh client's full load is timed (warm);
+ *  3. SIGTERM, restart, and a fresh client's full load is timed again (cold).
+ * Load time runs from opening the socket until the client holds the whole
+ * text; bytes are the WebSocket payload it received by the end of the load.
+ * Warm and cold loads must give exactly the trace's final text.
+ */
+import * as Y from 'yjs'
+import { BenchClient, sleep, waitFor } from '../lib/client.mjs'
+import { loadTrace } from '../lib/trace.mjs'
+
+const ROOM = 'paper'
+export const config = { killAfterMs: 1000 }
+
+/** Sends a step 1 carrying `stateVector` and waits for the server's answer, which comes after everything sent before. */
+async function ack(client, stateVector, timeoutMs) {
+  const before = client.step2Count
+  client.sendStep1(stateVector)
+  if (!(await waitFor(() => client.step2Count > before, timeoutMs, 2))) throw new Error(`D: no ack within ${timeoutMs} ms`)
+}
+
+/**
+ * A fresh client's full load: timed until its text has the expected length
+ * (y-websocket 2 answers sync step 1 before its leveldb read finishes and
+ * sends the content as a later update, so "synced" alone is not "loaded").
+ * Without `expectedLength` (after the SIGKILL), it waits a fixed second after
+ * sync for such late content, then takes what it has.
+ */
+async function freshLoad(server, expectedLength) {
+  let loadedAt = 0
+  const client = new BenchClient(server, ROOM, {
+    onDocChange: (c) => {
+      if (!loadedAt && c.doc.getText('t').length === expectedLength) loadedAt = performance.now()
+    },
+  })
+  const t0 = performance.now()
+  await client.connect(60_000)
+  if (expectedLength === undefined) await sleep(1000)
+  else if (!(await waitFor(() => loadedAt > 0, 60_000, 1))) throw new Error(`D: fresh client never got ${expectedLength} chars`)
+  const result = { ms: loadedAt - t0, bytes: client.bytesIn, text: client.text() }
+  await client.close()
+  return result
+}
+
+/** `restart(how)` stops the current server with SIGKILL ('kill') or SIGTERM ('term') and starts it again on the same data. */
+export async function run(server, { restart }) {
+  const trace = loadTrace()
+  const finalSv = Y.encodeStateVectorFromUpdate(trace.state)
+
+  // 1. Replay, then SIGKILL a second after the server has the last edit.
+  const writer = new BenchClient(server, ROOM)
+  await writer.connect()
+  const t0 = performance.now()
+  for (const update of trace.updates) writer.sendUpdate(update)
+  await ack(writer, finalSv, 120_000)
+  const replayMs = performance.now() - t0
+  await sleep(config.killAfterMs)
+  server = await restart('kill')
+  await writer.close()
+  const recovered = await freshLoad(server)
+
+  // 2. The writer comes back with everything; a fresh client loads it warm.
+  const writer2 = new BenchClient(server, ROOM)
+  await writer2.connect(60_000)
+  writer2.sendUpdate(trace.state)
+  await ack(writer2, finalSv, 60_000)
+  const warm = await freshLoad(server, trace.finalText.length)
+  if (warm.text !== trace.finalText) throw new Error(`D warm: got ${warm.text.length} chars, not the trace's final text`)
+  await writer2.close()
+
+  // 3. Clean restart; a fresh client loads it cold.
+  server = await restart('term')
+  const cold = await freshLoad(server, trace.finalText.length)
+  if (cold.text !== trace.finalText) throw new Error(`D cold: got ${cold.text.length} chars, not the trace's final text`)
+
+  return {
+    replayMs,
+    warmMs: warm.ms,
+    warmKiB: warm.bytes / 1024,
+    coldMs: cold.ms,
+    coldKiB: cold.bytes / 1024,
+    killRecoveredChars: recovered.text.length,
+    killRecoveredExact: recovered.text === trace.finalText ? 1 : 0,
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * E. Presence storm: 50 clients in one room, each moving its caret 20 times a
+ * second for 10 s. Server CPU over that window, WebSocket payload bytes the
+ * server sent per second (summed at the receivers), and delivery latency p95
+ * (each state carries its send time; all clients share this process's clock).
+ * Every client must end up seeing every other client's last caret.
+ */
+import { BenchClient, connectAll, closeAll, decodeAwareness, encodeAwareness, sleep, waitFor } from '../lib/client.mjs'
+import { cpuMs } from '../lib/proc.mjs'
+import { Samples, percentile } from '../lib/stats.mjs'
+
+export const config = { clients: 50, perSecond: 20, seconds: 10 }
+
+export async function run(server, opts = {}) {
+  const { clients: n, perSecond, seconds } = { ...config, ...opts }
+  const moves = perSecond * seconds
+  const intervalMs = 1000 / perSecond
+  const latencies = new Samples(n * n * moves)
+  const onAwareness = (client, payload, now) => {
+    for (const [id, clock, json] of decodeAwareness(payload)) {
+      if (id === client.doc.clientID) continue
+      // Count each state once: some servers resend states a receiver already has.
+      if ((client.clocks.get(id) ?? -1) >= clock) continue
+      client.clocks.set(id, clock)
+      const state = JSON.parse(json)
+      if (state && typeof state.t === 'number') latencies.push(now - state.t)
+    }
+  }
+  const clients = Array.from({ length: n }, () => {
+    const c = new BenchClient(server, 'presence', { onAwareness })
+    c.clocks = new Map()
+    c.clock = 0
+    c.sent = 0
+    return c
+  })
+  const name = (i) => ({ name: `user-${i}`, color: '#30bced' })
+  const send = (c, i, withTime) => {
+    c.clock++
+    const pos = c.clock * 3
+    const state = { user: name(i), cursor: { anchor: pos, head: pos } }
+    if (withTime) state.t = performance.now()
+    c.sendAwareness(encodeAwareness(c.doc.clientID, c.clock, state))
+  }
+  try {
+    await connectAll(clients)
+    // Introduce everyone first (not measured), as editors do on joining.
+    clients.forEach((c, i) => send(c, i, false))
+    await sleep(500)
+    latencies.length = 0
+
+    const bytes0 = clients.reduce((s, c) => s + c.bytesIn, 0)
+    const cpu0 = cpuMs(server.pid)
+    const t0 = performance.now()
+    const deadline = t0 + seconds * 1000 + 5000
+    let remaining = n * moves
+    while (remaining > 0 && performance.now() < deadline) {
+      const elapsed = performance.now() - t0
+      clients.forEach((c, i) => {
+        const due = Math.min(moves, Math.floor((elapsed - (i * intervalMs) / n) / intervalMs) + 1)
+        while (c.sent < due) {
+          send(c, i, true)
+          c.sent++
+          remaining--
+        }
+      })
+      await sleep(2)
+    }
+    const sendMs = performance.now() - t0
+    const finalClock = moves + 1
+    const converged = await waitFor(
+      () => clients.every((c) => clients.every((o) => o === c || c.clocks.get(o.doc.clientID) === finalClock)),
+      10_000,
+      20,
+    )
+    const cpu = cpuMs(server.pid) - cpu0
+    const bytes = clients.reduce((s, c) => s + c.bytesIn, 0) - bytes0
+    if (!converged) {
+      const missing = clients.reduce((s, c) => s + clients.filter((o) => o !== c && c.clocks.get(o.doc.clientID) !== finalClock).length, 0)
+      throw new Error(`E: ${missing} (receiver, client) pairs never saw the last caret`)
+    }
+    return {
+      p95: percentile(latencies.view(), 95),
+      p50: percentile(latencies.view(), 50),
+      cpuMs: cpu,
+      bytesOutPerSec: bytes / (sendMs / 1000),
+      delivered: latencies.length,
+    }
+  } finally {
+    await closeAll(clients)
+  }
+}
