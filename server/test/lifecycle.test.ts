@@ -13,6 +13,7 @@ import {
   rawClient,
   roomUrl,
   spawnServer,
+  startTestServer,
   syncedClient,
   upgradeStatus,
   type SpawnedServer,
@@ -153,5 +154,24 @@ describe('SIGTERM', () => {
     expect(code).toBe(0)
     for (const raw of raws) expect(raw.closeInfo?.code).toBe(1001)
     await expectKept(server, rooms, texts)
+  })
+
+  it('flushes every room even when the group commit is not yet due (in-process stop(), which SIGTERM runs, with a 10 s commit interval)', async () => {
+    const server = await startTestServer({ limits: { persistIntervalMs: 10_000 } })
+    const rooms = [docId('a'), docId('b'), docId('c')]
+    const raws = await Promise.all(rooms.map(async (room) => rawClient(server, room, await server.token({ doc: room }))))
+    for (const [i, raw] of raws.entries()) {
+      const doc = new Y.Doc()
+      doc.getText('text').insert(0, `unsaved ${i}`)
+      await raw.send(updateFrame(Y.encodeStateAsUpdate(doc)))
+      await raw.roundTrip()
+    }
+    // Not yet written: the commit interval has not come round.
+    expect(await server.store.storedText(rooms[0])).toBe('')
+    const stopping = server.stop()
+    for (const raw of raws) expect((await raw.closed).code).toBe(1001)
+    await stopping
+    await server.restart()
+    for (const [i, room] of rooms.entries()) expect(await server.store.storedText(room)).toBe(`unsaved ${i}`)
   })
 })
