@@ -47,7 +47,8 @@ export function syncStatusLabel(status: SyncStatus, closedReason: ClosedReason |
     case SyncStatus.Connecting:
       return 'Connecting…'
     case SyncStatus.Connected:
-      return 'Connected · saving…'
+      // A reader has nothing of theirs being saved (a downgraded editor's refused edits never will be).
+      return readOnly ? 'Connected' : 'Connected · saving…'
     case SyncStatus.Saved:
       // Readers have nothing of theirs to save: say that they see the latest.
       return readOnly ? 'Connected · up to date' : 'Connected · all changes saved'

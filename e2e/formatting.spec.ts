@@ -1,0 +1,40 @@
+import { expect, test } from './fixtures/actors'
+
+test('rich text: shortcuts, markdown shortcuts and the toolbar, which shows the active marks; others see the formatting', async ({ actor }) => {
+  const alice = await actor('Alice')
+  const bob = await actor('Bob')
+  const documentId = await alice.home.newDocument()
+  await alice.editor.waitUntilLive()
+  const share = await alice.editor.openShareDialog()
+  await share.invite(bob.email, 'Viewer')
+  await share.close()
+  await bob.open(documentId)
+
+  const page = alice.page
+  const toolbar = page.getByRole('toolbar', { name: 'Formatting' })
+  await alice.editor.editor.click()
+  await page.keyboard.type('## Agenda')
+  await page.keyboard.press('Enter')
+  await expect(toolbar.getByRole('button', { name: 'Heading 2' })).toHaveAttribute('aria-pressed', 'false')
+
+  await page.keyboard.press('Control+b')
+  await expect(toolbar.getByRole('button', { name: 'Bold' })).toHaveAttribute('aria-pressed', 'true')
+  await page.keyboard.type('Decide')
+  await page.keyboard.press('Control+b')
+  await page.keyboard.type(' the date. ')
+  await toolbar.getByRole('button', { name: 'Italic' }).click()
+  await page.keyboard.type('Soon')
+  await expect(toolbar.getByRole('button', { name: 'Italic' })).toHaveAttribute('aria-pressed', 'true')
+  await page.keyboard.press('Enter')
+  await toolbar.getByRole('button', { name: 'Task list' }).click()
+  await page.keyboard.type('Book the room')
+  await expect(toolbar.getByRole('button', { name: 'Task list' })).toHaveAttribute('aria-pressed', 'true')
+
+  const bobEditor = bob.editor.editor
+  await expect(bobEditor.locator('h2')).toHaveText('Agenda')
+  await expect(bobEditor.locator('strong')).toHaveText('Decide')
+  await expect(bobEditor.locator('em')).toHaveText('Soon')
+  await expect(bobEditor.locator('ul[data-type="taskList"] li')).toContainText('Book the room')
+  // A viewer gets no toolbar.
+  await expect(bob.page.getByRole('toolbar', { name: 'Formatting' })).toHaveCount(0)
+})
