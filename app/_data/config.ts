@@ -38,7 +38,7 @@ function readPort(value: string | undefined, fallback: number): number {
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback
 }
 
-function readOAuthProviders(env: NodeJS.ProcessEnv): OAuthProviderConfig[] {
+function readOAuthProviders(env: Record<string, string | undefined>): OAuthProviderConfig[] {
   const providers: OAuthProviderConfig[] = []
   if (env.GITHUB_ID && env.GITHUB_SECRET) {
     providers.push({ id: 'github', clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET, label: 'GitHub' })
@@ -59,7 +59,7 @@ function readOAuthProviders(env: NodeJS.ProcessEnv): OAuthProviderConfig[] {
 }
 
 /** Builds the config from an environment; exported for tests. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // turbopackIgnore: DATA_DIR is a run-time location, not a source file to trace into the build.
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || './data')
   const syncPort = readPort(env.SYNC_PORT, DEFAULT_SYNC_PORT)

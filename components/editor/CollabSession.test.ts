@@ -77,13 +77,15 @@ let docCounter = 0
 const newDocId = () => `collab-${process.pid}-${Date.now().toString(36)}-${++docCounter}`
 
 /** A token source like the web app's route, counting its calls. */
-function tokenSource(userId: string, access: TokenAccess) {
+function tokenSource(userId: string, initialAccess: TokenAccess) {
   const source = {
     calls: 0,
+    access: initialAccess,
     refuse: null as ClosedReason | null,
     async fetch(documentId: string): Promise<AccessTokenResponse> {
       source.calls += 1
       if (source.refuse) throw new TokenRefusedError(source.refuse)
+      const access = source.access
       const token = await signAccessToken(SECRET, { sub: userId, doc: documentId, access, name: userId }, { expiresInSeconds: 600 })
       return { token, access, role: access === 'admin' ? 'owner' : access === 'write' ? 'editor' : 'viewer', expiresAt: Date.now() + 600_000 }
     },
@@ -98,6 +100,7 @@ function open(documentId: string, source: ReturnType<typeof tokenSource>, access
     initialAccess: access,
     fetchToken: source.fetch,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    readOnlyRecheckMs: 300,
   })
   sessions.push(session)
   session.start()
@@ -158,6 +161,20 @@ describe('CollabSession', () => {
     await waitFor(session, (s) => s.status !== 'saved')
     await waitFor(session, (s) => s.status === 'saved')
     expect(source.calls).toBe(2)
+  })
+
+  it('a reader promoted to editor gets write access without reloading', async () => {
+    const documentId = newDocId()
+    const source = tokenSource('u3', 'read')
+    const session = open(documentId, source, 'read')
+    await waitFor(session, (s) => s.loaded && !s.writable)
+    source.access = 'write'
+    await waitFor(session, (s) => s.writable && s.status === 'saved')
+    session.doc.getText('body').insert(0, 'promoted')
+    await waitFor(session, (s) => s.status === 'saved')
+    const stored = new Y.Doc()
+    Y.applyUpdate(stored, new Uint8Array(await (await adminCall('GET', documentId, '/update')).arrayBuffer()))
+    expect(stored.getText('body').toString()).toBe('promoted')
   })
 
   it('stops for good when the web app refuses a token on reconnect', async () => {

@@ -16,6 +16,12 @@ const RECONNECT_BASE_MS = 250
 const RECONNECT_MAX_MS = 10_000
 /** When the tab regains focus, check the role again (an upgrade to editor then applies), at most this often. */
 const FOCUS_RECHECK_MIN_MS = 15_000
+/**
+ * While read-only, ask for a token this often: the sync server never raises a
+ * live connection above its token (CONTRACT.md, access changes), so an owner
+ * promoting a viewer takes effect when the new token arrives and we reconnect.
+ */
+const READ_ONLY_RECHECK_MS = 30_000
 
 export interface CollabSnapshot {
   status: SyncStatus
@@ -35,6 +41,8 @@ export interface CollabSessionOptions {
   fetchToken?: (documentId: string) => Promise<AccessTokenResponse>
   /** For Node tests (Node 20 has no global WebSocket); browsers use their own. */
   WebSocketPolyfill?: typeof WebSocket
+  /** How often a read-only session re-checks its role; shorter in tests. */
+  readOnlyRecheckMs?: number
 }
 
 /**
@@ -147,11 +155,18 @@ export class CollabSession {
     this.tokenExpiresAt = response.expiresAt
     this.provider.params = { token: response.token }
     if (accessChanged && response.access !== 'read') this.permissionDenied = false
-    clearTimeout(this.refreshTimer)
-    const refreshInMs = Math.max(5_000, response.expiresAt - Date.now() - REFRESH_BEFORE_EXPIRY_MS)
-    this.refreshTimer = setTimeout(() => void this.refreshToken(), refreshInMs)
+    this.scheduleRefresh()
     // A live connection keeps the access it opened with; reopen it so a new role applies.
     if (accessChanged && this.provider.wsconnected) this.provider.ws?.close()
+  }
+
+  /** Next token refresh: a minute before expiry, or sooner while read-only (to notice a promotion). */
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer)
+    const untilExpiryMs = Math.max(5_000, this.tokenExpiresAt - Date.now() - REFRESH_BEFORE_EXPIRY_MS)
+    const readOnly = this.access === 'read' || this.permissionDenied
+    const recheckMs = this.options.readOnlyRecheckMs ?? READ_ONLY_RECHECK_MS
+    this.refreshTimer = setTimeout(() => void this.refreshToken(), readOnly ? Math.min(untilExpiryMs, recheckMs) : untilExpiryMs)
   }
 
   private async connectWithFreshToken(): Promise<void> {
@@ -233,6 +248,7 @@ export class CollabSession {
 
   private handlePermissionDenied(): void {
     this.permissionDenied = true
+    if (!this.destroyed && !this.closedReason) this.scheduleRefresh()
     this.emitChange()
   }
 

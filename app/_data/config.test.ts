@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('server-only', () => ({}))
+const { readConfig } = await import('./config')
+
+describe('web app configuration', () => {
+  const dirs: string[] = []
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tandem-config-test-'))
+    dirs.push(dir)
+    return dir
+  }
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('defaults: sync server on this host at 1234, its API on 127.0.0.1, no OAuth', () => {
+    const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's' })
+    expect(config).toMatchObject({ syncUrl: null, syncPort: 1234, syncHttpUrl: 'http://127.0.0.1:1234', authSecret: 's', oauthProviders: [] })
+  })
+
+  it('follows SYNC_PORT, SYNC_URL and SYNC_HTTP_URL', () => {
+    const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's', SYNC_PORT: '4321', SYNC_URL: 'wss://sync.example.com' })
+    expect(config).toMatchObject({ syncUrl: 'wss://sync.example.com', syncPort: 4321, syncHttpUrl: 'http://127.0.0.1:4321' })
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's', SYNC_HTTP_URL: 'http://sync:1234/' }).syncHttpUrl).toBe('http://sync:1234')
+  })
+
+  it('shares the generated secret file with the sync server when AUTH_SECRET is unset', () => {
+    const dataDir = tempDir()
+    const first = readConfig({ DATA_DIR: dataDir })
+    expect(first.authSecret.length).toBeGreaterThan(20)
+    expect(readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim()).toBe(first.authSecret)
+    expect(readConfig({ DATA_DIR: dataDir }).authSecret).toBe(first.authSecret)
+  })
+
+  it('switches on each OAuth provider only when all its variables are set', () => {
+    const env = {
+      DATA_DIR: tempDir(),
+      AUTH_SECRET: 's',
+      GITHUB_ID: 'gh',
+      GITHUB_SECRET: 'ghs',
+      GOOGLE_CLIENT_ID: 'only-half',
+      OIDC_ISSUER: 'https://id.example.com',
+      OIDC_CLIENT_ID: 'oid',
+      OIDC_CLIENT_SECRET: 'oids',
+      OIDC_NAME: 'Example SSO',
+    }
+    expect(readConfig(env).oauthProviders.map((p) => [p.id, p.label])).toEqual([
+      ['github', 'GitHub'],
+      ['oidc', 'Example SSO'],
+    ])
+  })
+})
