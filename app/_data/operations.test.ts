@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
 
-const { addUser, createTestDb } = await import('./testDb')
+const { addUser, testDatabaseKinds } = await import('./testDb')
 const ops = await import('./operations')
 const documents = await import('./documents')
 const sharing = await import('./sharing')
@@ -27,8 +27,8 @@ function fakeSync(): SyncAdmin & { calls: string[]; failNext?: boolean } {
   return fake
 }
 
-describe('document operations and who may do them', () => {
-  let t: Awaited<ReturnType<typeof createTestDb>>
+describe.each(await testDatabaseKinds())('document operations and who may do them ($name)', (kind) => {
+  let t: Awaited<ReturnType<typeof kind.create>>
   let sync: ReturnType<typeof fakeSync>
   let deps: { db: typeof t.db; sync: SyncAdmin }
   let owner: { id: string; email: string; name: string }
@@ -38,7 +38,7 @@ describe('document operations and who may do them', () => {
   let docId: string
 
   beforeEach(async () => {
-    t = await createTestDb()
+    t = await kind.create()
     sync = fakeSync()
     deps = { db: t.db, sync }
     owner = await addUser(t.db, 'Olive')

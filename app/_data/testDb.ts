@@ -1,25 +1,89 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { openMigratedDatabase, type Db } from './db'
 import { createPasswordUser, type PublicUser } from './users'
 
 /**
- * For unit tests: a migrated SQLite database in a fresh temp dir, and a way
- * to add users quickly (bcrypt cost 4 instead of 10).
+ * For unit tests: a migrated database per test, on SQLite (a fresh temp dir)
+ * and, where one answers, on PostgreSQL (a fresh schema), so the same tests
+ * prove the SQL is portable (the scale-out setup uses DATABASE_URL).
  */
-export async function createTestDb(): Promise<{ db: Db; dataDir: string; cleanup: () => Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-app-test-'))
-  const db = await openMigratedDatabase({ dataDir })
-  return {
-    db,
-    dataDir,
-    cleanup: async () => {
-      await db.destroy()
-      rmSync(dataDir, { recursive: true, force: true })
-    },
-  }
+export interface TestDb {
+  db: Db
+  cleanup: () => Promise<void>
 }
+
+export interface TestDatabaseKind {
+  name: 'sqlite' | 'postgres'
+  create: () => Promise<TestDb>
+}
+
+const sqlite: TestDatabaseKind = {
+  name: 'sqlite',
+  async create() {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-app-test-'))
+    const db = await openMigratedDatabase({ dataDir })
+    return {
+      db,
+      cleanup: async () => {
+        await db.destroy()
+        rmSync(dataDir, { recursive: true, force: true })
+      },
+    }
+  },
+}
+
+/** The PostgreSQL to test against: TEST_DATABASE_URL, else a local one (the sync server's tests use the same). */
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+function postgresAnswers(): Promise<boolean> {
+  const url = new URL(POSTGRES_URL)
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || 5432) })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+let schemaCounter = 0
+
+const postgres: TestDatabaseKind = {
+  name: 'postgres',
+  async create() {
+    const schema = `app_test_${process.pid}_${Date.now().toString(36)}_${++schemaCounter}`
+    const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 })
+    await admin.query(`create schema ${schema}`)
+    const url = new URL(POSTGRES_URL)
+    url.searchParams.set('options', `-c search_path=${schema}`)
+    const db = await openMigratedDatabase({ databaseUrl: url.toString(), dataDir: tmpdir() })
+    return {
+      db,
+      cleanup: async () => {
+        await db.destroy()
+        await admin.query(`drop schema ${schema} cascade`)
+        await admin.end()
+      },
+    }
+  },
+}
+
+/** SQLite always; PostgreSQL when it answers (skipped with a note otherwise). */
+export async function testDatabaseKinds(): Promise<TestDatabaseKind[]> {
+  if (await postgresAnswers()) return [sqlite, postgres]
+  console.warn(`PostgreSQL not reachable at ${new URL(POSTGRES_URL).host}: the data-layer tests run on SQLite only.`)
+  return [sqlite]
+}
+
+/** The SQLite test database, for tests that need only one. */
+export const createTestDb = sqlite.create
 
 let counter = 0
 

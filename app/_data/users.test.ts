@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
 
-const { createTestDb } = await import('./testDb')
+const { testDatabaseKinds } = await import('./testDb')
 const { createPasswordUser, findOrCreateOAuthUser, findUserByEmail, verifyPassword } = await import('./users')
 
-describe('users', () => {
-  let t: Awaited<ReturnType<typeof createTestDb>>
+describe.each(await testDatabaseKinds())('users ($name)', (kind) => {
+  let t: Awaited<ReturnType<typeof kind.create>>
   beforeEach(async () => {
-    t = await createTestDb()
+    t = await kind.create()
   })
   afterEach(async () => {
     await t.cleanup()
