@@ -127,19 +127,19 @@ function ShareDialogBody({
             required
             autoComplete="off"
             placeholder="teammate@example.com"
-            className="block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-blue-600 focus:outline-none"
+            className="block h-9 w-full rounded-md border border-slate-300 px-3 text-sm focus:border-blue-600 focus:outline-none"
           />
         </div>
         <div className="space-y-1">
           <label htmlFor={roleId} className="block text-sm font-medium text-slate-700">
             Role
           </label>
-          <select id={roleId} name="role" defaultValue="viewer" className="block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <select id={roleId} name="role" defaultValue="viewer" className="block h-9 rounded-md border border-slate-300 bg-white px-2 text-sm">
             <option value="viewer">Viewer</option>
             <option value="editor">Editor</option>
           </select>
         </div>
-        <button type="submit" className={primaryButton} disabled={busy}>
+        <button type="submit" className={`${primaryButton} h-9`} disabled={busy}>
           Invite
         </button>
       </form>
@@ -206,6 +206,9 @@ function ShareDialogBody({
             <ul className="space-y-2">
               {state.links.map((link) => (
                 <li key={link.token} className="flex flex-wrap items-center gap-2">
+                  <span aria-hidden className="w-20 text-sm text-slate-700">
+                    {link.role === 'viewer' ? 'Can view' : 'Can edit'}
+                  </span>
                   <input
                     readOnly
                     aria-label={`${ROLE_NAME[link.role]} link`}
