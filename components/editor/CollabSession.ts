@@ -97,7 +97,11 @@ export class CollabSession {
 
   /** Fetches a token and connects. */
   start(): void {
-    if (typeof window !== 'undefined') window.addEventListener('focus', this.handleFocus)
+    if (typeof window !== 'undefined') {
+      window.addEventListener('focus', this.handleFocus)
+      window.addEventListener('offline', this.handleOffline)
+      window.addEventListener('online', this.handleOnline)
+    }
     void this.connectWithFreshToken()
   }
 
@@ -105,7 +109,11 @@ export class CollabSession {
     this.destroyed = true
     clearTimeout(this.reconnectTimer)
     clearTimeout(this.refreshTimer)
-    if (typeof window !== 'undefined') window.removeEventListener('focus', this.handleFocus)
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('focus', this.handleFocus)
+      window.removeEventListener('offline', this.handleOffline)
+      window.removeEventListener('online', this.handleOnline)
+    }
     this.provider.off('status', this.handleStatus)
     this.provider.off('sync', this.handleSync)
     this.provider.off('connection-close', this.handleConnectionClose)
@@ -254,6 +262,23 @@ export class CollabSession {
 
   private handleDocUpdate = (): void => {
     this.emitChange()
+  }
+
+  /**
+   * The browser lost the network. A dead socket would otherwise look live until
+   * y-websocket's 30-second silence check; drop it now so the status says offline.
+   */
+  private handleOffline = (): void => {
+    if (this.destroyed || this.closedReason || !this.provider.ws) return
+    this.provider.disconnect() // our close handler then schedules reconnects, with backoff
+  }
+
+  /** Back online: reconnect now instead of waiting out the backoff. */
+  private handleOnline = (): void => {
+    if (this.destroyed || this.closedReason || this.provider.wsconnected) return
+    this.reconnectAttempts = 0
+    clearTimeout(this.reconnectTimer)
+    void this.connectWithFreshToken()
   }
 
   private handleFocus = (): void => {

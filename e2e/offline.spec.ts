@@ -1,0 +1,23 @@
+import { expect, test } from './fixtures/actors'
+
+test('offline: edits are kept, the status says so, and they sync when the network returns', async ({ actor }) => {
+  const alice = await actor('Alice')
+  const bob = await actor('Bob')
+  const documentId = await alice.home.newDocument()
+  await alice.editor.waitUntilLive()
+  const share = await alice.editor.openShareDialog()
+  await share.invite(bob.email, 'Viewer')
+  await share.close()
+  await bob.open(documentId)
+
+  await alice.context.setOffline(true)
+  await expect(alice.editor.status).toHaveAttribute('data-sync-status', 'offline', { timeout: 5_000 })
+  await expect(alice.editor.status).toHaveText('Offline: your edits are kept and will sync')
+  await alice.editor.typeAtEnd('Written on a train.')
+  await alice.editor.expectText('Written on a train.')
+  expect(await bob.editor.text()).toBe('')
+
+  await alice.context.setOffline(false)
+  await bob.editor.expectText('Written on a train.')
+  await alice.editor.waitUntilSaved()
+})
