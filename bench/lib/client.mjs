@@ -35,13 +35,22 @@ export class BenchClient {
     this.onDocChange = opts.onDocChange ?? null
     this.onAwareness = opts.onAwareness ?? null
     this.bytesIn = 0
+    this.framesIn = 0
+    // Timestamps (performance.now()) for breaking a load down: socket open, first message.
+    this.openedAt = 0
+    this.firstMessageAt = null
     this.step2Count = 0
     this.synced = false
     this.closed = false
     this.error = null
-    // Like a provider: every local change goes to the server as one update message.
+    // Like a provider: every local change goes to the server as one update
+    // message, unless `hold` is an array (a scenario pre-encoding a burst).
+    this.hold = null
+    this.deferred = null
     this.doc.on('update', (update, origin) => {
-      if (origin !== this) this.sendUpdate(update)
+      if (origin === this) return
+      if (this.hold) this.hold.push(update)
+      else this.sendUpdate(update)
     })
   }
 
@@ -63,6 +72,7 @@ export class BenchClient {
         resolve()
       }
       ws.on('open', () => {
+        this.openedAt = performance.now()
         if (this.framing === 'hocus') {
           const enc = this.encoder(MSG_AUTH)
           encoding.writeVarUint(enc, HOCUS_AUTH_TOKEN)
@@ -135,13 +145,31 @@ export class BenchClient {
   }
 
   handle(bytes) {
+    this.firstMessageAt ??= performance.now()
     this.bytesIn += bytes.length
+    this.framesIn++
     const dec = decoding.createDecoder(bytes)
     if (this.framing === 'hocus') decoding.readVarString(dec)
     const type = decoding.readVarUint(dec)
     switch (type) {
       case MSG_SYNC:
       case HOCUS_SYNC_REPLY: {
+        if (this.deferred) {
+          // Deferred mode: keep document updates (and step 2 answers) for later, note only their arrival.
+          const pos = dec.pos
+          const kind = decoding.readVarUint(dec)
+          if (kind === syncProtocol.messageYjsUpdate || kind === syncProtocol.messageYjsSyncStep2) {
+            const update = decoding.readVarUint8Array(dec)
+            this.deferred.push({ update, at: performance.now() })
+            this.onDeferredUpdate?.(this, update)
+            if (kind === syncProtocol.messageYjsSyncStep2) {
+              this.step2Count++
+              this.markSynced()
+            }
+            return
+          }
+          dec.pos = pos
+        }
         const reply = this.encoder(MSG_SYNC)
         const before = encoding.length(reply)
         const kind = syncProtocol.readSyncMessage(dec, reply, this.doc, this)
@@ -171,6 +199,27 @@ export class BenchClient {
       default:
         // Hocuspocus's SyncStatus (8) acks and the like: nothing for us to do.
         return
+    }
+  }
+
+  /**
+   * Until applyDeferred(), received document updates and step 2 answers are
+   * stored with their arrival time, not applied, and
+   * `onDeferredUpdate(client, update)` is called: for timing delivery apart
+   * from the receiver's own Yjs integration.
+   */
+  deferUpdates(onDeferredUpdate = null) {
+    this.deferred = []
+    this.onDeferredUpdate = onDeferredUpdate
+  }
+
+  /** Applies what was kept so far, in order; `after(entry)` runs after each. Stays deferred unless `stop`. */
+  applyDeferred({ stop = true, after } = {}) {
+    const entries = this.deferred ?? []
+    this.deferred = stop ? null : []
+    for (const entry of entries) {
+      Y.applyUpdate(this.doc, entry.update, this)
+      after?.(entry)
     }
   }
 

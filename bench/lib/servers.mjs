@@ -188,11 +188,20 @@ export class ServerHandle {
 
   /** Full GC in the server, then its heap and RSS (and room count where known). */
   async probe() {
+    return this.ask('probe')
+  }
+
+  /** The server's longest event-loop stall (ms) since the last probe or eld(), then resets it. */
+  async eld() {
+    return this.ask('eld')
+  }
+
+  async ask(type) {
     const id = ++probeSeq
     const reply = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.kind}: probe timed out`)), 10_000)
+      const timer = setTimeout(() => reject(new Error(`${this.kind}: ${type} timed out`)), 10_000)
       const onMessage = (msg) => {
-        if (msg?.type === 'probe' && msg.id === id) {
+        if (msg?.type === type && msg.id === id) {
           clearTimeout(timer)
           this.child.off('message', onMessage)
           resolve(msg)
@@ -200,9 +209,9 @@ export class ServerHandle {
       }
       this.child.on('message', onMessage)
     })
-    this.child.send({ type: 'probe', id })
+    this.child.send({ type, id })
     const result = await reply
-    if (result.rooms === null && this.kind === 'tandem') result.rooms = await this.metric('tandem_rooms')
+    if (type === 'probe' && result.rooms === null && this.kind === 'tandem') result.rooms = await this.metric('tandem_rooms')
     return result
   }
 
