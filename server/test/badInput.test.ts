@@ -125,7 +125,7 @@ describe('bad input closes that connection only', () => {
     const raw = await rawClient(server, s.room, await server.token({ doc: s.room, sub: 'bad' }))
     await raw.roundTrip()
     await raw.send(bad)
-    expect((await raw.closed).code).toBe(1002)
+    expect(await raw.closeCode()).toBe(1002)
     await expectUnharmed(s)
   })
 
@@ -134,7 +134,7 @@ describe('bad input closes that connection only', () => {
     const s = await scene(server)
     const raw = await rawClient(server, s.room, await server.token({ doc: s.room, sub: 'bad' }))
     await raw.sendText('{"type":"update","text":"INJECTED"}')
-    expect((await raw.closed).code).toBe(1003)
+    expect(await raw.closeCode()).toBe(1003)
     await expectUnharmed(s)
   })
 
@@ -146,7 +146,7 @@ describe('bad input closes that connection only', () => {
     const message = updateFrame(insertUpdate('INJECTED', { clientID: 100 }).update)
     expect(message.every((b) => b < 0x80)).toBe(true)
     await raw.sendText(Buffer.from(message).toString('latin1'))
-    expect((await raw.closed).code).toBe(1003)
+    expect(await raw.closeCode()).toBe(1003)
     await expectUnharmed(s)
   })
 
@@ -157,7 +157,7 @@ describe('bad input closes that connection only', () => {
     await new Promise<void>((resolve, reject) =>
       raw.ws.send(Buffer.from(updateFrame(insertUpdate('INJECTED', { clientID: 2_000_010 }).update)), { binary: false }, (e) => (e ? reject(e) : resolve())),
     )
-    expect((await raw.closed).code).toBe(1003)
+    expect(await raw.closeCode()).toBe(1003)
     await expectUnharmed(s)
   })
 
@@ -169,7 +169,7 @@ describe('bad input closes that connection only', () => {
     const over = updateFrameOfSize(max + 1, 'big')
     expect(over.frame.length).toBe(max + 1)
     await raw.send(over.frame)
-    expect((await raw.closed).code).toBe(1009)
+    expect(await raw.closeCode()).toBe(1009)
     expect((await serverDocument(server, s.room)).getText('big').toString()).toBe('')
     await expectUnharmed(s)
     // Exactly at the limit is fine.
@@ -198,7 +198,7 @@ describe('bad input closes that connection only', () => {
       if (!raw.isOpen) break
       raw.ws.send(f)
     }
-    expect((await raw.closed).code).toBe(1008)
+    expect(await raw.closeCode()).toBe(1008)
     const kept = (await serverDocument(server, s.room)).getText('flood').toString()
     expect(flood.toString().startsWith(kept)).toBe(true)
     // A bucket of 5 x 20 = 100 messages, plus whatever refilled during the burst (well under a second).
@@ -226,7 +226,7 @@ describe('bad input closes that connection only', () => {
     expect(raw.closeInfo).toBeNull()
     // Then a burst the bucket cannot hold.
     await burst(200)
-    expect((await raw.closed).code).toBe(1008)
+    expect(await raw.closeCode()).toBe(1008)
   })
 
   it('a message sent by a client after its bad one is never applied (the connection is gone)', async () => {
@@ -235,7 +235,7 @@ describe('bad input closes that connection only', () => {
     const raw = await rawClient(server, s.room, await server.token({ doc: s.room, sub: 'bad' }))
     raw.ws.send(bytes(0, 2, 10, 1, 2))
     raw.ws.send(updateFrame(insertUpdate('LATE', { clientID: 2_000_040 }).update))
-    expect((await raw.closed).code).toBe(1002)
+    expect(await raw.closeCode()).toBe(1002)
     await expectUnharmed(s)
   })
 })

@@ -222,7 +222,7 @@ describe('DELETE /docs/<docId> (admin)', () => {
     await eventually(async () => expect(await server.store.storedText(room)).toBe('doomed'))
     const res = await api(server, 'DELETE', `/docs/${room}`, { token: await server.token({ doc: room, access: 'admin' }, { issuedAt: LONG_AGO() }) })
     expect(res.status).toBe(204)
-    expect((await raw.closed).code).toBe(4404)
+    expect(await raw.closeCode()).toBe(4404)
     await eventually(() => expect(stock.terminal?.code).toBe(4404))
     expect(stock.provider.shouldConnect).toBe(false)
     // Removed from the store itself.
@@ -351,8 +351,8 @@ describe('POST /docs/<docId>/access (admin)', () => {
     const bobStock = await syncedClient(server, room, bobToken)
     const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice' }, { issuedAt: LONG_AGO() }))
     expect((await setAccess(server, room, 'bob', 'none')).status).toBe(204)
-    expect((await bobRaw.closed).code).toBe(4403)
-    expect((await bobReader.closed).code).toBe(4403)
+    expect(await bobRaw.closeCode()).toBe(4403)
+    expect(await bobReader.closeCode()).toBe(4403)
     await eventually(() => expect(bobStock.terminal?.code).toBe(4403))
     alice.doc.getText('text').insert(0, 'alice goes on')
     await eventually(async () => expect(await serverText(server, room)).toBe('alice goes on'))
@@ -393,7 +393,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
       // Accepted at HTTP level: then the socket must be closed with 4403 before any content.
       const raw = await rawClient(server, room, oldWrite).catch(() => null)
       if (raw) {
-        expect((await raw.closed).code).toBe(4403)
+        expect(await raw.closeCode()).toBe(4403)
         expect(raw.framesOf(0).filter((f) => f.step !== 0)).toEqual([])
       }
     } else {

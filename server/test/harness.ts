@@ -631,6 +631,18 @@ export class RawClient {
     })
     defer(() => this.terminate())
   }
+  /** The close code, waiting at most `timeoutMs` (a server that never closes fails fast, not at the test timeout). */
+  async closeCode(timeoutMs = 10_000): Promise<number> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`connection still open after ${timeoutMs} ms (frames: ${this.frames.map((f) => f.type).join(',')})`)), timeoutMs)
+    })
+    try {
+      return (await Promise.race([this.closed, timeout])).code
+    } finally {
+      clearTimeout(timer)
+    }
+  }
   get isOpen(): boolean {
     return this.ws.readyState === WebSocket.OPEN
   }

@@ -79,7 +79,7 @@ describe('SIGTERM', () => {
     // Signal right after the last edit was acknowledged by a round trip: no time to persist on its own schedule.
     const signalledAt = Date.now()
     server.kill('SIGTERM', { processOnly: true })
-    for (const raw of raws) expect((await raw.closed).code).toBe(1001)
+    for (const raw of raws) expect(await raw.closeCode()).toBe(1001)
     const { code, signal } = await server.exited
     expect(Date.now() - signalledAt).toBeLessThan(TEN_SECONDS)
     expect({ code, signal }).toEqual({ code: 0, signal: null })
@@ -94,7 +94,7 @@ describe('SIGTERM', () => {
     const raw = await rawClient(server, room, await server.token({ doc: room }))
     const token = await server.token({ doc: room })
     server.kill('SIGTERM', { processOnly: true })
-    expect((await raw.closed).code).toBe(1001)
+    expect(await raw.closeCode()).toBe(1001)
     const outcome = await upgradeStatus(roomUrl(server, room, token)).catch((error: Error) => ({ status: -1, body: error.message }))
     expect(outcome.status).not.toBe(101)
     expect((await server.exited).code).toBe(0)
@@ -107,7 +107,7 @@ describe('SIGTERM', () => {
     const { rooms, raws, stock, texts } = await busyServer(server)
     const signalledAt = Date.now()
     server.kill('SIGTERM') // the process group: npm and node both get it, as a terminal's Ctrl-C or `docker stop` would do
-    for (const raw of raws) expect((await raw.closed).code).toBe(1001)
+    for (const raw of raws) expect(await raw.closeCode()).toBe(1001)
     const exit = await server.exited
     await eventually(() => expect(isAlive(nodePid)).toBe(false), { timeoutMs: TEN_SECONDS })
     expect(Date.now() - signalledAt).toBeLessThan(TEN_SECONDS)
@@ -126,7 +126,7 @@ describe('SIGTERM', () => {
     const nodePid = serverNodePid(server.pid)
     const { rooms, raws, stock, texts } = await busyServer(server)
     process.kill(nodePid, 'SIGTERM')
-    for (const raw of raws) expect((await raw.closed).code).toBe(1001)
+    for (const raw of raws) expect(await raw.closeCode()).toBe(1001)
     await eventually(() => expect(isAlive(nodePid)).toBe(false), { timeoutMs: TEN_SECONDS })
     const { code } = await server.exited
     expect(code).toBe(0)
@@ -169,7 +169,7 @@ describe('SIGTERM', () => {
     // Not yet written: the commit interval has not come round.
     expect(await server.store.storedText(rooms[0])).toBe('')
     const stopping = server.stop()
-    for (const raw of raws) expect((await raw.closed).code).toBe(1001)
+    for (const raw of raws) expect(await raw.closeCode()).toBe(1001)
     await stopping
     await server.restart()
     for (const [i, room] of rooms.entries()) expect(await server.store.storedText(room)).toBe(`unsaved ${i}`)

@@ -195,7 +195,7 @@ describe("a writer's update", () => {
     await eventually(async () => expect(await serverText(server, room)).toBe('before'))
     const raw = await rawClient(server, room, await server.token({ doc: room, sub: 'r' }))
     await raw.send(updateFrame(structsThenBrokenDeleteSet('EVIL')))
-    expect((await raw.closed).code).toBe(1002)
+    expect(await raw.closeCode()).toBe(1002)
     // A fresh look at the server's document: the structs were not kept.
     expect(await serverText(server, room)).toBe('before')
     const fresh = await syncedClient(server, room, await server.token({ doc: room, sub: 'f' }))
