@@ -35,6 +35,15 @@ test('rich text: shortcuts, markdown shortcuts and the toolbar, which shows the 
   await expect(bobEditor.locator('strong')).toHaveText('Decide')
   await expect(bobEditor.locator('em')).toHaveText('Soon')
   await expect(bobEditor.locator('ul[data-type="taskList"] li')).toContainText('Book the room')
+  // The toolbar is one Tab stop; arrow keys move between its buttons.
+  await expect(toolbar.getByRole('button', { name: 'Bold' })).toHaveAttribute('tabindex', '0')
+  await expect(toolbar.getByRole('button', { name: 'Italic' })).toHaveAttribute('tabindex', '-1')
+  await toolbar.getByRole('button', { name: 'Bold' }).focus()
+  await page.keyboard.press('ArrowRight')
+  await expect(toolbar.getByRole('button', { name: 'Italic' })).toBeFocused()
+  await page.keyboard.press('End')
+  await expect(toolbar.getByRole('button', { name: 'Redo' })).toBeFocused()
+
   // A viewer gets no toolbar.
   await expect(bob.page.getByRole('toolbar', { name: 'Formatting' })).toHaveCount(0)
 })

@@ -1,6 +1,13 @@
 'use client'
 
 import { useEditorState, type Editor } from '@tiptap/react'
+import { createContext, useContext, useRef, useState } from 'react'
+
+/**
+ * Roving tab stop (WAI-ARIA toolbar pattern): the toolbar is one Tab stop, the
+ * last-focused button; arrow keys move between buttons.
+ */
+const RovingTabStop = createContext<{ active: string; setActive: (label: string) => void }>({ active: '', setActive: () => {} })
 
 interface ToolbarButtonProps {
   label: string
@@ -11,12 +18,15 @@ interface ToolbarButtonProps {
 }
 
 function ToolbarButton({ label, shortcut, active, onClick, children }: ToolbarButtonProps) {
+  const roving = useContext(RovingTabStop)
   return (
     <button
       type="button"
       aria-label={label}
       aria-pressed={active === undefined ? undefined : active}
       title={shortcut ? `${label} (${shortcut})` : label}
+      tabIndex={roving.active === label ? 0 : -1}
+      onFocus={() => roving.setActive(label)}
       // Keep the editor's selection: a click would otherwise move focus first.
       onMouseDown={(event) => event.preventDefault()}
       onClick={onClick}
@@ -62,61 +72,81 @@ export function Toolbar({ editor }: { editor: Editor }) {
     if (href) chain().extendMarkRange('link').setLink({ href }).run()
   }
 
+  const toolbarRef = useRef<HTMLDivElement>(null)
+  const [activeButton, setActiveButton] = useState('Bold')
+
+  /** Left/Right/Home/End move focus between the buttons; Tab leaves the toolbar. */
+  function handleKeyDown(event: React.KeyboardEvent<HTMLDivElement>) {
+    const buttons = Array.from(toolbarRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])
+    const current = buttons.indexOf(document.activeElement as HTMLButtonElement)
+    const next =
+      event.key === 'ArrowRight' ? (current + 1) % buttons.length
+      : event.key === 'ArrowLeft' ? (current - 1 + buttons.length) % buttons.length
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? buttons.length - 1
+      : null
+    if (next === null || current === -1) return
+    event.preventDefault()
+    buttons[next].focus()
+  }
+
   return (
-    <div role="toolbar" aria-label="Formatting" className="flex flex-wrap items-center gap-0.5 px-2 py-1">
-      <ToolbarButton label="Bold" shortcut={`${mod}+B`} active={active.bold} onClick={() => chain().toggleBold().run()}>
-        <b>B</b>
-      </ToolbarButton>
-      <ToolbarButton label="Italic" shortcut={`${mod}+I`} active={active.italic} onClick={() => chain().toggleItalic().run()}>
-        <i>I</i>
-      </ToolbarButton>
-      <ToolbarButton label="Strikethrough" shortcut={`${mod}+Shift+S`} active={active.strike} onClick={() => chain().toggleStrike().run()}>
-        <s>S</s>
-      </ToolbarButton>
-      <ToolbarButton label="Inline code" shortcut={`${mod}+E`} active={active.code} onClick={() => chain().toggleCode().run()}>
-        <code>{'</>'}</code>
-      </ToolbarButton>
-      <ToolbarButton label="Link" active={active.link} onClick={toggleLink}>
-        <span className="underline">link</span>
-      </ToolbarButton>
-      <Divider />
-      {([1, 2, 3] as const).map((level) => (
-        <ToolbarButton
-          key={level}
-          label={`Heading ${level}`}
-          shortcut={`${mod}+Alt+${level}`}
-          active={active[`h${level}`]}
-          onClick={() => chain().toggleHeading({ level }).run()}
-        >
-          H{level}
+    <RovingTabStop.Provider value={{ active: activeButton, setActive: setActiveButton }}>
+      <div ref={toolbarRef} role="toolbar" aria-label="Formatting" onKeyDown={handleKeyDown} className="flex flex-wrap items-center gap-0.5 px-2 py-1">
+        <ToolbarButton label="Bold" shortcut={`${mod}+B`} active={active.bold} onClick={() => chain().toggleBold().run()}>
+          <b>B</b>
         </ToolbarButton>
-      ))}
-      <Divider />
-      <ToolbarButton label="Bullet list" shortcut={`${mod}+Shift+8`} active={active.bulletList} onClick={() => chain().toggleBulletList().run()}>
-        •≡
-      </ToolbarButton>
-      <ToolbarButton label="Numbered list" shortcut={`${mod}+Shift+7`} active={active.orderedList} onClick={() => chain().toggleOrderedList().run()}>
-        1.
-      </ToolbarButton>
-      <ToolbarButton label="Task list" shortcut={`${mod}+Shift+9`} active={active.taskList} onClick={() => chain().toggleTaskList().run()}>
-        ☑
-      </ToolbarButton>
-      <ToolbarButton label="Quote" shortcut={`${mod}+Shift+B`} active={active.blockquote} onClick={() => chain().toggleBlockquote().run()}>
-        ❝
-      </ToolbarButton>
-      <ToolbarButton label="Code block" shortcut={`${mod}+Alt+C`} active={active.codeBlock} onClick={() => chain().toggleCodeBlock().run()}>
-        {'{ }'}
-      </ToolbarButton>
-      <ToolbarButton label="Horizontal rule" onClick={() => chain().setHorizontalRule().run()}>
-        ―
-      </ToolbarButton>
-      <Divider />
-      <ToolbarButton label="Undo" shortcut={`${mod}+Z`} onClick={() => chain().undo().run()}>
-        ↶
-      </ToolbarButton>
-      <ToolbarButton label="Redo" shortcut={`${mod}+Shift+Z`} onClick={() => chain().redo().run()}>
-        ↷
-      </ToolbarButton>
-    </div>
+        <ToolbarButton label="Italic" shortcut={`${mod}+I`} active={active.italic} onClick={() => chain().toggleItalic().run()}>
+          <i>I</i>
+        </ToolbarButton>
+        <ToolbarButton label="Strikethrough" shortcut={`${mod}+Shift+S`} active={active.strike} onClick={() => chain().toggleStrike().run()}>
+          <s>S</s>
+        </ToolbarButton>
+        <ToolbarButton label="Inline code" shortcut={`${mod}+E`} active={active.code} onClick={() => chain().toggleCode().run()}>
+          <code>{'</>'}</code>
+        </ToolbarButton>
+        <ToolbarButton label="Link" active={active.link} onClick={toggleLink}>
+          <span className="underline">link</span>
+        </ToolbarButton>
+        <Divider />
+        {([1, 2, 3] as const).map((level) => (
+          <ToolbarButton
+            key={level}
+            label={`Heading ${level}`}
+            shortcut={`${mod}+Alt+${level}`}
+            active={active[`h${level}`]}
+            onClick={() => chain().toggleHeading({ level }).run()}
+          >
+            H{level}
+          </ToolbarButton>
+        ))}
+        <Divider />
+        <ToolbarButton label="Bullet list" shortcut={`${mod}+Shift+8`} active={active.bulletList} onClick={() => chain().toggleBulletList().run()}>
+          •≡
+        </ToolbarButton>
+        <ToolbarButton label="Numbered list" shortcut={`${mod}+Shift+7`} active={active.orderedList} onClick={() => chain().toggleOrderedList().run()}>
+          1.
+        </ToolbarButton>
+        <ToolbarButton label="Task list" shortcut={`${mod}+Shift+9`} active={active.taskList} onClick={() => chain().toggleTaskList().run()}>
+          ☑
+        </ToolbarButton>
+        <ToolbarButton label="Quote" shortcut={`${mod}+Shift+B`} active={active.blockquote} onClick={() => chain().toggleBlockquote().run()}>
+          ❝
+        </ToolbarButton>
+        <ToolbarButton label="Code block" shortcut={`${mod}+Alt+C`} active={active.codeBlock} onClick={() => chain().toggleCodeBlock().run()}>
+          {'{ }'}
+        </ToolbarButton>
+        <ToolbarButton label="Horizontal rule" onClick={() => chain().setHorizontalRule().run()}>
+          ―
+        </ToolbarButton>
+        <Divider />
+        <ToolbarButton label="Undo" shortcut={`${mod}+Z`} onClick={() => chain().undo().run()}>
+          ↶
+        </ToolbarButton>
+        <ToolbarButton label="Redo" shortcut={`${mod}+Shift+Z`} onClick={() => chain().redo().run()}>
+          ↷
+        </ToolbarButton>
+      </div>
+    </RovingTabStop.Provider>
   )
 }
