@@ -17,7 +17,11 @@ export function ensurePeersInstalled() {
   const dir = path.join(REPO_ROOT, 'bench/hocuspocus')
   if (existsSync(path.join(dir, 'node_modules/@hocuspocus/server/package.json'))) return
   console.log('bench: installing Hocuspocus into bench/hocuspocus (npm ci, its own lockfile) …')
-  // cwd = that package, so its own .npmrc (engine-strict off, scripts off) applies, not the root's.
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', timeout: 300_000 })
+  // cwd = that package, so its own .npmrc applies. Under `npm run`, the root's
+  // settings reach us as npm_config_* variables (engine-strict among them), so
+  // drop those and say the two that matter on the command line too.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)))
+  const args = ['ci', '--engine-strict=false', '--ignore-scripts', '--no-audit', '--no-fund']
+  const result = spawnSync('npm', args, { cwd: dir, env, stdio: 'inherit', timeout: 300_000 })
   if (result.status !== 0) throw new Error('npm ci in bench/hocuspocus failed')
 }

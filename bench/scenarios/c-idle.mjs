@@ -52,6 +52,7 @@ export async function run(server, opts = {}) {
   const params = { ...config, ...opts }
   const base = await server.probe()
   const baseRss = rssBytes(server.pid)
+  if (opts.onBaseline) await opts.onBaseline()
   const first = await cycle(server, params, opts)
   const second = await cycle(server, params)
   return {
