@@ -8,6 +8,12 @@ test.describe('documents', () => {
     await expect(alice.editor.title).toHaveValue('Untitled')
     await expect(alice.page.getByRole('button', { name: 'Share' })).toBeVisible()
 
+    // The server renders the shell (title, status, a loading skeleton), never an empty editor.
+    const html = await (await alice.context.request.get(`/d/${documentId}`)).text()
+    expect(html).toContain('value="Untitled"')
+    expect(html).toContain('data-sync-status="connecting"')
+    expect(html).toContain('aria-busy="true"')
+
     await alice.home.goto()
     const row = alice.home.documentLink('Untitled')
     await expect(row).toHaveAttribute('href', `/d/${documentId}`)

@@ -24,25 +24,33 @@ export function DocumentList({ documents, selfId }: { documents: DocumentListIte
     )
   }
   return (
-    <ul aria-label="Documents" className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white">
-      {documents.map((doc) => (
-        <li key={doc.id}>
-          <Link
-            href={`/d/${doc.id}`}
-            className="flex flex-col gap-1 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-none sm:flex-row sm:items-center sm:gap-4"
-          >
-            <span className="min-w-0 flex-1 truncate font-medium text-slate-900">{doc.title}</span>
-            <span className="text-sm text-slate-600 sm:w-40 sm:truncate">
-              {doc.ownerId === selfId ? 'You' : doc.ownerName}
-              {doc.role !== 'owner' ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{ROLE_LABEL[doc.role]}</span> : null}
-            </span>
-            <span className="text-sm text-slate-500 sm:w-48 sm:text-right">
-              <span className="sr-only">Last edited </span>
-              <LocalTime iso={doc.updatedAt} />
-            </span>
-          </Link>
-        </li>
-      ))}
-    </ul>
+    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+      <div aria-hidden className="hidden gap-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium uppercase tracking-wide text-slate-500 sm:flex">
+        <span className="flex-1">Title</span>
+        <span className="w-40">Owner</span>
+        <span className="w-48 text-right">Last edited</span>
+      </div>
+      <ul aria-label="Documents" className="divide-y divide-slate-200">
+        {documents.map((doc) => (
+          <li key={doc.id}>
+            <Link
+              href={`/d/${doc.id}`}
+              className="flex flex-col gap-1 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-none sm:flex-row sm:items-center sm:gap-4"
+            >
+              <span className="min-w-0 flex-1 truncate font-medium text-slate-900">{doc.title}</span>
+              <span className="text-sm text-slate-600 sm:w-40 sm:truncate">
+                <span className="sr-only">Owner: </span>
+                {doc.ownerId === selfId ? 'You' : doc.ownerName}
+                {doc.role !== 'owner' ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{ROLE_LABEL[doc.role]}</span> : null}
+              </span>
+              <span className="text-sm text-slate-500 sm:w-48 sm:text-right">
+                <span className="sr-only">Last edited </span>
+                <LocalTime iso={doc.updatedAt} />
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
   )
 }
