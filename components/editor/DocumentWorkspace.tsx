@@ -17,6 +17,7 @@ import { closedReasonMessage, SyncStatus } from './syncStatus'
 import { TitleField } from './TitleField'
 import { Toolbar } from './Toolbar'
 import { useCollabSession, useCollabSnapshot } from './useCollabSession'
+import { useDistinctColor } from './useDistinctColor'
 import { useMarkEdited } from './useMarkEdited'
 
 export interface DocumentWorkspaceProps {
@@ -52,6 +53,7 @@ function LiveWorkspace(props: DocumentWorkspaceProps & { session: CollabSession 
   const snapshot = useCollabSnapshot(props.session)
   const editor = useCollabEditor(props.session, props.user, snapshot.writable)
   useMarkEdited(props.session, props.documentId, snapshot.writable, props.actions.markEdited)
+  useDistinctColor(props.session, props.user)
   return <WorkspaceLayout {...props} editor={editor} snapshot={snapshot} />
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { peopleFromAwareness } from './presence'
-import { colorForUser, initialsOf, USER_COLORS } from './userColor'
+import { colorForUser, distinctColorFor, initialsOf, USER_COLORS } from './userColor'
 
 describe('people in the document', () => {
   const states = (...entries: Array<Record<string, unknown>>) => new Map(entries.map((state, i) => [i + 1, state]))
@@ -40,5 +40,27 @@ describe('user colours and initials', () => {
     expect(initialsOf('  grace  brewster hopper ')).toBe('GH')
     expect(initialsOf('bob')).toBe('B')
     expect(initialsOf('')).toBe('?')
+  })
+})
+
+describe('distinct presence colours', () => {
+  // Two ids whose hashed colours collide.
+  const ids = Array.from({ length: 200 }, (_, i) => `user-${i}`)
+  const [first, second] = ids.filter((id) => colorForUser(id) === colorForUser(ids[0]))
+
+  it('keeps a user’s own colour when nobody else wears it', () => {
+    expect(distinctColorFor('user-x', [])).toBe(colorForUser('user-x'))
+  })
+
+  it('moves the user whose id sorts later off a shared colour, to the next free one', () => {
+    const [low, high] = [first, second].sort()
+    expect(distinctColorFor(low, [{ id: high, color: colorForUser(high) }])).toBe(colorForUser(low))
+    const moved = distinctColorFor(high, [{ id: low, color: colorForUser(low) }])
+    expect(moved).not.toBe(colorForUser(low))
+    expect(USER_COLORS).toContain(moved)
+  })
+
+  it('ignores the user’s own other tabs', () => {
+    expect(distinctColorFor(first, [{ id: first, color: colorForUser(first) }])).toBe(colorForUser(first))
   })
 })

@@ -23,3 +23,19 @@ export function initialsOf(name: string): string {
   const last = words.length > 1 ? words[words.length - 1][0] : ''
   return (first + last).toUpperCase()
 }
+
+/**
+ * The colour to show for `selfId` given who else is in the document: its own
+ * colour unless someone whose id sorts first already wears it, then the next
+ * free one in the palette. Everyone applies the same rule to the same awareness
+ * states, so colours settle without coordination, and two tabs of one user agree.
+ */
+export function distinctColorFor(selfId: string, others: ReadonlyArray<{ id: string; color: string }>): string {
+  const taken = new Set(others.filter((other) => other.id !== selfId && other.id < selfId).map((other) => other.color))
+  const start = USER_COLORS.indexOf(colorForUser(selfId) as (typeof USER_COLORS)[number])
+  for (let step = 0; step < USER_COLORS.length; step++) {
+    const candidate = USER_COLORS[(start + step) % USER_COLORS.length]
+    if (!taken.has(candidate)) return candidate
+  }
+  return USER_COLORS[start]
+}
