@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
+  api,
   consistently,
   docId,
   eventually,
@@ -89,6 +90,27 @@ describe('awareness', () => {
       { timeoutMs: AT_ONCE_MS },
     )
     expect(Date.now() - closedAt).toBeLessThan(AT_ONCE_MS)
+  })
+
+  it('states are removed at once also when the server closes the connection (bad frame 1002, access revoked 4403)', async () => {
+    const server = await startTestServer()
+    const { room, carol } = await roomWithAlice(server)
+    const bad = await rawClient(server, room, await server.token({ doc: room, sub: 'bad' }))
+    await bad.send(awarenessFrame([{ clientID: 5_100_001, clock: 1, state: { user: 'about to misbehave' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(5_100_001)).toEqual({ user: 'about to misbehave' }))
+    await bad.send(new Uint8Array([0, 2, 10, 1, 2]))
+    expect(await bad.closeCode()).toBe(1002)
+    await eventually(() => expect(carol.provider.awareness.getStates().has(5_100_001)).toBe(false), { timeoutMs: AT_ONCE_MS })
+    const revoked = await rawClient(server, room, await server.token({ doc: room, sub: 'revoked' }, { issuedAt: Math.floor(Date.now() / 1000) - 60 }))
+    await revoked.send(awarenessFrame([{ clientID: 5_100_002, clock: 1, state: { user: 'about to lose access' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(5_100_002)).toEqual({ user: 'about to lose access' }))
+    const res = await api(server, 'POST', `/docs/${room}/access`, {
+      token: await server.token({ doc: room, sub: 'owner', access: 'admin' }),
+      body: JSON.stringify({ sub: 'revoked', access: 'none' }),
+    })
+    expect(res.status).toBe(204)
+    expect(await revoked.closeCode()).toBe(4403)
+    await eventually(() => expect(carol.provider.awareness.getStates().has(5_100_002)).toBe(false), { timeoutMs: AT_ONCE_MS })
   })
 
   it("a stock client's states disappear for others at once when its socket drops", async () => {
