@@ -29,9 +29,11 @@ describe('GET /healthz', () => {
   it('answers 503 naming the failing dependency while the store cannot serve, and 200 again once it can', async () => {
     const server = await startTestServer()
     server.store.pingFailure = new Error('SQLITE_IOERR: disk I/O error')
-    const res = await api(server, 'GET', '/healthz')
-    expect(res.status).toBe(503)
-    expect(res.text).toMatch(/store|sqlite|database|persistence/i)
+    await eventually(async () => {
+      const res = await api(server, 'GET', '/healthz')
+      expect(res.status).toBe(503)
+      expect(res.text).toMatch(/store|sqlite|database|persistence/i)
+    })
     server.store.pingFailure = null
     await eventually(async () => {
       const ok = await api(server, 'GET', '/healthz')
@@ -43,9 +45,11 @@ describe('GET /healthz', () => {
   it('answers 503 once the store is really gone (closed database)', async () => {
     const server = await startTestServer()
     await server.store.inner.close()
-    const res = await api(server, 'GET', '/healthz')
-    expect(res.status).toBe(503)
-    expect(res.text).toMatch(/store|sqlite|database|persistence/i)
+    await eventually(async () => {
+      const res = await api(server, 'GET', '/healthz')
+      expect(res.status).toBe(503)
+      expect(res.text).toMatch(/store|sqlite|database|persistence/i)
+    })
   })
 })
 
