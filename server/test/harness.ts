@@ -596,6 +596,8 @@ export interface CloseInfo {
 export class RawClient {
   readonly ws: WebSocket
   readonly frames: Frame[] = []
+  /** When each of `frames` arrived (Date.now()). */
+  readonly frameTimes: number[] = []
   closeInfo: CloseInfo | null = null
   /** HTTP status when the upgrade was refused. */
   refusedStatus: number | null = null
@@ -608,6 +610,7 @@ export class RawClient {
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
       this.frames.push(isBinary ? decodeFrame(bytes) : { type: 'undecodable', raw: bytes, error: 'text frame' })
+      this.frameTimes.push(Date.now())
     })
     this.ws.on('error', () => {
       /* reported through close / unexpected-response */

@@ -86,9 +86,10 @@ describe('the automerge-paper editing trace', () => {
       const server = await spawnServer({ env: { MAX_MESSAGES_PER_SECOND: '1000000' } })
       const room = docId('trace-kill')
       const writer = await syncedClient(server, room, await server.token({ doc: room, sub: 'kleppmann' }))
+      const watcher = await syncedClient(server, room, await server.token({ doc: room, sub: 'watcher', access: 'read' }))
       await replay(writer.doc.getText('text'), trace)
-      // Everything has left the client once its socket buffer is empty; then the one-second promise runs.
-      await eventually(() => expect((writer.provider.ws as unknown as { bufferedAmount: number }).bufferedAmount).toBe(0), { timeoutMs: 60_000 })
+      // The server has received it all once a watcher has it by relay; then the one-second promise runs.
+      await eventually(() => expect(watcher.text().length).toBe(trace.finalText.length), { timeoutMs: 60_000, intervalMs: 100 })
       await sleep(1000)
       server.kill('SIGKILL')
       await server.exited
