@@ -4,7 +4,7 @@
  * that second is up the clients still hold it and send it again on reconnect.
  * These run the real process and kill it for real.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import {
   connectClient,
@@ -17,6 +17,9 @@ import {
   syncedClient,
 } from './harness'
 import { updateFrame } from './wire'
+
+// These start real server processes (several per test); on a loaded 2-core machine each start can take seconds.
+vi.setConfig({ testTimeout: 120_000 })
 
 const ONE_SECOND = 1000
 

@@ -4,7 +4,7 @@
  * 10 seconds; SIGTERM reaches the server whether sent to its Node process or to
  * the process group of `npm run server`.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as Y from 'yjs'
 import {
@@ -19,6 +19,9 @@ import {
   type SpawnedServer,
 } from './harness'
 import { updateFrame } from './wire'
+
+// These start real server processes (several per test); on a loaded 2-core machine each start can take seconds.
+vi.setConfig({ testTimeout: 120_000 })
 
 const TEN_SECONDS = 10_000
 

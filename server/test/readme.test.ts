@@ -4,10 +4,13 @@
  * variable with the same default, every close code and status), and names the
  * direct `node …` command, which really starts the server.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { REPO_ROOT, docId, eventually, spawnServer, syncedClient } from './harness'
+
+// These start real server processes (several per test); on a loaded 2-core machine each start can take seconds.
+vi.setConfig({ testTimeout: 120_000 })
 
 const README = () => readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')
 
