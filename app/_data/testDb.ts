@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import { postgresTestUrl, serviceAvailable } from '../../testkit/services'
 import { openMigratedDatabase, type Db } from './db'
 import { createPasswordUser, type PublicUser } from './users'
 
@@ -37,21 +37,7 @@ const sqlite: TestDatabaseKind = {
 }
 
 /** The PostgreSQL to test against: TEST_DATABASE_URL, else a local one (the sync server's tests use the same). */
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-function postgresAnswers(): Promise<boolean> {
-  const url = new URL(POSTGRES_URL)
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: url.hostname, port: Number(url.port || 5432) })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1000, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}
+const POSTGRES_URL = postgresTestUrl()
 
 let schemaCounter = 0
 
@@ -75,11 +61,12 @@ const postgres: TestDatabaseKind = {
   },
 }
 
-/** SQLite always; PostgreSQL when it answers (skipped with a note otherwise). */
+/**
+ * SQLite always; PostgreSQL when it answers. Where it does not, the PostgreSQL
+ * run is skipped with a loud banner, and under CI the run fails instead.
+ */
 export async function testDatabaseKinds(): Promise<TestDatabaseKind[]> {
-  if (await postgresAnswers()) return [sqlite, postgres]
-  console.warn(`PostgreSQL not reachable at ${new URL(POSTGRES_URL).host}: the data-layer tests run on SQLite only.`)
-  return [sqlite]
+  return (await serviceAvailable('postgres')) ? [sqlite, postgres] : [sqlite]
 }
 
 /** The SQLite test database, for tests that need only one. */

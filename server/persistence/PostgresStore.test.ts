@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { describeWithServices, postgresTestUrl } from '../testkit/services'
+import { describeWithServices, postgresTestUrl } from '../../testkit/services'
 import { registerStoreContract } from './contract'
 import { openPostgresStore } from './PostgresStore'
 

@@ -15,7 +15,7 @@ import { openPostgresStore, type PostgresStore } from '../persistence/PostgresSt
 import type { ServerLimits } from '../options'
 import { SyncServer } from '../SyncServer'
 import { defer, eventually, freePort, makeToken, sleep, type TokenClaims } from '../test/harness'
-import { postgresTestUrl, redisTestUrl } from '../testkit/services'
+import { postgresTestUrl, redisTestUrl } from '../../testkit/services'
 
 export interface Instance {
   readonly name: string

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { describeWithServices, postgresTestUrl, redisTestUrl } from '../testkit/services'
+import { describeWithServices, postgresTestUrl, redisTestUrl } from '../../testkit/services'
 import { api, defer, docId, eventually, sleep, spawnServer, syncedClient, type StockClient } from '../test/harness'
 import { startCluster, startOwnRedis, startPostgresProxy } from './cluster'
 

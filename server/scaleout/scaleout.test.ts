@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { describeWithServices } from '../testkit/services'
+import { describeWithServices } from '../../testkit/services'
 import { api, connectClient, docId, eventually, parseMetrics, syncedClient, type StockClient } from '../test/harness'
 import { startCluster } from './cluster'
 
