@@ -129,7 +129,7 @@ describe('joining', () => {
 })
 
 describe("a writer's update", () => {
-  it('is applied once and relayed to every other connection exactly once, and never echoed to its sender', async () => {
+  it('is applied once and relayed to every other connection exactly once (a resent duplicate is not relayed again), and never echoed to its sender', async () => {
     const server = await startTestServer()
     const room = docId()
     const writer = await rawClient(server, room, await server.token({ doc: room, sub: 'w' }))
@@ -144,6 +144,12 @@ describe("a writer's update", () => {
     wdoc.getText('text').insert(5, ' second')
     for (const u of updates) await writer.send(updateFrame(u))
     await eventually(() => expect(stock.text()).toBe('first second'))
+    // A client resends what it is unsure of (y-websocket does on reconnect): the same updates again, later.
+    await writer.roundTrip()
+    for (const u of updates) {
+      await writer.send(updateFrame(u))
+      await writer.roundTrip()
+    }
     for (const o of observers) {
       await eventually(() => {
         const doc = new Y.Doc()
