@@ -3,6 +3,7 @@ export const METRICS = [
   { scenario: 'A', key: 'steadyP50', label: 'A steady latency p50', unit: 'ms', digits: 2, better: 'lower' },
   { scenario: 'A', key: 'steadyP95', label: 'A steady latency p95', unit: 'ms', digits: 2, better: 'lower' },
   { scenario: 'A', key: 'steadyP99', label: 'A steady latency p99', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'A', key: 'steadyMaxStallMs', label: 'A steady server’s longest event-loop stall', unit: 'ms', digits: 0, better: 'lower' },
   { scenario: 'A', key: 'burstRate', label: 'A burst delivery', unit: 'updates/s', digits: 0, better: 'higher' },
   { scenario: 'A', key: 'burstCpuMs', label: 'A burst server CPU', unit: 'ms', digits: 0, better: 'lower' },
   { scenario: 'A', key: 'burstFramesPerReceiver', label: 'A burst frames per receiver (2,000 edits)', unit: '', digits: 0, better: 'lower' },
