@@ -92,6 +92,7 @@ async function runOne(id, kind, runIndex) {
       opts.onBaseline = () => heapSnapshot(current, dir, 'before any connection')
       opts.onConnected = () => heapSnapshot(current, dir, 'all connected')
       opts.onClosed = () => heapSnapshot(current, dir, 'all closed')
+      opts.onSecondClosed = () => heapSnapshot(current, dir, 'all closed again, after a second cycle')
     }
   }
   let current = await startServer(kind, startOptions)

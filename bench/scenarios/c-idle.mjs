@@ -54,7 +54,7 @@ export async function run(server, opts = {}) {
   const baseRss = rssBytes(server.pid)
   if (opts.onBaseline) await opts.onBaseline()
   const first = await cycle(server, params, opts)
-  const second = await cycle(server, params)
+  const second = await cycle(server, params, { onClosed: opts.onSecondClosed })
   return {
     rssPerConnKiB: (first.connectedRss - baseRss) / params.connections / 1024,
     heapPerConnKiB: (first.connected.heapUsed - base.heapUsed) / params.connections / 1024,
