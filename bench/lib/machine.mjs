@@ -5,7 +5,7 @@ import os from 'node:os'
 
 const sh = (cmd) => {
   try {
-    return execSync(cmd, { encoding: 'utf8', timeout: 5000 }).trim()
+    return execSync(cmd, { encoding: 'utf8', timeout: 5000 }).trimEnd()
   } catch {
     return 'n/a'
   }
