@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/actors'
+import { expect, test } from './kit'
 
 test.describe('accounts', () => {
   test('sign up lands on the document list; sign out; sign in again', async ({ actor }) => {

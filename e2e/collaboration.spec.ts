@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/actors'
+import { expect, test } from './kit'
 
 test.describe('editing together', () => {
   test('two users type into one document and see each other’s text, caret and presence', async ({ actor }) => {
@@ -24,9 +24,9 @@ test.describe('editing together', () => {
 
     // The people list names both.
     for (const editor of [alice.editor, bob.editor]) {
-      await expect(editor.people.getByRole('listitem')).toHaveCount(2)
-      await expect(editor.people).toContainText(alice.name)
-      await expect(editor.people).toContainText(bob.name)
+      await expect(editor.peopleList.getByRole('listitem')).toHaveCount(2)
+      await expect(editor.peopleList).toContainText(alice.name)
+      await expect(editor.peopleList).toContainText(bob.name)
     }
 
     // Saved means stored by the server, not just sent.
@@ -59,8 +59,8 @@ test.describe('editing together', () => {
     await aliceAgain.open(documentId)
     await bob.open(documentId)
 
-    await expect(bob.editor.people.getByRole('listitem')).toHaveCount(2)
-    await expect(bob.editor.people.getByRole('listitem').filter({ hasText: alice.name })).toHaveCount(1)
-    await expect(alice.editor.people.getByRole('listitem')).toHaveCount(2)
+    await expect(bob.editor.peopleList.getByRole('listitem')).toHaveCount(2)
+    await expect(bob.editor.peopleList.getByRole('listitem').filter({ hasText: alice.name })).toHaveCount(1)
+    await expect(alice.editor.peopleList.getByRole('listitem')).toHaveCount(2)
   })
 })

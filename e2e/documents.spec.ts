@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/actors'
+import { expect, test } from './kit'
 
 test.describe('documents', () => {
   test('"New document" creates one and opens it; the list shows it with owner and time', async ({ actor }) => {

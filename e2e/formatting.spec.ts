@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/actors'
+import { expect, test } from './kit'
 
 test('rich text: shortcuts, markdown shortcuts and the toolbar, which shows the active marks; others see the formatting', async ({ actor }) => {
   const alice = await actor('Alice')

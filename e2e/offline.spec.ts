@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/actors'
+import { expect, test } from './kit'
 
 test('offline: edits are kept, the status says so, and they sync when the network returns', async ({ actor }) => {
   const alice = await actor('Alice')

@@ -1,8 +1,8 @@
-import { expect, test } from './fixtures/actors'
+import { expect, test } from './kit'
 import { connectYjsClient, fetchTokenAs } from './fixtures/yjsClient'
 
 test.describe('sharing and access', () => {
-  test('a viewer can read but not type, and the server refuses their writes too', async ({ actor }) => {
+  test('a viewer can read but not type, and the server refuses their writes too', async ({ actor, syncServer }) => {
     const alice = await actor('Alice')
     const vera = await actor('Vera')
     const documentId = await alice.home.newDocument()
@@ -27,7 +27,7 @@ test.describe('sharing and access', () => {
     const { status, body } = await fetchTokenAs(vera.context.request, documentId)
     expect(status).toBe(200)
     expect(body?.access).toBe('read')
-    const client = await connectYjsClient(documentId, body!.token)
+    const client = await connectYjsClient(syncServer, documentId, body!.token)
     try {
       client.doc.getMap('meta').set('title', 'Hijacked by Vera')
       client.doc.getXmlFragment('default').insert(0, [new (await import('yjs')).XmlText('Injected text')])

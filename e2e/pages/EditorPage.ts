@@ -1,20 +1,58 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 import { ShareDialog } from './ShareDialog'
 
+/** The values of the status's `data-sync-status` (components/editor/syncStatus.ts). */
+export type SyncStatus = 'connecting' | 'connected' | 'saved' | 'offline' | 'closed'
+
+/** Toolbar buttons, by their accessible names (components/editor/Toolbar.tsx). */
+export type FormatButton =
+  | 'Bold'
+  | 'Italic'
+  | 'Strikethrough'
+  | 'Inline code'
+  | 'Heading 1'
+  | 'Heading 2'
+  | 'Heading 3'
+  | 'Bullet list'
+  | 'Numbered list'
+  | 'Task list'
+  | 'Quote'
+  | 'Code block'
+  | 'Horizontal rule'
+  | 'Undo'
+  | 'Redo'
+
+/** A person in the people list. */
+export interface Person {
+  name: string
+  /** `#rrggbb`, the colour of their avatar, caret and selection. */
+  color: string
+  isSelf: boolean
+}
+
+/** A remote caret as drawn in this editor. */
+export interface RemoteCaret {
+  name: string
+  color: string
+}
+
 /** `/d/<id>`: the editor, its header and its dialogs. */
 export class EditorPage {
   readonly editor: Locator
   readonly title: Locator
   readonly status: Locator
-  readonly people: Locator
+  /** The people list (see {@link people} for its contents). */
+  readonly peopleList: Locator
   readonly share: ShareDialog
+  readonly toolbar: Locator
 
   constructor(readonly page: Page) {
     this.editor = page.getByRole('textbox', { name: 'Document editor' })
     this.title = page.getByLabel('Document title')
     this.status = page.getByRole('status')
-    this.people = page.getByRole('list', { name: 'People in this document' })
+    this.peopleList = page.getByRole('list', { name: 'People in this document' })
     this.share = new ShareDialog(page)
+    this.toolbar = page.getByRole('toolbar', { name: 'Formatting' })
   }
 
   async goto(documentId: string) {
@@ -27,31 +65,124 @@ export class EditorPage {
 
   /** Waits until the document is live: connected to the sync server, content received. */
   async waitUntilLive() {
-    await expect(this.status).toHaveAttribute('data-sync-status', /^(connected|saved)$/, { timeout: 15_000 })
+    await this.waitForStatus(/^(connected|saved)$/)
     await expect(this.editor).toBeVisible()
+  }
+
+  /** Alias of {@link waitUntilLive}: "connected" includes "saved" (connected, and everything stored). */
+  async waitUntilConnected() {
+    await this.waitUntilLive()
   }
 
   /** Waits until the server has stored every edit made here (the contract's saved acknowledgement). */
   async waitUntilSaved() {
-    await expect(this.status).toHaveAttribute('data-sync-status', 'saved', { timeout: 15_000 })
+    await this.waitForStatus('saved')
+  }
+
+  async waitForStatus(status: SyncStatus | RegExp, timeout = 15_000) {
+    await expect(this.status).toHaveAttribute('data-sync-status', status, { timeout })
+  }
+
+  async syncStatus(): Promise<SyncStatus> {
+    return (await this.status.getAttribute('data-sync-status')) as SyncStatus
+  }
+
+  /** Types at the caret (click or {@link placeCaretAfter} first). `delayMs` between keys, like a person. */
+  async type(text: string, { delayMs = 0 }: { delayMs?: number } = {}) {
+    await this.page.keyboard.type(text, { delay: delayMs })
   }
 
   /** Types at the end of the document. */
-  async typeAtEnd(text: string) {
+  async typeAtEnd(text: string, options: { delayMs?: number } = {}) {
     await this.editor.click()
     await this.page.keyboard.press('Control+End')
-    await this.page.keyboard.type(text)
+    await this.type(text, options)
+  }
+
+  /** Starts a new paragraph at the end of the document and types `text` into it. */
+  async typeNewParagraph(text: string, options: { delayMs?: number } = {}) {
+    await this.editor.click()
+    await this.page.keyboard.press('Control+End')
+    await this.page.keyboard.press('Enter')
+    await this.type(text, options)
+  }
+
+  /** Puts the caret right after the first occurrence of `text` (throws if it isn't there). */
+  async placeCaretAfter(text: string) {
+    await this.selectRange(text, 'end')
+  }
+
+  /** Selects the first occurrence of `text`, as a drag would. */
+  async select(text: string) {
+    await this.selectRange(text, 'all')
+  }
+
+  /**
+   * Sets the DOM selection inside the editor; ProseMirror picks it up from
+   * `selectionchange`, exactly as after a mouse selection.
+   */
+  private async selectRange(text: string, mode: 'all' | 'end') {
+    await this.editor.focus()
+    const found = await this.editor.evaluate(
+      (element, { text, mode }) => {
+        // Text nodes outside other people's caret widgets, in document order.
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+          acceptNode: (node) => (node.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+        })
+        const nodes: Text[] = []
+        while (walker.nextNode()) nodes.push(walker.currentNode as Text)
+        const whole = nodes.map((node) => node.data).join('')
+        const start = whole.indexOf(text)
+        if (start < 0) return false
+        const locate = (offset: number, preferEnd: boolean) => {
+          let seen = 0
+          for (const node of nodes) {
+            const inside = preferEnd ? offset <= seen + node.data.length : offset < seen + node.data.length
+            if (inside) return { node, offset: offset - seen }
+            seen += node.data.length
+          }
+          const last = nodes[nodes.length - 1]
+          return { node: last, offset: last.data.length }
+        }
+        const from = locate(mode === 'end' ? start + text.length : start, mode === 'end')
+        const to = locate(start + text.length, true)
+        const range = document.createRange()
+        range.setStart(from.node, from.offset)
+        range.setEnd(to.node, to.offset)
+        const selection = window.getSelection()!
+        selection.removeAllRanges()
+        selection.addRange(range)
+        return true
+      },
+      { text, mode },
+    )
+    if (!found) throw new Error(`"${text}" is not in the document`)
+    // ProseMirror reads the DOM selection on `selectionchange`, which fires asynchronously.
+    await expect
+      .poll(() => this.page.evaluate(() => window.getSelection()?.toString() ?? ''))
+      .toBe(mode === 'all' ? text : '')
+  }
+
+  /** Applies a mark or block type from the toolbar to the selection (or to what is typed next). */
+  async format(button: FormatButton) {
+    await this.toolbar.getByRole('button', { name: button, exact: true }).click()
   }
 
   /**
    * The document's text without other people's caret labels, which live
-   * inside the contenteditable (STACK.md, pitfall 8).
+   * inside the contenteditable (STACK.md, pitfall 8). Blocks are not separated:
+   * see {@link blocks} for that.
    */
   async text(): Promise<string> {
+    return (await this.blocks()).join('')
+  }
+
+  /** The text of each top-level block (paragraph, heading, list, …), in order, without caret labels. */
+  async blocks(): Promise<string[]> {
     return this.editor.evaluate((element) => {
       const clone = element.cloneNode(true) as HTMLElement
       clone.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove())
-      return clone.textContent ?? ''
+      return [...clone.children].map((block) => block.textContent ?? '')
     })
   }
 
@@ -59,9 +190,56 @@ export class EditorPage {
     await expect.poll(() => this.text(), { timeout: 10_000 }).toEqual(typeof expected === 'string' ? expect.stringContaining(expected) : expect.stringMatching(expected))
   }
 
+  /** Everyone in the people list, yourself first. */
+  async people(): Promise<Person[]> {
+    return this.peopleList.locator('[data-person-color]').evaluateAll((labels) =>
+      labels.map((label) => {
+        const text = label.textContent ?? ''
+        return { name: text.replace(/ \(you\)$/, ''), color: label.getAttribute('data-person-color') ?? '', isSelf: text.endsWith(' (you)') }
+      }),
+    )
+  }
+
+  /** Names in the people list, sorted, for comparing with `toEqual`. */
+  async peopleNames(): Promise<string[]> {
+    return (await this.people()).map((person) => person.name).sort()
+  }
+
+  /** Another user's caret in this editor, found by their name (its label). */
+  remoteCaret(name: string): Locator {
+    return this.editor.locator('.collaboration-carets__caret').filter({ has: this.caretLabel(name) })
+  }
+
   /** Another user's caret label, with their name. */
   caretLabel(name: string): Locator {
-    return this.editor.locator('.collaboration-carets__label', { hasText: name })
+    return this.editor.locator('.collaboration-carets__label').filter({ hasText: name })
+  }
+
+  /** Every remote caret drawn in this editor, with its label and colour (`#rrggbb`). */
+  async remoteCarets(): Promise<RemoteCaret[]> {
+    return this.editor.locator('.collaboration-carets__caret').evaluateAll((carets) =>
+      carets.map((caret) => {
+        const rgb = (caret as HTMLElement).style.borderColor.match(/\d+/g) ?? []
+        const color = '#' + rgb.slice(0, 3).map((part) => Number(part).toString(16).padStart(2, '0')).join('')
+        return { name: caret.querySelector('.collaboration-carets__label')?.textContent ?? '', color }
+      }),
+    )
+  }
+
+  /**
+   * Other people's selections as highlighted here: the selected text and its
+   * colour (`#rrggbb`; drawn at reduced opacity).
+   */
+  async remoteSelections(): Promise<Array<{ text: string; color: string }>> {
+    return this.editor.locator('.ProseMirror-yjs-selection').evaluateAll((highlights) => {
+      const byColor = new Map<string, string>()
+      for (const highlight of highlights) {
+        const rgb = (highlight as HTMLElement).style.backgroundColor.match(/[\d.]+/g) ?? []
+        const color = '#' + rgb.slice(0, 3).map((part) => Number(part).toString(16).padStart(2, '0')).join('')
+        byColor.set(color, (byColor.get(color) ?? '') + (highlight.textContent ?? ''))
+      }
+      return [...byColor].map(([color, text]) => ({ color, text }))
+    })
   }
 
   async rename(title: string) {

@@ -1,0 +1,27 @@
+/**
+ * The multi-user e2e kit: import everything a spec needs from here.
+ *
+ * - `test` with fixtures: `team` (named users on one document with roles),
+ *   `actor` (one signed-up user), `syncServer` (this worker's sync server:
+ *   `restart({ signal: 'SIGKILL' })`), `syncApi` (the server's HTTP document API).
+ * - `expectConverged(users)`: everyone's editor shows the same document (polls).
+ * - Each user (`Actor`) has `editor` (e2e/pages/EditorPage.ts: type, select,
+ *   format, text, blocks, people, remote carets, waitUntilSaved, …), `network`
+ *   (goOffline, goOnline, setLatency), `open()`, `reload()` and `setRole()`.
+ *
+ * README.md ("Multi-user tests with the e2e kit") walks through an example.
+ */
+import { SyncApi } from './fixtures/syncApi'
+import { test as teamTest } from './fixtures/team'
+
+export const test = teamTest.extend<{ syncApi: SyncApi }>({
+  syncApi: async ({ syncServer }, provide) => provide(new SyncApi(syncServer)),
+})
+
+export { expect } from '@playwright/test'
+export { Actor, type ActorFactory, type DocumentRole } from './fixtures/actors'
+export { containsInOrder, expectConverged } from './fixtures/converge'
+export { editorBlocks, paragraphsUpdate, SyncApi } from './fixtures/syncApi'
+export type { SyncServerProcess } from './fixtures/servers'
+export type { MemberSpec, Team, TeamFactory, TeamOptions } from './fixtures/team'
+export type { FormatButton, Person, RemoteCaret, SyncStatus } from './pages/EditorPage'

@@ -1,0 +1,38 @@
+// Builds the web app for the e2e run when the production build is missing or
+// older than its sources. Used by the global setup; `E2E_FORCE_BUILD=1` forces it.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package.json']
+
+/** The newest modification time under the given paths (unit tests don't count: they aren't built). */
+function newestSourceMtime(paths) {
+  let newest = 0
+  const visit = (file) => {
+    if (!existsSync(file)) return
+    const stat = statSync(file)
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(file)) visit(path.join(file, entry))
+    } else if (!/\.test\.tsx?$/.test(file)) {
+      newest = Math.max(newest, stat.mtimeMs)
+    }
+  }
+  for (const p of paths) visit(path.join(root, p))
+  return newest
+}
+
+export function ensureWebAppBuild() {
+  const buildId = path.join(root, '.next/BUILD_ID')
+  const isStale = !existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceMtime(SOURCES)
+  if (!isStale && !process.env.E2E_FORCE_BUILD) return
+  console.log('[e2e] building the web app (next build, about 40 s)…')
+  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  })
+  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status})`)
+}
