@@ -12,6 +12,7 @@
  * runs, no profiling); anything else goes to bench/.out/.
  */
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { REPO_ROOT, SERVERS, startServer } from './lib/servers.mjs'
@@ -19,6 +20,7 @@ import { ensurePeersInstalled } from './lib/setup.mjs'
 import { describeMachine } from './lib/machine.mjs'
 import { loadTrace } from './lib/trace.mjs'
 import { summarize } from './lib/summary.mjs'
+import { median } from './lib/stats.mjs'
 import { judgeTargets } from './lib/targets.mjs'
 import { consoleTable, failuresText, markdownReport } from './lib/report.mjs'
 import * as A from './scenarios/a-fanout.mjs'
@@ -118,6 +120,8 @@ async function main() {
   if (scenarioIds.includes('D')) loadTrace()
 
   const results = {}
+  // 1-minute load average before each scenario run: how busy the shared machine was.
+  const loadSamples = []
   for (let r = 0; r < runs; r++) {
     // Rotate the server order so no server always runs first (or right after a heavy one).
     const order = servers.map((_, i) => servers[(i + r) % servers.length])
@@ -130,6 +134,7 @@ async function main() {
           continue
         }
         const t0 = Date.now()
+        loadSamples.push(os.loadavg()[0])
         const result = await runOne(id, kind, r)
         results[id][kind][r] = result
         const secs = ((Date.now() - t0) / 1000).toFixed(1)
@@ -142,13 +147,14 @@ async function main() {
   const rows = summarize(results, servers)
   const targets = servers.includes('tandem') && servers.includes('hocuspocus') ? judgeTargets(results) : []
   console.log(`\n${consoleTable(rows, servers)}\n`)
-  for (const t of targets) console.log(`${t.met ? 'met   ' : 'MISSED'}  ${t.id}: ${t.text} — ${t.detail}`)
+  for (const t of targets) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)
   const failures = failuresText(results)
   if (failures.length) console.error(`\n*** ${failures.length} FAILED scenario runs ***\n${failures.join('\n')}`)
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify({ startedAt, command, machine, results }, null, 1))
-  const report = markdownReport({ rows, servers, targets, machine, machineAfter: describeMachine(), runs, command, startedAt, durationMs, results })
+  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify({ startedAt, command, machine, loadSamples, results }, null, 1))
+  const load = { min: Math.min(...loadSamples), median: median(loadSamples), max: Math.max(...loadSamples) }
+  const report = markdownReport({ rows, servers, targets, machine, load, runs, command, startedAt, durationMs, results })
   const target = full ? path.join(REPO_ROOT, 'BENCHMARKS.md') : path.join(OUT, 'BENCHMARKS.partial.md')
   writeFileSync(target, report)
   console.log(`\nwrote ${path.relative(REPO_ROOT, target)} (${(durationMs / 60000).toFixed(1)} min)`)

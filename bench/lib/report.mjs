@@ -50,7 +50,7 @@ export function failuresText(results) {
   return lines
 }
 
-export function markdownReport({ rows, servers, targets, machine, machineAfter, runs, command, startedAt, durationMs, results }) {
+export function markdownReport({ rows, servers, targets, machine, load, runs, command, startedAt, durationMs, results }) {
   const failures = failuresText(results)
   const legend = servers.map((s) => `${SERVERS[s].short} = ${SERVERS[s].label}`).join(', ')
   return `# Benchmarks
@@ -62,7 +62,8 @@ hand: the prose lives in \`bench/lib/report.mjs\`.
 
 - Command: \`${command}\`
 - Run: ${startedAt}, ${(durationMs / 60000).toFixed(1)} min wall time, ${runs} run${runs === 1 ? '' : 's'} of every scenario on every server
-- Machine: ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.os}; load average ${machine.loadavg} at the start, ${machineAfter.loadavg} at the end (the machine is shared: other engineers' tests run beside it)
+- Machine: ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.os}
+- Load: the machine is shared (other engineers' tests run beside the bench); its 1-minute load average before each scenario run was ${load.min.toFixed(1)} to ${load.max.toFixed(1)}, median ${load.median.toFixed(1)}, on 2 cores
 
 \`\`\`
 $ nproc
@@ -86,7 +87,7 @@ ${markdownTable(rows, servers)}
 
 | target | figure | met |
 | --- | --- | --- |
-${targets.map((t) => `| ${t.id}: ${t.text} | ${t.detail} | ${t.met ? 'met' : '**missed**'} |`).join('\n')}
+${targets.map((t) => `| ${t.id}: ${t.text} | ${t.detail} | ${t.status === 'missed' ? '**missed**' : t.status} |`).join('\n')}
 
 ## What is measured, and how
 

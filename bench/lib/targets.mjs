@@ -26,7 +26,9 @@ const fmt = (x, d = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed
 
 export function judgeTargets(results) {
   const out = []
-  const add = (id, text, value, met, detail) => out.push({ id, text, value, met, detail })
+  // A target whose figures were not measured in this run (a partial run) is neither met nor missed.
+  const add = (id, text, value, met, detail) =>
+    out.push({ id, text, value, met, detail, status: value === null ? 'not measured' : met ? 'met' : 'missed' })
 
   const burst = perRun(results, 'A', 'burstRate', (t, h) => t / h)
   add('A burst', 'burst delivery ≥ 1.5× Hocuspocus', burst, burst !== null && burst >= 1.5, `Tandem ÷ Hocuspocus = ${fmt(burst)}×`)
