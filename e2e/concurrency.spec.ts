@@ -37,3 +37,41 @@ test.describe('typing at once', () => {
     expect(await syncApi.getBlocks(alice.documentId!)).toEqual([paragraph])
   })
 })
+
+test('undo takes back only one’s own changes while others type', async ({ team }) => {
+  const { alice, bob } = await team({ alice: 'owner', bob: 'editor' })
+  await alice.editor.typeAtEnd('Alice: first thought.')
+  await bob.editor.expectText('first thought.')
+  await bob.editor.typeNewParagraph('Bob:')
+  await alice.editor.expectText('Bob:')
+  // Undo merges edits less than 500 ms apart (the Yjs UndoManager's capture timeout); a person pauses longer between thoughts.
+  await alice.page.waitForTimeout(600)
+
+  // Bob types all along in his paragraph.
+  const bobsRest = ' typing steadily while Alice changes her mind twice.'
+  const bobTyping = bob.editor.type(bobsRest, { delayMs: 40 })
+  await alice.editor.placeCaretAfter('first thought.')
+  await alice.editor.type(' Second thought.')
+  await expect.poll(async () => (await bob.editor.blocks())[0]).toBe('Alice: first thought. Second thought.')
+
+  // Undo until her second thought is gone. While others type, Yjs may split one burst of typing into
+  // several undo steps, so this may take more than one Ctrl+Z; each step only ever removes her own text.
+  for (let step = 0; step < 10; step++) {
+    const [first] = await alice.editor.blocks()
+    if (first === 'Alice: first thought.') break
+    expect(first.startsWith('Alice: first thought.') && 'Alice: first thought. Second thought.'.startsWith(first)).toBe(true)
+    await alice.page.keyboard.press('Control+z')
+  }
+  for (const user of [alice, bob]) await expect.poll(async () => (await user.editor.blocks())[0]).toBe('Alice: first thought.')
+  // Once more: her first thought goes too (with the paragraph her typing created); Bob's stays.
+  await alice.page.keyboard.press('Control+z')
+  for (const user of [alice, bob]) await expect.poll(async () => (await user.editor.blocks())[0]).toMatch(/^Bob:/)
+  // Redo brings her first thought back.
+  await alice.page.keyboard.press('Control+Shift+z')
+  for (const user of [alice, bob]) await expect.poll(async () => (await user.editor.blocks())[0]).toBe('Alice: first thought.')
+
+  // Bob's paragraph was never touched: all of it is there, for both.
+  await bobTyping
+  const blocks = await expectConverged([alice, bob])
+  expect(blocks).toEqual(['Alice: first thought.', 'Bob:' + bobsRest])
+})
