@@ -101,7 +101,10 @@ async function runOne(id, kind, runIndex) {
   opts.restart = async (how) => (current = await current.restart(how, startOptions))
   try {
     const metrics = await withTimeout(SCENARIOS[id].run(current, opts), SCENARIO_TIMEOUT_MS, `${id} on ${kind}`)
-    return { metrics }
+    // Windows (monotonic µs) select a phase in the server's CPU profile: tools/cpuprofile-top.mjs --window.
+    if (startOptions.cpuProfDir && metrics.windows) writeFileSync(path.join(startOptions.cpuProfDir, 'windows.json'), JSON.stringify(metrics.windows))
+    const { windows, ...figures } = metrics
+    return { metrics: figures, windows }
   } catch (error) {
     return { error: error.message.split('\n')[0] + (current.stderr() ? ` [server stderr: ${current.stderr().slice(-300)}]` : '') }
   } finally {

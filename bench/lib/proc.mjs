@@ -23,3 +23,12 @@ export function rssBytes(pid) {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
   return match ? Number(match[1]) * 1024 : NaN
 }
+
+/**
+ * Now on the monotonic clock, in microseconds. V8 CPU profiles (--cpu-prof)
+ * stamp samples on the same clock, so a window measured here selects the
+ * matching samples of a server's profile (tools/cpuprofile-top.mjs --window).
+ */
+export function monoUs() {
+  return Number(process.hrtime.bigint() / 1000n)
+}

@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs'
 import { BenchClient, connectAll, closeAll, sleep, waitFor } from '../lib/client.mjs'
-import { cpuMs } from '../lib/proc.mjs'
+import { cpuMs, monoUs } from '../lib/proc.mjs'
 import { Samples, percentile } from '../lib/stats.mjs'
 
 export const config = { receivers: 50, edits: 2000, pacePerSecond: 400 }
@@ -60,6 +60,7 @@ export async function run(server, { receivers = config.receivers, edits = config
     await sleep(200)
     await server.eld()
 
+    const steadyWindow = [monoUs()]
     // Steady: send whatever is due every millisecond or so, so the pace holds despite timer jitter.
     const t0 = performance.now()
     const steadyDeadline = t0 + (edits / pace) * 1000 + 10_000
@@ -76,6 +77,7 @@ export async function run(server, { receivers = config.receivers, edits = config
     if (!(await waitFor(() => done === receivers, 30_000))) {
       throw new Error(`A steady: only ${done}/${receivers} receivers got all ${edits} edits`)
     }
+    steadyWindow.push(monoUs())
     const steadyStall = (await server.eld()).maxMs
 
     // Burst: every edit its own message, all written in one go. The messages
@@ -90,6 +92,7 @@ export async function run(server, { receivers = config.receivers, edits = config
     const cpu0 = cpuMs(server.pid)
     const frames0 = rx.reduce((s, c) => s + c.framesIn, 0)
     const b0 = performance.now()
+    const burstWindow = [monoUs()]
     for (let i = 0; i < edits; i++) {
       sendTimes[edits + i] = performance.now()
       writer.sendUpdate(burstUpdates[i])
@@ -97,6 +100,7 @@ export async function run(server, { receivers = config.receivers, edits = config
     if (!(await waitFor(() => done === receivers, 60_000, 1))) {
       throw new Error(`A burst: only ${done}/${receivers} receivers got all ${edits} burst edits`)
     }
+    burstWindow.push(monoUs())
     const burstMs = lastDoneAt - b0
     const burstCpu = cpuMs(server.pid) - cpu0
     const burstStall = (await server.eld()).maxMs
@@ -118,6 +122,7 @@ export async function run(server, { receivers = config.receivers, edits = config
       burstFramesPerReceiver: burstFrames,
       burstMaxStallMs: burstStall,
       steadyMaxStallMs: steadyStall,
+      windows: { steady: steadyWindow, burst: burstWindow },
     }
   } finally {
     await closeAll([writer, ...rx])

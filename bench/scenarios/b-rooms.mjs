@@ -7,7 +7,7 @@
  */
 import * as Y from 'yjs'
 import { BenchClient, connectAll, closeAll, sleep, waitFor } from '../lib/client.mjs'
-import { cpuMs, rssBytes } from '../lib/proc.mjs'
+import { cpuMs, monoUs, rssBytes } from '../lib/proc.mjs'
 
 export const config = { rooms: 200, perRoom: 5, editsPerWriter: 30, intervalMs: 100, settleMs: 2500 }
 
@@ -42,6 +42,7 @@ export async function run(server, opts = {}) {
     const rssConnected = rssBytes(server.pid)
 
     const cpu0 = cpuMs(server.pid)
+    const window = [monoUs()]
     const t0 = performance.now()
     const deadline = t0 + editsPerWriter * intervalMs + 10_000
     let remaining = rooms * editsPerWriter
@@ -65,6 +66,7 @@ export async function run(server, opts = {}) {
     const rssLoaded = rssBytes(server.pid)
     await sleep(settleMs)
     const cpu = cpuMs(server.pid) - cpu0
+    window.push(monoUs())
 
     let diverged = 0
     for (const g of groups) {
@@ -76,6 +78,7 @@ export async function run(server, opts = {}) {
       cpuPerDeliveredUs: (cpu * 1000) / delivered,
       cpuMs: cpu,
       rssMiB: Math.max(rssConnected, rssLoaded) / 2 ** 20,
+      windows: { cpu: window },
     }
   } finally {
     await closeAll(all)

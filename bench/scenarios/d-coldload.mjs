@@ -13,6 +13,7 @@
 import * as Y from 'yjs'
 import { BenchClient, sleep, waitFor } from '../lib/client.mjs'
 import { loadTrace } from '../lib/trace.mjs'
+import { monoUs } from '../lib/proc.mjs'
 
 const ROOM = 'paper'
 export const config = { killAfterMs: 1000 }
@@ -37,6 +38,7 @@ async function ack(client, stateVector, timeoutMs) {
 async function freshLoad(server, expectedLength) {
   const client = new BenchClient(server, ROOM)
   client.deferUpdates()
+  const window = [monoUs()]
   const t0 = performance.now()
   await client.connect(60_000)
   let receivedAt = 0
@@ -59,7 +61,8 @@ async function freshLoad(server, expectedLength) {
     }
     if (!appliedAt) throw new Error(`D: fresh client never got ${expectedLength} chars`)
   }
-  const result = { receivedMs: receivedAt - t0, appliedMs: appliedAt - t0, bytes: client.bytesIn, text: client.text() }
+  window.push(monoUs())
+  const result = { window, receivedMs: receivedAt - t0, appliedMs: appliedAt - t0, bytes: client.bytesIn, text: client.text() }
   await client.close()
   return result
 }
@@ -73,9 +76,11 @@ export async function run(server, { restart }) {
   const writer = new BenchClient(server, ROOM)
   await writer.connect()
   const t0 = performance.now()
+  const replayWindow = [monoUs()]
   for (const update of trace.updates) writer.sendUpdate(update)
   await ack(writer, finalSv, 120_000)
   const replayMs = performance.now() - t0
+  replayWindow.push(monoUs())
   await sleep(config.killAfterMs)
   server = await restart('kill')
   await writer.close()
@@ -105,5 +110,6 @@ export async function run(server, { restart }) {
     coldKiB: cold.bytes / 1024,
     killRecoveredChars: recovered.text.length,
     killRecoveredExact: recovered.text === trace.finalText ? 1 : 0,
+    windows: { replay: replayWindow, warm: warm.window, cold: cold.window },
   }
 }

@@ -6,7 +6,7 @@
  * Every client must end up seeing every other client's last caret.
  */
 import { BenchClient, connectAll, closeAll, decodeAwareness, encodeAwareness, sleep, waitFor } from '../lib/client.mjs'
-import { cpuMs } from '../lib/proc.mjs'
+import { cpuMs, monoUs } from '../lib/proc.mjs'
 import { Samples, percentile } from '../lib/stats.mjs'
 
 export const config = { clients: 50, perSecond: 20, seconds: 10 }
@@ -64,6 +64,7 @@ export async function run(server, opts = {}) {
 
     const bytes0 = clients.reduce((s, c) => s + c.bytesIn, 0)
     const cpu0 = cpuMs(server.pid)
+    const window = [monoUs()]
     const t0 = performance.now()
     const deadline = t0 + seconds * 1000 + 5000
     let remaining = n * moves
@@ -87,6 +88,7 @@ export async function run(server, opts = {}) {
       20,
     )
     const cpu = cpuMs(server.pid) - cpu0
+    window.push(monoUs())
     const bytes = clients.reduce((s, c) => s + c.bytesIn, 0) - bytes0
     if (!converged) {
       const missing = clients.reduce((s, c) => s + clients.filter((o) => o !== c && c.clocks.get(o.doc.clientID) !== finalClock).length, 0)
@@ -98,6 +100,7 @@ export async function run(server, opts = {}) {
       cpuMs: cpu,
       bytesOutPerSec: bytes / (sendMs / 1000),
       delivered: latencies.length,
+      windows: { storm: window },
     }
   } finally {
     await closeAll(clients)

@@ -1,13 +1,27 @@
 /**
  * Summarises a V8 .cpuprofile (node --cpu-prof): top functions by self time
  * and by total (inclusive) time, and time by package, so a profile can be read
- * without a browser. Usage: node bench/tools/cpuprofile-top.mjs FILE [N]
+ * without a browser. Usage:
+ *   node bench/tools/cpuprofile-top.mjs FILE [N] [--window NAME]
+ * --window keeps only the samples inside a phase the scenario recorded in
+ * windows.json beside the profile (steady, burst, cpu, storm, replay, warm,
+ * cold): profile stamps and the harness's monotonic clock are the same clock.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
 
-const [file, nArg] = process.argv.slice(2)
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { window: { type: 'string' } } })
+const [file, nArg] = positionals
 const N = Number(nArg ?? 25)
 const profile = JSON.parse(readFileSync(file, 'utf8'))
+let window = null
+if (opts.window) {
+  const windowsFile = path.join(path.dirname(file), 'windows.json')
+  if (!existsSync(windowsFile)) throw new Error(`no ${windowsFile}`)
+  window = JSON.parse(readFileSync(windowsFile, 'utf8'))[opts.window]
+  if (!window) throw new Error(`no window ${opts.window} in ${windowsFile}`)
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const parent = new Map()
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
@@ -35,8 +49,11 @@ const total = new Map()
 const byPkg = new Map()
 let all = 0
 const { samples, timeDeltas } = profile
+let stamp = profile.startTime
 for (let i = 0; i < samples.length; i++) {
   const dt = timeDeltas[i] ?? 0
+  stamp += dt
+  if (window && (stamp < window[0] || stamp > window[1])) continue
   const leaf = byId.get(samples[i])
   all += dt
   self.set(key(leaf), (self.get(key(leaf)) ?? 0) + dt)
@@ -58,7 +75,7 @@ const top = (map) =>
     .filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(root)') && !k.startsWith('(program)'))
     .sort((a, b) => b[1] - a[1])
     .slice(0, N)
-console.log(`${file}\nsampled ${ms(all)}, busy ${ms(busy)} (idle excluded from %)\n`)
+console.log(`${file}${window ? ` (window ${opts.window}: ${((window[1] - window[0]) / 1000).toFixed(0)} ms)` : ''}\nsampled ${ms(all)}, busy ${ms(busy)} (idle excluded from %)\n`)
 console.log('self time:')
 for (const [k, v] of top(self)) console.log(`${ms(v)} ${pct(v)}  ${k}`)
 console.log('\ntotal time (inclusive):')
