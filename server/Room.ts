@@ -25,7 +25,9 @@ import {
   encodePermissionDenied,
   encodeSavedMessage,
   encodeSyncStep1,
+  encodeSyncStep1FromStateVector,
   encodeSyncStep2,
+  encodeSyncStep2FromUpdate,
   encodeUpdateMessage,
   isEmptyUpdate,
   readMessage,
@@ -47,16 +49,26 @@ export interface RoomDeps {
   log: Logger
 }
 
+const EMPTY_STATE_VECTOR = Uint8Array.of(0)
 export const READ_ONLY_REASON = 'read-only: this connection may not change the document'
 
 /** Sender of everything queued for one broadcast: one connection, or `null` for several or none. */
 type BatchOrigin = Connection | null | undefined
 
 export class Room implements PersistTarget {
-  readonly doc = new Y.Doc()
   readonly connections = new Set<Connection>()
   private readonly awareness = new AwarenessStore<Connection | 'remote'>({ remoteOwner: 'remote' })
-  private persistedStateVector: Uint8Array
+  /** The live document; null while the room still holds only its stored bytes (see `storedUpdates`). */
+  private liveDoc: Y.Doc | null = null
+  /**
+   * The stored updates, kept as bytes until something needs the live document.
+   * Turning a large document into a Y.Doc costs tens of milliseconds; a fresh
+   * client opening it needs only the bytes. So a cold room first answers from
+   * these, then builds the document in the background (or at once, when a
+   * write or anything else needs it).
+   */
+  private storedUpdates: Uint8Array[] | null
+  private persistedStateVector: Uint8Array = EMPTY_STATE_VECTOR
   private lastSeq: number
   private logLength: number
   private compacting: Promise<void> | null = null
@@ -76,33 +88,57 @@ export class Room implements PersistTarget {
     stored: StoredDocument,
     private readonly deps: RoomDeps,
   ) {
-    this.loadStored(stored)
+    this.storedUpdates = stored.updates
     this.lastSeq = stored.lastSeq
     this.logLength = stored.logLength
-    this.persistedStateVector = Y.encodeStateVector(this.doc)
-    this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      if (transaction.deleteSet.clients.size > 0 || stateAdvanced(transaction)) this.changeCount++
-    })
+    if (stored.updates.length === 0) this.materialize()
   }
 
-  private loadStored(stored: StoredDocument): void {
-    Y.transact(this.doc, () => {
-      for (const update of stored.updates) {
+  /** The live document, built from the stored bytes on first use. */
+  get doc(): Y.Doc {
+    return this.liveDoc ?? this.materialize()
+  }
+
+  private materialize(): Y.Doc {
+    if (this.liveDoc) return this.liveDoc
+    const doc = new Y.Doc()
+    Y.transact(doc, () => {
+      for (const update of this.storedUpdates ?? []) {
         try {
-          Y.applyUpdate(this.doc, update)
+          Y.applyUpdate(doc, update)
         } catch (error) {
           // Never refuse the whole document for one bad row; keep the rest and say so loudly.
           this.deps.log.error({ err: error }, 'skipping a stored update that does not apply')
         }
       }
     })
+    this.storedUpdates = null
+    this.liveDoc = doc
+    this.persistedStateVector = Y.encodeStateVector(doc)
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (transaction.deleteSet.clients.size > 0 || stateAdvanced(transaction)) this.changeCount++
+    })
+    return doc
+  }
+
+  /** The stored state as one update, merged once and kept (only while not materialized). */
+  private storedAsOneUpdate(stored: Uint8Array[]): Uint8Array {
+    if (stored.length === 1) return stored[0]
+    const merged = Y.mergeUpdates(stored)
+    this.storedUpdates = [merged]
+    return merged
   }
 
   // ---- connections ----
 
   join(conn: Connection): void {
     this.connections.add(conn)
-    this.sendTo(conn, encodeSyncStep1(this.doc))
+    // A cold room reads its state vector off the stored bytes: a few milliseconds, not a document build.
+    const stored = this.storedUpdates
+    this.sendTo(
+      conn,
+      stored ? encodeSyncStep1FromStateVector(Y.encodeStateVectorFromUpdate(this.storedAsOneUpdate(stored))) : encodeSyncStep1(this.doc),
+    )
     const states = this.awareness.presentStates()
     if (states.length > 0) this.sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(states)))
     if (!conn.canWrite) this.sendTo(conn, encodePermissionDenied(READ_ONLY_REASON))
@@ -121,7 +157,13 @@ export class Room implements PersistTarget {
     const message = readMessage(frame)
     switch (message.type) {
       case 'sync-step1': {
-        decodeStateVectorStrict(message.stateVector)
+        const theirs = decodeStateVectorStrict(message.stateVector)
+        if (this.storedUpdates && theirs.size === 0) {
+          // A fresh client on a cold room: the stored bytes are exactly what it lacks.
+          this.sendTo(conn, encodeSyncStep2FromUpdate(this.storedAsOneUpdate(this.storedUpdates)))
+          setImmediate(() => this.materialize())
+          return
+        }
         this.sendTo(conn, encodeSyncStep2(this.doc, message.stateVector))
         return
       }
@@ -140,6 +182,7 @@ export class Room implements PersistTarget {
         return
       case 'saved':
         conn.wantsSavedAcks = true
+        this.materialize()
         this.sendTo(conn, encodeSavedMessage(this.persistedStateVector))
         return
       case 'auth':
@@ -173,7 +216,7 @@ export class Room implements PersistTarget {
 
   /** The whole document as one update (GET /docs/<id>/update). */
   encodeState(): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc)
+    return this.storedUpdates ? this.storedAsOneUpdate(this.storedUpdates) : Y.encodeStateAsUpdate(this.doc)
   }
 
   // ---- PersistTarget ----
@@ -375,7 +418,7 @@ export class Room implements PersistTarget {
 
   /** Stops background work; the caller has flushed the persist queue. */
   destroy(): void {
-    this.doc.destroy()
+    this.liveDoc?.destroy()
   }
 }
 
