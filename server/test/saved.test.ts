@@ -75,6 +75,17 @@ describe('saved acknowledgements', () => {
     expect(ack.stateVector.get(writer.doc.clientID)).toBe(localClock(writer.doc))
   })
 
+  it('in a room just loaded from the store (cold), the immediate answer already carries the stored state vector', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const stored = insertUpdate('stored earlier', { clientID: 14_000_002 })
+    await server.store.inner.appendBatch([{ docId: room, update: stored.update }])
+    const raw = await rawClient(server, room, await server.token({ doc: room, access: 'read' }))
+    await raw.send(SAVED_REQUEST_FRAME)
+    const ack = (await raw.waitFor((f) => f.type === 100, { timeoutMs: 1000 })) as SavedFrame
+    expect(ack.stateVector.get(14_000_002)).toBe(localClock(stored.doc))
+  })
+
   it("after the client's own write, another ack arrives whose clock for its clientID reaches its local clock", async () => {
     const server = await startTestServer()
     const room = docId()

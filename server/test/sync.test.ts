@@ -80,6 +80,27 @@ describe('rooms and sync', () => {
     await eventually(() => expect(other.text()).toBe('written offline'))
     expect(await serverText(server, room)).toBe('written offline')
   })
+  it('a client that knew the document and edited offline syncs both ways with a room freshly loaded from the store', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const first = await syncedClient(server, room, await server.token({ doc: room, sub: 'first' }))
+    first.doc.getText('text').insert(0, 'shared base')
+    await eventually(async () => expect(await server.store.storedText(room)).toBe('shared base'))
+    // Keep the client's copy, drop the connection, restart the server: the room is cold again.
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(first.doc))
+    first.destroy()
+    await server.restart()
+    const other = await syncedClient(server, room, await server.token({ doc: room, sub: 'other' }))
+    other.doc.getText('text').insert(0, '[server side] ')
+    copy.getText('text').insert(copy.getText('text').length, ' [offline]')
+    const back = await syncedClient(server, room, await server.token({ doc: room, sub: 'first' }), { doc: copy })
+    await eventually(() => {
+      expect(back.text()).toBe('[server side] shared base [offline]')
+      expect(other.text()).toBe('[server side] shared base [offline]')
+    })
+    expect(await serverText(server, room)).toBe('[server side] shared base [offline]')
+  })
 })
 
 describe('joining', () => {
