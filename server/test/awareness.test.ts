@@ -54,11 +54,16 @@ describe('awareness', () => {
     const a = await syncedClient(server, room, await server.token({ doc: room, sub: 'a' }))
     const b = await syncedClient(server, room, await server.token({ doc: room, sub: 'b' }))
     const c = await syncedClient(server, room, await server.token({ doc: room, sub: 'c' }))
+    const elsewhere = docId('elsewhere')
+    const outsider = await rawClient(server, elsewhere, await server.token({ doc: elsewhere, sub: 'x' }))
     a.provider.awareness.setLocalState({ user: 'a', cursor: 1 })
     await eventually(() => {
       expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 1 })
       expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 1 })
     })
+    // Only to that room: a connection to another docId hears nothing of it.
+    await outsider.roundTrip()
+    expect(outsider.framesOf(1).flatMap((f) => f.entries.map((e) => e.clientID))).not.toContain(a.doc.clientID)
     a.provider.awareness.setLocalStateField('cursor', 7)
     await eventually(() => expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 7 }))
     a.provider.awareness.setLocalState(null)
