@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { REPO_ROOT, SERVERS, startServer } from './lib/servers.mjs'
 import { ensurePeersInstalled } from './lib/setup.mjs'
 import { describeMachine } from './lib/machine.mjs'
+import { serverVersion } from './lib/version.mjs'
 import { loadTrace } from './lib/trace.mjs'
 import { summarize } from './lib/summary.mjs'
 import { median } from './lib/stats.mjs'
@@ -118,6 +119,7 @@ async function main() {
   const startedAt = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
   const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`
   const machine = describeMachine()
+  const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
   if (scenarioIds.includes('D')) loadTrace()
@@ -147,6 +149,9 @@ async function main() {
   }
 
   const durationMs = Date.now() - started
+  const versionAfter = serverVersion()
+  const version = { before: versionBefore.label, after: versionAfter.label, changed: versionBefore.label !== versionAfter.label }
+  if (version.changed) console.error(`\n*** server/ or lib/ CHANGED during the run: ${version.before} → ${version.after}; Tandem's figures mix versions ***`)
   const rows = summarize(results, servers)
   const targets = servers.includes('tandem') && servers.includes('hocuspocus') ? judgeTargets(results) : []
   console.log(`\n${consoleTable(rows, servers)}\n`)
@@ -155,9 +160,9 @@ async function main() {
   if (failures.length) console.error(`\n*** ${failures.length} FAILED scenario runs ***\n${failures.join('\n')}`)
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify({ startedAt, command, machine, loadSamples, results }, null, 1))
+  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify({ startedAt, command, machine, version, loadSamples, results }, null, 1))
   const load = { min: Math.min(...loadSamples), median: median(loadSamples), max: Math.max(...loadSamples) }
-  const report = markdownReport({ rows, servers, targets, machine, load, runs, command, startedAt, durationMs, results })
+  const report = markdownReport({ rows, servers, targets, machine, load, version, runs, command, startedAt, durationMs, results })
   const target = full ? path.join(REPO_ROOT, 'BENCHMARKS.md') : path.join(OUT, 'BENCHMARKS.partial.md')
   writeFileSync(target, report)
   console.log(`\nwrote ${path.relative(REPO_ROOT, target)} (${(durationMs / 60000).toFixed(1)} min)`)

@@ -35,7 +35,7 @@ async function ack(client, stateVector, timeoutMs) {
  * "synced" alone is not "loaded". Without `expectedLength` (after the
  * SIGKILL) it waits a fixed second after sync for such late content.
  */
-async function freshLoad(server, expectedLength) {
+async function freshLoad(server, expectedLength, what) {
   const client = new BenchClient(server, ROOM)
   client.deferUpdates()
   const window = [monoUs()]
@@ -59,7 +59,7 @@ async function freshLoad(server, expectedLength) {
       client.applyDeferred({ stop: false, after: check })
       if (!appliedAt) await sleep(1)
     }
-    if (!appliedAt) throw new Error(`D: fresh client never got ${expectedLength} chars`)
+    if (!appliedAt) throw new Error(`D ${what}: the fresh client had ${text.length} of ${expectedLength} chars after 60 s`)
   }
   window.push(monoUs())
   const result = { window, receivedMs: receivedAt - t0, appliedMs: appliedAt - t0, bytes: client.bytesIn, text: client.text() }
@@ -84,20 +84,20 @@ export async function run(server, { restart }) {
   await sleep(config.killAfterMs)
   server = await restart('kill')
   await writer.close()
-  const recovered = await freshLoad(server)
+  const recovered = await freshLoad(server, undefined, 'after SIGKILL')
 
   // 2. The writer comes back with everything; a fresh client loads it warm.
   const writer2 = new BenchClient(server, ROOM)
   await writer2.connect(60_000)
   writer2.sendUpdate(trace.state)
   await ack(writer2, finalSv, 60_000)
-  const warm = await freshLoad(server, trace.finalText.length)
+  const warm = await freshLoad(server, trace.finalText.length, 'warm')
   if (warm.text !== trace.finalText) throw new Error(`D warm: got ${warm.text.length} chars, not the trace's final text`)
   await writer2.close()
 
   // 3. Clean restart; a fresh client loads it cold.
   server = await restart('term')
-  const cold = await freshLoad(server, trace.finalText.length)
+  const cold = await freshLoad(server, trace.finalText.length, 'cold')
   if (cold.text !== trace.finalText) throw new Error(`D cold: got ${cold.text.length} chars, not the trace's final text`)
 
   return {
