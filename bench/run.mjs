@@ -8,10 +8,12 @@
  *   --servers a,b      these servers only (tandem, hocuspocus, ywebsocket, relay)
  *   --profile          Tandem only, with --cpu-prof (and heap snapshots in C),
  *                      into bench/.out/profiles/
+ *   --rerender FILE    no run: the table and report again from a saved
+ *                      bench/.out/results-*.json (after a report change)
  * BENCHMARKS.md is written only by a full run (all scenarios and servers, ≥3
  * runs, no profiling); anything else goes to bench/.out/.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -42,6 +44,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     servers: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    rerender: { type: 'string' },
   },
 })
 const runs = Number(args.runs ?? (args.quick ? 1 : 3))
@@ -150,7 +153,16 @@ async function main() {
 
   const durationMs = Date.now() - started
   const versionAfter = serverVersion()
-  const version = { before: versionBefore.label, after: versionAfter.label, changed: versionBefore.label !== versionAfter.label }
+  const version = { before: versionBefore.label, after: versionAfter.label, changed: versionBefore.key !== versionAfter.key }
+  const data = { startedAt, command, machine, version, loadSamples, durationMs, runs, servers, scenarioIds, full, results }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify(data, null, 1))
+  report(data)
+}
+
+/** Table, targets and BENCHMARKS.md from one run's data (fresh, or read back by --rerender). */
+function report(data) {
+  const { startedAt, command, machine, version, loadSamples, durationMs, runs, servers, full, results } = data
   if (version.changed) console.error(`\n*** server/ or lib/ CHANGED during the run: ${version.before} → ${version.after}; Tandem's figures mix versions ***`)
   const rows = summarize(results, servers)
   const targets = servers.includes('tandem') && servers.includes('hocuspocus') ? judgeTargets(results) : []
@@ -159,17 +171,16 @@ async function main() {
   const failures = failuresText(results)
   if (failures.length) console.error(`\n*** ${failures.length} FAILED scenario runs ***\n${failures.join('\n')}`)
 
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify({ startedAt, command, machine, version, loadSamples, results }, null, 1))
   const load = { min: Math.min(...loadSamples), median: median(loadSamples), max: Math.max(...loadSamples) }
-  const report = markdownReport({ rows, servers, targets, machine, load, version, runs, command, startedAt, durationMs, results })
+  const md = markdownReport({ rows, servers, targets, machine, load, version, runs, command, startedAt, durationMs, results })
   const target = full ? path.join(REPO_ROOT, 'BENCHMARKS.md') : path.join(OUT, 'BENCHMARKS.partial.md')
-  writeFileSync(target, report)
+  writeFileSync(target, md)
   console.log(`\nwrote ${path.relative(REPO_ROOT, target)} (${(durationMs / 60000).toFixed(1)} min)`)
   process.exitCode = failures.length ? 1 : 0
 }
 
-main().catch((error) => {
+const entry = args.rerender ? async () => report(JSON.parse(readFileSync(args.rerender, 'utf8'))) : main
+entry().catch((error) => {
   console.error(error)
   process.exit(1)
 })
