@@ -57,7 +57,7 @@ export function judgeTargets(results) {
   const near = after !== null && base !== null && after <= 0.15 * base
   add(
     'C after close',
-    'after all close every room unloads and the JS heap returns near its start',
+    'after all close every room unloads and the JS heap returns near its start (within 15 %)',
     after,
     !!rooms && rooms.every((r) => r === 0) && near,
     `rooms left ${rooms ? Math.max(...rooms) : 'n/a'}; heap +${fmt(after, 0)} KiB over a ${fmt(base, 0)} KiB start (${fmt((100 * after) / base, 1)} %); 2nd cycle +${fmt(second, 0)} KiB`,
