@@ -118,11 +118,14 @@ export class EditorPage {
   }
 
   /**
-   * Sets the DOM selection inside the editor; ProseMirror picks it up from
-   * `selectionchange`, exactly as after a mouse selection.
+   * Selects through the editor itself. Setting the DOM selection and letting
+   * ProseMirror read it races with ProseMirror's own focus handling, which puts
+   * its previous selection back about 20 ms after focus (one run in ten typed at
+   * the start of the paragraph). So the text is found in the DOM, mapped to
+   * document positions with `view.posAtDOM`, and selected with Tiptap's
+   * `setTextSelection` (Tiptap keeps the editor on its DOM element as `.editor`).
    */
   private async selectRange(text: string, mode: 'all' | 'end') {
-    await this.editor.focus()
     const found = await this.editor.evaluate(
       (element, { text, mode }) => {
         // Text nodes outside other people's caret widgets, in document order.
@@ -131,36 +134,35 @@ export class EditorPage {
         })
         const nodes: Text[] = []
         while (walker.nextNode()) nodes.push(walker.currentNode as Text)
-        const whole = nodes.map((node) => node.data).join('')
-        const start = whole.indexOf(text)
+        const start = nodes.map((node) => node.data).join('').indexOf(text)
         if (start < 0) return false
-        const locate = (offset: number, preferEnd: boolean) => {
+        /** The text node and offset of a character offset; at a node boundary, the end of the earlier node or the start of the later one. */
+        const locate = (offset: number, atBoundary: 'earlier' | 'later') => {
           let seen = 0
           for (const node of nodes) {
-            const inside = preferEnd ? offset <= seen + node.data.length : offset < seen + node.data.length
+            const inside = atBoundary === 'earlier' ? offset <= seen + node.data.length : offset < seen + node.data.length
             if (inside) return { node, offset: offset - seen }
             seen += node.data.length
           }
-          const last = nodes[nodes.length - 1]
-          return { node: last, offset: last.data.length }
+          throw new Error('offset past the end')
         }
-        const from = locate(mode === 'end' ? start + text.length : start, mode === 'end')
-        const to = locate(start + text.length, true)
-        const range = document.createRange()
-        range.setStart(from.node, from.offset)
-        range.setEnd(to.node, to.offset)
-        const selection = window.getSelection()!
-        selection.removeAllRanges()
-        selection.addRange(range)
-        return true
+        type TiptapElement = HTMLElement & {
+          editor: {
+            view: { posAtDOM(node: Node, offset: number): number }
+            chain(): { focus(): { setTextSelection(range: { from: number; to: number }): { run(): boolean } } }
+          }
+        }
+        const { editor } = element as TiptapElement
+        const end = locate(start + text.length, 'earlier')
+        const to = editor.view.posAtDOM(end.node, end.offset)
+        const begin = locate(start, 'later')
+        const from = mode === 'end' ? to : editor.view.posAtDOM(begin.node, begin.offset)
+        return editor.chain().focus().setTextSelection({ from, to }).run()
       },
       { text, mode },
     )
     if (!found) throw new Error(`"${text}" is not in the document`)
-    // ProseMirror reads the DOM selection on `selectionchange`, which fires asynchronously.
-    await expect
-      .poll(() => this.page.evaluate(() => window.getSelection()?.toString() ?? ''))
-      .toBe(mode === 'all' ? text : '')
+    await expect.poll(() => this.page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe(mode === 'all' ? text : '')
   }
 
   /** Applies a mark or block type from the toolbar to the selection (or to what is typed next). */
