@@ -37,8 +37,17 @@ const claimsSchema = z.object({
 const encoder = new TextEncoder()
 
 /** The HMAC key: the UTF-8 bytes of the secret string, as the contract says. */
-export function secretKey(secret: string): Uint8Array {
+export function secretKey(secret: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(secret)
+}
+
+/**
+ * The same key imported once as a WebCrypto key for verifying. Given raw
+ * bytes, jose imports the key again on every call; a server that checks a
+ * token per connection should import it once.
+ */
+export function importVerificationKey(secret: string): Promise<CryptoKey> {
+  return globalThis.crypto.subtle.importKey('raw', secretKey(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
 }
 
 /**
@@ -67,7 +76,7 @@ export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; fai
  * Verifies signature (HS256 only), expiry, `nbf` when present, and the shape of
  * every required claim. Never throws: a failure says why, for a 401 body.
  */
-export async function verifyAccessToken(key: Uint8Array, token: string | null | undefined): Promise<VerifyResult> {
+export async function verifyAccessToken(key: Uint8Array | CryptoKey, token: string | null | undefined): Promise<VerifyResult> {
   if (!token) return { ok: false, failure: 'missing', reason: 'token missing' }
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] })

@@ -15,9 +15,9 @@ import type { DocumentStore } from './persistence/DocumentStore'
 /** A room as the queue sees it. */
 export interface PersistTarget {
   readonly docId: string
-  /** The room's current state vector: after the batch commits, this much is durable. */
-  currentStateVector(): Uint8Array
-  onPersisted(result: { lastSeq: number; count: number; stateVector: Uint8Array }): void
+  /** The room's current state vector (after the batch commits, this much is durable), or null if nobody needs it. */
+  currentStateVector(): Uint8Array | null
+  onPersisted(result: { lastSeq: number; count: number; stateVector: Uint8Array | null }): void
 }
 
 interface Pending {
@@ -36,6 +36,8 @@ const MAX_RETRY_DELAY_MS = 5_000
 
 export class PersistQueue {
   private pending: Pending[] = []
+  /** The batch being written now. */
+  private inFlight: Pending[] = []
   private timer: NodeJS.Timeout | null = null
   private writing: Promise<void> | null = null
   private failures = 0
@@ -59,7 +61,8 @@ export class PersistQueue {
 
   /** Is anything for this document queued or being written? */
   hasPendingFor(docId: string): boolean {
-    return this.pending.some((entry) => entry.target.docId === docId)
+    const isFor = (entry: Pending) => entry.target.docId === docId
+    return this.pending.some(isFor) || this.inFlight.some(isFor)
   }
 
   /** Drops queued updates of a deleted document, so a late write cannot bring it back. */
@@ -100,8 +103,10 @@ export class PersistQueue {
     const batch = this.pending
     this.pending = []
     if (batch.length === 0) return Promise.resolve()
+    this.inFlight = batch
     this.writing = this.write(batch).finally(() => {
       this.writing = null
+      this.inFlight = []
       if (this.pending.length > 0) this.schedule(this.retryDelayMs())
     })
     return this.writing
@@ -109,7 +114,7 @@ export class PersistQueue {
 
   private async write(batch: Pending[]): Promise<void> {
     // Captured before the await: every update applied so far is in this batch or an earlier one.
-    const stateVectors = new Map<PersistTarget, Uint8Array>()
+    const stateVectors = new Map<PersistTarget, Uint8Array | null>()
     for (const { target } of batch) {
       if (!stateVectors.has(target)) stateVectors.set(target, target.currentStateVector())
     }
@@ -131,7 +136,7 @@ export class PersistQueue {
     const counts = new Map<PersistTarget, number>()
     for (const { target } of batch) counts.set(target, (counts.get(target) ?? 0) + 1)
     for (const [target, count] of counts) {
-      target.onPersisted({ lastSeq: lastSeqByDoc.get(target.docId) ?? 0, count, stateVector: stateVectors.get(target)! })
+      target.onPersisted({ lastSeq: lastSeqByDoc.get(target.docId) ?? 0, count, stateVector: stateVectors.get(target) ?? null })
     }
   }
 

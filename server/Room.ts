@@ -68,7 +68,17 @@ export class Room implements PersistTarget {
    * write or anything else needs it).
    */
   private storedUpdates: Uint8Array[] | null
+  /** State vector of `storedUpdates`, worked out on first need (a cold room's sync step 1). */
+  private storedStateVector: Uint8Array | null = null
+  private readonly storedSnapshotStateVector: Uint8Array | null
   private persistedStateVector: Uint8Array = EMPTY_STATE_VECTOR
+  /**
+   * False when writes were stored without capturing the state vector (nobody
+   * had asked for saved acknowledgements, so we skipped the cost).
+   */
+  private persistedStateVectorIsCurrent = true
+  /** Connections that asked for saved acknowledgements. */
+  private savedSubscribers = 0
   private lastSeq: number
   private logLength: number
   private compacting: Promise<void> | null = null
@@ -89,6 +99,7 @@ export class Room implements PersistTarget {
     private readonly deps: RoomDeps,
   ) {
     this.storedUpdates = stored.updates
+    this.storedSnapshotStateVector = stored.snapshotStateVector
     this.lastSeq = stored.lastSeq
     this.logLength = stored.logLength
     if (stored.updates.length === 0) this.materialize()
@@ -121,6 +132,28 @@ export class Room implements PersistTarget {
     return doc
   }
 
+  /**
+   * The stored state's vector without building the document: the snapshot's
+   * own (saved with it) merged with each logged update's, or, lacking the
+   * former, read off the merged bytes.
+   */
+  private storedStateVectorOf(stored: Uint8Array[]): Uint8Array {
+    if (this.storedStateVector) return this.storedStateVector
+    const snapshotVector = this.storedSnapshotStateVector
+    if (snapshotVector && stored.length === 1 + this.logLength) {
+      const clocks = Y.decodeStateVector(snapshotVector)
+      for (const update of stored.slice(1)) {
+        for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) {
+          if (clock > (clocks.get(client) ?? 0)) clocks.set(client, clock)
+        }
+      }
+      this.storedStateVector = Y.encodeStateVector(clocks)
+    } else {
+      this.storedStateVector = Y.encodeStateVectorFromUpdate(this.storedAsOneUpdate(stored))
+    }
+    return this.storedStateVector
+  }
+
   /** The stored state as one update, merged once and kept (only while not materialized). */
   private storedAsOneUpdate(stored: Uint8Array[]): Uint8Array {
     if (stored.length === 1) return stored[0]
@@ -133,12 +166,9 @@ export class Room implements PersistTarget {
 
   join(conn: Connection): void {
     this.connections.add(conn)
-    // A cold room reads its state vector off the stored bytes: a few milliseconds, not a document build.
+    // A cold room states what it holds without building the document (see storedStateVectorOf).
     const stored = this.storedUpdates
-    this.sendTo(
-      conn,
-      stored ? encodeSyncStep1FromStateVector(Y.encodeStateVectorFromUpdate(this.storedAsOneUpdate(stored))) : encodeSyncStep1(this.doc),
-    )
+    this.sendTo(conn, stored ? encodeSyncStep1FromStateVector(this.storedStateVectorOf(stored)) : encodeSyncStep1(this.doc))
     const states = this.awareness.presentStates()
     if (states.length > 0) this.sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(states)))
     if (!conn.canWrite) this.sendTo(conn, encodePermissionDenied(READ_ONLY_REASON))
@@ -147,6 +177,7 @@ export class Room implements PersistTarget {
   /** Removes a closed connection and its presence; returns true when the room is now empty. */
   leave(conn: Connection): boolean {
     if (!this.connections.delete(conn)) return this.connections.size === 0
+    if (conn.wantsSavedAcks) this.savedSubscribers--
     const removals = this.awareness.removeOwner(conn)
     if (removals.length > 0) this.relayAwareness(removals, null)
     return this.connections.size === 0
@@ -181,8 +212,9 @@ export class Room implements PersistTarget {
         this.sendTo(conn, encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.presentStates())))
         return
       case 'saved':
+        if (!conn.wantsSavedAcks) this.savedSubscribers++
         conn.wantsSavedAcks = true
-        this.materialize()
+        this.refreshPersistedStateVector()
         this.sendTo(conn, encodeSavedMessage(this.persistedStateVector))
         return
       case 'auth':
@@ -221,15 +253,21 @@ export class Room implements PersistTarget {
 
   // ---- PersistTarget ----
 
-  currentStateVector(): Uint8Array {
-    return Y.encodeStateVector(this.doc)
+  currentStateVector(): Uint8Array | null {
+    // Nobody is listening for acknowledgements: skip the encoding (see refreshPersistedStateVector).
+    return this.savedSubscribers > 0 ? Y.encodeStateVector(this.doc) : null
   }
 
-  onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array }): void {
+  onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array | null }): void {
     this.lastSeq = Math.max(this.lastSeq, lastSeq)
     this.logLength += count
-    this.persistedStateVector = stateVector
-    this.sendSavedAcks()
+    if (stateVector) {
+      this.persistedStateVector = stateVector
+      this.persistedStateVectorIsCurrent = true
+      this.sendSavedAcks()
+    } else {
+      this.persistedStateVectorIsCurrent = false
+    }
     if (this.logLength >= this.deps.compactAfterUpdates) void this.compact()
   }
 
@@ -242,10 +280,15 @@ export class Room implements PersistTarget {
     if (this.compacting || this.deleted || this.logLength === 0) return this.compacting ?? Promise.resolve()
     const compactedEntries = this.logLength
     const log = this.deps.log
+    const liveDoc = this.liveDoc
+    // Alone, this instance wrote every stored row from this very document, so the live document
+    // already is their fold (no rebuild on the event loop). With other instances, fold the rows.
+    const fold =
+      liveDoc && !this.deps.fanout.shared
+        ? () => ({ update: Y.encodeStateAsUpdate(liveDoc), stateVector: Y.encodeStateVector(liveDoc) })
+        : (updates: Uint8Array[]) => foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply'))
     this.compacting = this.deps.store
-      .compact(this.docId, this.lastSeq, (updates) =>
-        foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply')),
-      )
+      .compact(this.docId, this.lastSeq, fold)
       .then(() => {
         this.logLength -= compactedEntries
       })
@@ -254,6 +297,23 @@ export class Room implements PersistTarget {
         this.compacting = null
       })
     return this.compacting
+  }
+
+  /**
+   * Brings the persisted state vector up to date for a new subscriber. With
+   * nothing of this room queued or being written, everything in the document
+   * is stored; otherwise the last vector captured stays (it can only be
+   * behind, never ahead) and the next write's acknowledgement corrects it.
+   */
+  private refreshPersistedStateVector(): void {
+    if (this.storedUpdates) {
+      // Cold: everything held is exactly what is stored.
+      this.persistedStateVector = this.storedStateVectorOf(this.storedUpdates)
+      return
+    }
+    if (this.persistedStateVectorIsCurrent || this.deps.persistQueue.hasPendingFor(this.docId)) return
+    this.persistedStateVector = Y.encodeStateVector(this.doc)
+    this.persistedStateVectorIsCurrent = true
   }
 
   private sendSavedAcks(): void {
@@ -405,13 +465,15 @@ export class Room implements PersistTarget {
   }
 
   private sendTo(conn: Connection, frame: Uint8Array): void {
-    if (conn.send(frame)) this.deps.metrics.recordBroadcast(1, frame.length)
+    if (conn.send(asBuffer(frame))) this.deps.metrics.recordBroadcast(1, frame.length)
   }
 
   private sendToAll(frame: Uint8Array, except: Connection | null): void {
+    // ws turns every Uint8Array it sends into a Buffer: do it once per frame, not once per receiver.
+    const data = asBuffer(frame)
     let receivers = 0
     for (const conn of this.connections) {
-      if (conn !== except && conn.send(frame)) receivers++
+      if (conn !== except && conn.send(data)) receivers++
     }
     this.deps.metrics.recordBroadcast(receivers, frame.length)
   }
@@ -420,6 +482,10 @@ export class Room implements PersistTarget {
   destroy(): void {
     this.liveDoc?.destroy()
   }
+}
+
+function asBuffer(frame: Uint8Array): Buffer {
+  return Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)
 }
 
 function mergeOrigin(current: BatchOrigin, next: Connection | null): BatchOrigin {

@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream'
 import pino, { type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode } from '../lib/closeCodes'
-import { secretKey } from '../lib/token'
+import { importVerificationKey } from '../lib/token'
 import { authorize } from './authorize'
 import { Connection } from './Connection'
 import { LocalFanout } from './fanout/LocalFanout'
@@ -50,7 +50,7 @@ export class SyncServer {
   private readonly log: Logger
   private readonly store: DocumentStore
   private readonly fanout: Fanout
-  private readonly key: Uint8Array
+  private readonly key: Promise<CryptoKey>
   private readonly persistQueue: PersistQueue
   private readonly registry: RoomRegistry
   private readonly http: Server
@@ -65,7 +65,7 @@ export class SyncServer {
     this.log = options.log ?? pino({ level: 'silent' })
     this.store = options.store
     this.fanout = options.fanout ?? new LocalFanout()
-    this.key = secretKey(options.authSecret)
+    this.key = importVerificationKey(options.authSecret)
     this.metrics = new ServerMetrics(
       { connections: () => this.sockets.size, rooms: () => this.registry.size },
       { processMetrics: true },
@@ -106,7 +106,7 @@ export class SyncServer {
       skipUTF8Validation: true,
     })
     const httpContext: HttpContext = {
-      key: this.key,
+      key: () => this.key,
       store: this.store,
       registry: this.registry,
       persistQueue: this.persistQueue,
@@ -179,7 +179,7 @@ export class SyncServer {
     const docId = url.pathname.slice(1)
     let room: Room | null = null
     try {
-      const auth = await authorize(this.key, this.store, { docId, token: url.searchParams.get('token'), needs: 'read' })
+      const auth = await authorize(await this.key, this.store, { docId, token: url.searchParams.get('token'), needs: 'read' })
       if (!auth.ok) return refuseUpgrade(socket, auth.status, auth.reason)
       room = await this.registry.acquire(docId)
       // The client may have gone while the room loaded (y-redis's isClosed check).

@@ -20,7 +20,7 @@ export interface AuthorizeRequest {
 }
 
 export async function authorize(
-  key: Uint8Array,
+  key: Uint8Array | CryptoKey,
   store: DocumentStore,
   { docId, token, needs }: AuthorizeRequest,
 ): Promise<Authorization> {

@@ -16,7 +16,7 @@ import type { RoomRegistry } from './RoomRegistry'
 import type { HealthReport } from './DependencyMonitor'
 
 export interface HttpContext {
-  key: Uint8Array
+  key(): Promise<CryptoKey>
   store: DocumentStore
   registry: RoomRegistry
   persistQueue: PersistQueue
@@ -154,7 +154,7 @@ async function changeAccess(ctx: HttpContext, req: IncomingMessage, res: ServerR
 async function authorizeCall(ctx: HttpContext, req: IncomingMessage, docId: string, needs: AccessLevel): Promise<void> {
   const header = req.headers.authorization
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null
-  const result = await authorize(ctx.key, ctx.store, { docId, token, needs })
+  const result = await authorize(await ctx.key(), ctx.store, { docId, token, needs })
   if (!result.ok) throw new HttpError(result.status, result.reason)
 }
 

@@ -7,9 +7,7 @@ import { resolveAuthSecret } from '../lib/node/authSecret'
 import { readConfig } from './config'
 import { createLogger } from './log'
 import type { Fanout } from './fanout/Fanout'
-import { RedisFanout } from './fanout/RedisFanout'
 import type { DocumentStore } from './persistence/DocumentStore'
-import { openPostgresStore } from './persistence/PostgresStore'
 import { openSqliteStore } from './persistence/SqliteStore'
 import { SyncServer } from './SyncServer'
 
@@ -36,14 +34,19 @@ async function main(): Promise<void> {
   let store: DocumentStore
   let fanout: Fanout | undefined
   try {
-    store = config.DATABASE_URL
-      ? await openPostgresStore({
-          connectionString: config.DATABASE_URL,
-          schema: config.DATABASE_SCHEMA,
-          onError: (error) => log.error({ err: error.message }, 'postgres connection error'),
-        })
-      : openSqliteStore(config.DATA_DIR)
+    // pg and ioredis are loaded only when configured: a single SQLite instance carries neither.
+    if (config.DATABASE_URL) {
+      const { openPostgresStore } = await import('./persistence/PostgresStore')
+      store = await openPostgresStore({
+        connectionString: config.DATABASE_URL,
+        schema: config.DATABASE_SCHEMA,
+        onError: (error) => log.error({ err: error.message }, 'postgres connection error'),
+      })
+    } else {
+      store = openSqliteStore(config.DATA_DIR)
+    }
     if (config.REDIS_URL) {
+      const { RedisFanout } = await import('./fanout/RedisFanout')
       const redis = new RedisFanout({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log })
       fanout = redis
       await redis.ready()

@@ -13,10 +13,21 @@ import type { AccessLevel } from '../../lib/access'
 export interface StoredDocument {
   /** The snapshot (if any) followed by every logged update, in append order. */
   updates: Uint8Array[]
+  /**
+   * The snapshot's state vector, saved with it at compaction, or null (no
+   * snapshot). Lets a cold room state what it holds without building the document.
+   */
+  snapshotStateVector: Uint8Array | null
   /** Sequence number of the last logged update included, or 0 when the log is empty. */
   lastSeq: number
   /** How many log entries (not counting the snapshot) `updates` holds. */
   logLength: number
+}
+
+/** What a compaction's fold returns: the new snapshot and its state vector. */
+export interface FoldedSnapshot {
+  update: Uint8Array
+  stateVector: Uint8Array
 }
 
 export interface AppendEntry {
@@ -39,7 +50,7 @@ export interface DocumentPolicy {
 }
 
 export interface DocumentStore {
-  /** Everything stored for `docId`; an unknown document is `{ updates: [], lastSeq: 0, logLength: 0 }`. */
+  /** Everything stored for `docId`; an unknown document has no updates, a lastSeq and logLength of 0. */
   load(docId: string): Promise<StoredDocument>
   /**
    * Appends many updates, possibly for many documents, in one durable
@@ -55,7 +66,7 @@ export interface DocumentStore {
    * what makes compaction safe while several instances append to the same
    * document: an entry another instance wrote is folded, never dropped.
    */
-  compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void>
+  compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void>
   /** Removes the document's content and records when it was deleted. */
   deleteDocument(docId: string, deletedAt: number): Promise<void>
   /** Records an access change for one user on one document (the last one wins). */

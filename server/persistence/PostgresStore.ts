@@ -5,7 +5,7 @@
  * document. Tables are created on open (idempotent migrations).
  */
 import pg from 'pg'
-import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, StoredDocument } from './DocumentStore'
+import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, FoldedSnapshot, StoredDocument } from './DocumentStore'
 
 export interface PostgresStoreOptions {
   connectionString: string
@@ -60,6 +60,7 @@ export class PostgresStore implements DocumentStore {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`)
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${t('doc_snapshots')} (doc_id TEXT PRIMARY KEY, snapshot BYTEA NOT NULL);
+        ALTER TABLE ${t('doc_snapshots')} ADD COLUMN IF NOT EXISTS state_vector BYTEA;
         CREATE TABLE IF NOT EXISTS ${t('doc_updates')} (
           seq BIGSERIAL PRIMARY KEY, doc_id TEXT NOT NULL, update_data BYTEA NOT NULL);
         CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${t('doc_updates')} (doc_id, seq);
@@ -81,8 +82,8 @@ export class PostgresStore implements DocumentStore {
     // One snapshot-consistent read of both tables.
     return this.transaction(async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
-      const snapshot = await client.query<{ snapshot: Buffer }>(
-        `SELECT snapshot FROM ${this.table('doc_snapshots')} WHERE doc_id = $1`,
+      const snapshot = await client.query<{ snapshot: Buffer; state_vector: Buffer | null }>(
+        `SELECT snapshot, state_vector FROM ${this.table('doc_snapshots')} WHERE doc_id = $1`,
         [docId],
       )
       const log = await client.query<{ seq: string; update_data: Buffer }>(
@@ -92,7 +93,7 @@ export class PostgresStore implements DocumentStore {
       const updates: Uint8Array[] = snapshot.rows.map((row) => row.snapshot)
       for (const row of log.rows) updates.push(row.update_data)
       const lastSeq = log.rows.length > 0 ? Number(log.rows[log.rows.length - 1].seq) : 0
-      return { updates, lastSeq, logLength: log.rows.length }
+      return { updates, snapshotStateVector: snapshot.rows[0]?.state_vector ?? null, lastSeq, logLength: log.rows.length }
     })
   }
 
@@ -112,7 +113,7 @@ export class PostgresStore implements DocumentStore {
     return lastSeqByDoc
   }
 
-  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void> {
+  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void> {
     await this.transaction(async (client) => {
       // One compaction per document at a time, across every instance.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tandem-compact:${this.schema}:${docId}`])
@@ -129,9 +130,9 @@ export class PostgresStore implements DocumentStore {
       for (const row of log.rows) updates.push(row.update_data)
       const folded = fold(updates)
       await client.query(
-        `INSERT INTO ${this.table('doc_snapshots')} (doc_id, snapshot) VALUES ($1, $2)
-         ON CONFLICT (doc_id) DO UPDATE SET snapshot = excluded.snapshot`,
-        [docId, Buffer.from(folded)],
+        `INSERT INTO ${this.table('doc_snapshots')} (doc_id, snapshot, state_vector) VALUES ($1, $2, $3)
+         ON CONFLICT (doc_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,
+        [docId, Buffer.from(folded.update), Buffer.from(folded.stateVector)],
       )
       // Exactly the rows folded: a row committed meanwhile with a lower seq stays for the next fold.
       await client.query(`DELETE FROM ${this.table('doc_updates')} WHERE seq = ANY($1::bigint[])`, [

@@ -12,14 +12,15 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, StoredDocument } from './DocumentStore'
+import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, FoldedSnapshot, StoredDocument } from './DocumentStore'
 
 export const SQLITE_FILE = 'tandem.db'
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS doc_snapshots (
     doc_id TEXT PRIMARY KEY,
-    snapshot BLOB NOT NULL
+    snapshot BLOB NOT NULL,
+    state_vector BLOB
   );
   CREATE TABLE IF NOT EXISTS doc_updates (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -66,8 +67,11 @@ export class SqliteStore implements DocumentStore {
     // Another process (or a second instance in tests) may hold the write lock briefly.
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA)
+    migrateSnapshotStateVectors(this.db)
     this.statements = {
-      snapshot: this.db.prepare<[string], { snapshot: Buffer }>('SELECT snapshot FROM doc_snapshots WHERE doc_id = ?'),
+      snapshot: this.db.prepare<[string], { snapshot: Buffer; state_vector: Buffer | null }>(
+        'SELECT snapshot, state_vector FROM doc_snapshots WHERE doc_id = ?',
+      ),
       log: this.db.prepare<[string], { seq: number; update_data: Buffer }>(
         'SELECT seq, update_data FROM doc_updates WHERE doc_id = ? ORDER BY seq',
       ),
@@ -75,8 +79,9 @@ export class SqliteStore implements DocumentStore {
         'SELECT update_data FROM doc_updates WHERE doc_id = ? AND seq <= ? ORDER BY seq',
       ),
       append: this.db.prepare<[string, Uint8Array]>('INSERT INTO doc_updates (doc_id, update_data) VALUES (?, ?)'),
-      putSnapshot: this.db.prepare<[string, Uint8Array]>(
-        'INSERT INTO doc_snapshots (doc_id, snapshot) VALUES (?, ?) ON CONFLICT (doc_id) DO UPDATE SET snapshot = excluded.snapshot',
+      putSnapshot: this.db.prepare<[string, Uint8Array, Uint8Array]>(
+        `INSERT INTO doc_snapshots (doc_id, snapshot, state_vector) VALUES (?, ?, ?)
+         ON CONFLICT (doc_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,
       ),
       trimLog: this.db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc_id = ? AND seq <= ?'),
       deleteLog: this.db.prepare<[string]>('DELETE FROM doc_updates WHERE doc_id = ?'),
@@ -107,7 +112,7 @@ export class SqliteStore implements DocumentStore {
         updates.push(row.update_data)
         lastSeq = row.seq
       }
-      return { updates, lastSeq, logLength: log.length }
+      return { updates, snapshotStateVector: snapshot?.state_vector ?? null, lastSeq, logLength: log.length }
     })()
   }
 
@@ -122,7 +127,7 @@ export class SqliteStore implements DocumentStore {
     })()
   }
 
-  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void> {
+  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void> {
     // better-sqlite3 transactions are synchronous and SQLite has one writer at a time: this is the lock.
     this.db
       .transaction(() => {
@@ -131,7 +136,8 @@ export class SqliteStore implements DocumentStore {
         if (snapshot) updates.push(snapshot.snapshot)
         for (const row of this.statements.logThrough.all(docId, throughSeq)) updates.push(row.update_data)
         if (updates.length === 0) return
-        this.statements.putSnapshot.run(docId, fold(updates))
+        const folded = fold(updates)
+        this.statements.putSnapshot.run(docId, folded.update, folded.stateVector)
         this.statements.trimLog.run(docId, throughSeq)
       })
       .immediate()
@@ -167,4 +173,10 @@ export class SqliteStore implements DocumentStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
   }
+}
+
+/** Files written before snapshots carried their state vector get the column (null until the next compaction). */
+function migrateSnapshotStateVectors(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('doc_snapshots')").all()
+  if (!columns.some((column) => column.name === 'state_vector')) db.exec('ALTER TABLE doc_snapshots ADD COLUMN state_vector BLOB')
 }

@@ -48,7 +48,7 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
 
     it('loads a document never written as empty', async () => {
       const store = await open()
-      expect(await store.load('never-written')).toEqual({ updates: [], lastSeq: 0, logLength: 0 })
+      expect(await store.load('never-written')).toEqual({ updates: [], snapshotStateVector: null, lastSeq: 0, logLength: 0 })
     })
 
     it('returns appended updates in order, with growing sequence numbers', async () => {
@@ -100,6 +100,8 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect(folded).toHaveLength(1)
       expect(textOf(folded[0]).split('').sort().join('')).toBe('xy')
       const loaded = await store.load('c')
+      // The snapshot's state vector is kept with it: clients 1 and 2, one character each.
+      expect(Y.decodeStateVector(loaded.snapshotStateVector!)).toEqual(new Map([[1, 1], [2, 1]]))
       expect(loaded.logLength).toBe(1)
       expect(loaded.lastSeq).toBe(late.get('c'))
       expect(loaded.updates).toHaveLength(2)

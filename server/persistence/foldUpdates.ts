@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import type { FoldedSnapshot } from './DocumentStore'
 
 /**
  * Folds stored updates into one snapshot update. Going through a Y.Doc (rather
@@ -7,7 +8,7 @@ import * as Y from 'yjs'
  * A row that does not apply is skipped with a warning instead of failing the
  * whole fold: losing the rest of the document would be worse.
  */
-export function foldUpdates(updates: Uint8Array[], onBadUpdate?: (error: unknown) => void): Uint8Array {
+export function foldUpdates(updates: Uint8Array[], onBadUpdate?: (error: unknown) => void): FoldedSnapshot {
   const doc = new Y.Doc()
   Y.transact(doc, () => {
     for (const update of updates) {
@@ -18,7 +19,7 @@ export function foldUpdates(updates: Uint8Array[], onBadUpdate?: (error: unknown
       }
     }
   })
-  const snapshot = Y.encodeStateAsUpdate(doc)
+  const folded = { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }
   doc.destroy()
-  return snapshot
+  return folded
 }
