@@ -11,7 +11,7 @@ import { CloseCode } from '../lib/closeCodes'
 export interface SocketLike {
   readonly readyState: number
   readonly bufferedAmount: number
-  send(data: Uint8Array): void
+  send(data: Uint8Array, onWritten?: (error?: Error) => void): void
   close(code?: number, reason?: string): void
   terminate(): void
   ping(): void
@@ -88,9 +88,10 @@ export class Connection {
   /**
    * Sends one frame. A receiver that cannot keep up (its unsent bytes pass
    * maxBufferedBytes) is dropped rather than buffered without end; it resyncs on
-   * reconnect. Returns whether the frame was queued.
+   * reconnect. Returns whether the frame was queued. `onWritten` runs once the
+   * frame has been handed to the operating system.
    */
-  send(frame: Uint8Array): boolean {
+  send(frame: Uint8Array, onWritten?: () => void): boolean {
     if (this.state !== ConnState.Live || this.socket.readyState !== OPEN) return false
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.log.warn({ bufferedBytes: this.socket.bufferedAmount }, 'receiver too slow, dropping connection')
@@ -98,7 +99,8 @@ export class Connection {
       this.socket.terminate()
       return false
     }
-    this.socket.send(frame)
+    if (onWritten) this.socket.send(frame, () => onWritten())
+    else this.socket.send(frame)
     return true
   }
 

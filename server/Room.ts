@@ -190,9 +190,13 @@ export class Room implements PersistTarget {
       case 'sync-step1': {
         const theirs = decodeStateVectorStrict(message.stateVector)
         if (this.storedUpdates && theirs.size === 0) {
-          // A fresh client on a cold room: the stored bytes are exactly what it lacks.
-          this.sendTo(conn, encodeSyncStep2FromUpdate(this.storedAsOneUpdate(this.storedUpdates)))
-          setImmediate(() => this.materialize())
+          // A fresh client on a cold room: the stored bytes are exactly what it lacks. Build the
+          // document only once they are on their way: building blocks the event loop for tens of
+          // milliseconds, and a large frame goes out over several turns of it.
+          const frame = encodeSyncStep2FromUpdate(this.storedAsOneUpdate(this.storedUpdates))
+          const queued = conn.send(asBuffer(frame), () => setImmediate(() => this.materialize()))
+          if (queued) this.deps.metrics.recordBroadcast(1, frame.length)
+          else setImmediate(() => this.materialize())
           return
         }
         this.sendTo(conn, encodeSyncStep2(this.doc, message.stateVector))
