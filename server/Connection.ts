@@ -94,7 +94,7 @@ export class Connection {
   send(frame: Uint8Array, onWritten?: () => void): boolean {
     if (this.state !== ConnState.Live || this.socket.readyState !== OPEN) return false
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      this.log.warn({ bufferedBytes: this.socket.bufferedAmount }, 'receiver too slow, dropping connection')
+      this.log.warn({ connId: this.id, bufferedBytes: this.socket.bufferedAmount }, 'receiver too slow, dropping connection')
       this.state = ConnState.Closed
       this.socket.terminate()
       return false
@@ -113,7 +113,7 @@ export class Connection {
   /** Called on each heartbeat tick: terminate if the previous ping went unanswered. */
   heartbeat(): void {
     if (!this.isAlive) {
-      this.log.debug('missed pong, terminating')
+      this.log.debug({ connId: this.id }, 'missed pong, terminating')
       this.state = ConnState.Closed
       this.socket.terminate()
       return

@@ -105,6 +105,11 @@ export class Room implements PersistTarget {
     if (stored.updates.length === 0) this.materialize()
   }
 
+  /** This room's logger (a child of the server's, with the docId). */
+  get log(): Logger {
+    return this.deps.log
+  }
+
   /** The live document, built from the stored bytes on first use. */
   get doc(): Y.Doc {
     return this.liveDoc ?? this.materialize()

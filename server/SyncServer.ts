@@ -199,7 +199,8 @@ export class SyncServer {
   }
 
   private attach(ws: WebSocket, room: Room, identity: ConstructorParameters<typeof Connection>[1]): void {
-    const log = this.log.child({ docId: room.docId })
+    // The room's logger, not a child per connection: connections are many, and each child costs memory.
+    const log = room.log
     const conn = new Connection(ws, identity, this.limits, log)
     this.sockets.set(ws, conn)
     ws.on('pong', () => {
