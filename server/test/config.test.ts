@@ -260,7 +260,7 @@ describe('environment', () => {
   }, 120_000)
 
   // Issue 2 leaves these to a later issue: the current server refuses to start with them.
-  it.todo('DATABASE_URL=postgres://… keeps documents in PostgreSQL instead of SQLite')
-  it.todo('REDIS_URL=redis://… lets several instances share rooms (relay, awareness, DELETE and access changes on every instance)')
+  // DATABASE_URL and REDIS_URL: see server/scaleout/ (several instances on real PostgreSQL and Redis)
+  // and server/persistence/PostgresStore.test.ts (the store contract suite on PostgreSQL).
 })
 
