@@ -1,14 +1,15 @@
 /**
  * `npm start` (and `npm run dev` with --dev): runs the whole product on one
- * machine. Builds the web app when no build exists or the sources are newer,
+ * machine. Builds the web app when no build exists or the sources are newer
+ * (scripts/buildWebApp.mjs, shared with the e2e setup),
  * then runs the web app on WEB_PORT and the sync server on SYNC_PORT together,
  * their output prefixed. Ctrl-C or SIGTERM stops both.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { resolveAuthSecret } from '../lib/node/authSecret'
+import { ensureWebAppBuild } from './buildWebApp.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
 const dev = process.argv.includes('--dev')
@@ -22,36 +23,6 @@ function say(message: string): void {
   console.log(`[start] ${message}`)
 }
 
-/** Newest modification time under the web app's sources, to tell a stale build. */
-function newestSourceMtime(): number {
-  let newest = 0
-  const visit = (dir: string) => {
-    if (!existsSync(dir)) return
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) visit(full)
-      else newest = Math.max(newest, statSync(full).mtimeMs)
-    }
-  }
-  for (const dir of ['app', 'components', 'lib', 'public']) visit(path.join(root, dir))
-  for (const file of ['next.config.mjs', 'package-lock.json', 'postcss.config.mjs', 'proxy.ts']) {
-    const full = path.join(root, file)
-    if (existsSync(full)) newest = Math.max(newest, statSync(full).mtimeMs)
-  }
-  return newest
-}
-
-function ensureBuild(): void {
-  const buildId = path.join(root, '.next', 'BUILD_ID')
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceMtime()) return
-  say(existsSync(buildId) ? 'sources changed since the last build: rebuilding the web app…' : 'building the web app (first start takes about a minute)…')
-  const result = spawnSync(nextBin, ['build'], { cwd: root, stdio: 'inherit', env: { ...env, NEXT_TELEMETRY_DISABLED: '1' } })
-  if (result.status !== 0) {
-    say('the build failed; see the output above')
-    process.exit(result.status ?? 1)
-  }
-}
-
 /** Runs a child with its output lines prefixed by `name`. */
 function run(name: string, command: string, args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(command, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -63,7 +34,14 @@ function run(name: string, command: string, args: string[], childEnv: NodeJS.Pro
 
 const secret = resolveAuthSecret(env.AUTH_SECRET, dataDir)
 if (secret.source === 'generated') say(`AUTH_SECRET not set: generated one into ${secret.file}`)
-if (!dev) ensureBuild()
+if (!dev) {
+  try {
+    ensureWebAppBuild(say)
+  } catch (error) {
+    say(`${(error as Error).message}; see the output above`)
+    process.exit(1)
+  }
+}
 
 const shared = { ...env, DATA_DIR: dataDir, AUTH_SECRET: secret.secret, SYNC_PORT: syncPort, NEXT_TELEMETRY_DISABLED: '1' }
 const children = [

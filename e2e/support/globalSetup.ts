@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ensureWebAppBuild } from './buildWebApp.mjs'
+import { ensureWebAppBuild } from '../../scripts/buildWebApp.mjs'
 
 /**
  * Runs once per `playwright test`: builds the web app if the build is stale,

@@ -1,11 +1,12 @@
-// Builds the web app for the e2e run when the production build is missing or
-// older than its sources. Used by the global setup; `E2E_FORCE_BUILD=1` forces it.
+// Builds the web app when the production build is missing or older than its
+// sources. Used by `npm start` (scripts/start.ts) and by the e2e global setup;
+// `E2E_FORCE_BUILD=1` forces a build.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package.json']
 
 /** The newest modification time under the given paths (unit tests don't count: they aren't built). */
@@ -24,11 +25,13 @@ function newestSourceMtime(paths) {
   return newest
 }
 
-export function ensureWebAppBuild() {
+/** Builds when needed; `say` tells the user why (a first build takes about a minute). */
+export function ensureWebAppBuild(say = (message) => console.log(`[build] ${message}`)) {
   const buildId = path.join(root, '.next/BUILD_ID')
-  const isStale = !existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceMtime(SOURCES)
+  const exists = existsSync(buildId)
+  const isStale = !exists || statSync(buildId).mtimeMs < newestSourceMtime(SOURCES)
   if (!isStale && !process.env.E2E_FORCE_BUILD) return
-  console.log('[e2e] building the web app (next build, about 40 s)…')
+  say(exists ? 'sources changed since the last build: rebuilding the web app (next build)…' : 'building the web app (next build, about a minute the first time)…')
   const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
     cwd: root,
     stdio: 'inherit',
