@@ -91,61 +91,39 @@ export function decodeStateVectorStrict(stateVector: Uint8Array): Map<number, nu
   }
 }
 
-export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+/** One frame: the message type, then whatever `writeBody` adds (the y-protocols framing). */
+function frame(type: MessageType, writeBody: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  syncProtocol.writeSyncStep1(encoder, doc)
+  encoding.writeVarUint(encoder, type)
+  writeBody(encoder)
   return encoding.toUint8Array(encoder)
 }
 
-export function encodeSyncStep1FromStateVector(stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, SyncStep.Step1)
-  encoding.writeVarUint8Array(encoder, stateVector)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeSyncStep1 = (doc: Y.Doc) => frame(MessageType.Sync, (e) => syncProtocol.writeSyncStep1(e, doc))
+
+export const encodeSyncStep1FromStateVector = (stateVector: Uint8Array) =>
+  frame(MessageType.Sync, (e) => {
+    encoding.writeVarUint(e, SyncStep.Step1)
+    encoding.writeVarUint8Array(e, stateVector)
+  })
 
 /** Sync step 2 carrying an update we already hold as bytes (no document needed). */
-export function encodeSyncStep2FromUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, SyncStep.Step2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeSyncStep2FromUpdate = (update: Uint8Array) =>
+  frame(MessageType.Sync, (e) => {
+    encoding.writeVarUint(e, SyncStep.Step2)
+    encoding.writeVarUint8Array(e, update)
+  })
 
-export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  syncProtocol.writeSyncStep2(encoder, doc, stateVector)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array) =>
+  frame(MessageType.Sync, (e) => syncProtocol.writeSyncStep2(e, doc, stateVector))
 
-export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  syncProtocol.writeUpdate(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeUpdateMessage = (update: Uint8Array) => frame(MessageType.Sync, (e) => syncProtocol.writeUpdate(e, update))
 
-export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Awareness)
-  encoding.writeVarUint8Array(encoder, awarenessUpdate)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeAwarenessMessage = (awarenessUpdate: Uint8Array) =>
+  frame(MessageType.Awareness, (e) => encoding.writeVarUint8Array(e, awarenessUpdate))
 
-export function encodePermissionDenied(reason: string): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Auth)
-  authProtocol.writePermissionDenied(encoder, reason)
-  return encoding.toUint8Array(encoder)
-}
+export const encodePermissionDenied = (reason: string) =>
+  frame(MessageType.Auth, (e) => authProtocol.writePermissionDenied(e, reason))
 
-export function encodeSavedMessage(persistedStateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Saved)
-  encoding.writeVarUint8Array(encoder, persistedStateVector)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeSavedMessage = (persistedStateVector: Uint8Array) =>
+  frame(MessageType.Saved, (e) => encoding.writeVarUint8Array(e, persistedStateVector))

@@ -14,7 +14,8 @@ import { RedisFanout } from '../fanout/RedisFanout'
 import { openPostgresStore, type PostgresStore } from '../persistence/PostgresStore'
 import type { ServerLimits } from '../options'
 import { SyncServer } from '../SyncServer'
-import { defer, eventually, freePort, makeToken, sleep, type TokenClaims } from '../test/harness'
+import { expect } from 'vitest'
+import { defer, eventually, freePort, makeToken, sleep, syncedClient, type StockClient, type TokenClaims } from '../test/harness'
 import { postgresTestUrl, redisTestUrl } from '../../testkit/services'
 
 export interface Instance {
@@ -232,6 +233,21 @@ export async function startPostgresProxy(): Promise<CuttableProxy> {
       open = true
     },
   }
+}
+
+/** Every client shows the same text, and it contains every word. */
+export function expectConverged(clients: StockClient[], words: string[]): void {
+  const first = clients[0].text()
+  for (const client of clients) expect(client.text()).toBe(first)
+  for (const word of words) expect(first).toContain(word)
+}
+
+/** Ann on instance A and Bob on instance B, both synced on one new room. */
+export async function annAndBob(cluster: Cluster, room: string): Promise<{ onA: StockClient; onB: StockClient }> {
+  const [a, b] = cluster.instances
+  const onA = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
+  const onB = await syncedClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+  return { onA, onB }
 }
 
 export { sleep }

@@ -9,7 +9,7 @@ import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithServices, postgresTestUrl, redisTestUrl } from '../../testkit/services'
 import { api, defer, docId, eventually, sleep, spawnServer, syncedClient, type StockClient } from '../test/harness'
-import { startCluster, startOwnRedis, startPostgresProxy } from './cluster'
+import { annAndBob, expectConverged, startCluster, startOwnRedis, startPostgresProxy } from './cluster'
 
 const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i};`)
 
@@ -17,20 +17,12 @@ function type(client: StockClient, words: string[]): void {
   for (const word of words) client.doc.getText('text').insert(client.doc.getText('text').length, word)
 }
 
-function expectAll(clients: StockClient[], words: string[]): void {
-  const first = clients[0].text()
-  for (const client of clients) expect(client.text()).toBe(first)
-  for (const word of words) expect(first).toContain(word)
-}
-
 await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
   it('Redis restarting: both instances keep serving, report it, and converge once it is back', async () => {
     const redis = await startOwnRedis()
     const cluster = await startCluster({ instances: 2, redisUrl: redis.url })
     const [a, b] = cluster.instances
-    const room = docId()
-    const onA = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
-    const onB = await syncedClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+    const { onA, onB } = await annAndBob(cluster, docId())
     type(onA, ['before;'])
     await eventually(() => expect(onB.text()).toBe('before;'))
 
@@ -47,7 +39,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
     await sleep(300)
     await redis.start()
 
-    await eventually(() => expectAll([onA, onB], ['before;', ...wordsA, ...wordsB]), { timeoutMs: 15_000 })
+    await eventually(() => expectConverged([onA, onB], ['before;', ...wordsA, ...wordsB]), { timeoutMs: 15_000 })
     await eventually(async () => expect((await api(b, 'GET', '/healthz')).status).toBe(200))
     // Live relay works again after the resync.
     type(onB, ['after;'])
@@ -57,10 +49,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
   it('connections to Redis dropping for a few seconds lose nothing', async () => {
     const redis = await startOwnRedis()
     const cluster = await startCluster({ instances: 2, redisUrl: redis.url })
-    const [a, b] = cluster.instances
-    const room = docId()
-    const onA = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
-    const onB = await syncedClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+    const { onA, onB } = await annAndBob(cluster, docId())
     const words: string[] = []
     const deadline = Date.now() + 2_500
     for (let round = 0; Date.now() < deadline; round++) {
@@ -71,7 +60,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
       type(onB, [batch[1]])
       await sleep(150)
     }
-    await eventually(() => expectAll([onA, onB], words), { timeoutMs: 15_000 })
+    await eventually(() => expectConverged([onA, onB], words), { timeoutMs: 15_000 })
   })
 
   it('PostgreSQL unreachable: /healthz says so, edits stay in memory and are stored once it is back', async () => {
@@ -124,7 +113,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
     const early = names(30, 'early')
     type(onA, early)
     type(onB, ['fromB;'])
-    await eventually(() => expectAll([onA, onB], [...early, 'fromB;']))
+    await eventually(() => expectConverged([onA, onB], [...early, 'fromB;']))
     await sleep(1_000)
     a.kill('SIGKILL')
     await a.exited
@@ -133,12 +122,12 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
     onA.destroy()
     const reconnected = await syncedClient(b, room, await b.token({ doc: room, sub: 'ann' }), { doc: new Y.Doc() })
     Y.applyUpdate(reconnected.doc, Y.encodeStateAsUpdate(doc))
-    await eventually(() => expectAll([reconnected, onB], [...early, 'fromB;', 'offline;']))
+    await eventually(() => expectConverged([reconnected, onB], [...early, 'fromB;', 'offline;']))
 
     // And it is all in the store: a fresh instance reads it back.
     const c = await spawnServer({ env })
     const fresh = await syncedClient(c, room, await c.token({ doc: room, sub: 'carol' }))
-    await eventually(() => expectAll([fresh], [...early, 'fromB;', 'offline;']))
+    await eventually(() => expectConverged([fresh], [...early, 'fromB;', 'offline;']))
   })
 })
 

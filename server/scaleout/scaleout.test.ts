@@ -8,21 +8,12 @@ import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithServices } from '../../testkit/services'
 import { api, connectClient, docId, eventually, parseMetrics, syncedClient, type StockClient } from '../test/harness'
-import { startCluster } from './cluster'
-
-function expectConverged(clients: StockClient[], words: string[]): void {
-  const first = clients[0].text()
-  for (const client of clients) expect(client.text()).toBe(first)
-  for (const word of words) expect(first).toContain(word)
-}
+import { annAndBob, expectConverged, startCluster } from './cluster'
 
 await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and PostgreSQL', () => {
   it('two instances: an edit on one reaches clients of the other', async () => {
     const cluster = await startCluster({ instances: 2 })
-    const [a, b] = cluster.instances
-    const room = docId()
-    const onA = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
-    const onB = await syncedClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+    const { onA, onB } = await annAndBob(cluster, docId())
     onA.doc.getText('text').insert(0, 'from A ')
     onB.doc.getText('text').insert(0, 'from B ')
     await eventually(() => expectConverged([onA, onB], ['from A', 'from B']))
