@@ -1,11 +1,22 @@
 /**
- * Access levels carried in tokens, ordered from least to most. `admin` implies
- * `write`, which implies `read`. `none` exists only as the result of an access
- * change (`POST /docs/<id>/access`), never inside a token.
+ * The access vocabulary shared by the web app, the sync server and tests: one
+ * list of values per concept, and the type derived from it. Ordered from
+ * least to most: `admin` implies `write`, which implies `read`.
  */
 export const ACCESS_LEVELS = ['none', 'read', 'write', 'admin'] as const
 export type AccessLevel = (typeof ACCESS_LEVELS)[number]
-export type TokenAccess = Exclude<AccessLevel, 'none'>
+
+/** What a token may carry: never `none` (no access means no token). */
+export const TOKEN_ACCESS_LEVELS = ['read', 'write', 'admin'] as const
+export type TokenAccess = (typeof TOKEN_ACCESS_LEVELS)[number]
+
+/**
+ * What an access change (`POST /docs/<id>/access`) may set for a user's open
+ * connections: `none` closes them, `read` makes them read-only. `admin` is not
+ * among them: deleting and changing access stay with the owner's own token.
+ */
+export const LIVE_ACCESS_LEVELS = ['none', 'read', 'write'] as const
+export type LiveAccess = (typeof LIVE_ACCESS_LEVELS)[number]
 
 const rank = (level: AccessLevel): number => ACCESS_LEVELS.indexOf(level)
 

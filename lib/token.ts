@@ -7,7 +7,7 @@
 import { SignJWT, jwtVerify, errors } from 'jose'
 import { z } from 'zod'
 import { isValidDocId } from './docId'
-import type { TokenAccess } from './access'
+import { TOKEN_ACCESS_LEVELS, type TokenAccess } from './access'
 
 export interface AccessClaims {
   /** User id. */
@@ -28,7 +28,7 @@ export interface VerifiedToken extends AccessClaims {
 const claimsSchema = z.object({
   sub: z.string().min(1).max(256),
   doc: z.string().refine(isValidDocId, 'doc is not a valid docId'),
-  access: z.enum(['read', 'write', 'admin']),
+  access: z.enum(TOKEN_ACCESS_LEVELS),
   iat: z.number().int().nonnegative(),
   exp: z.number().int().nonnegative(),
   name: z.string().max(256).optional(),

@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
-import { canWrite, minAccess, type AccessLevel } from '../lib/access'
+import { canWrite, minAccess, type AccessLevel, type LiveAccess } from '../lib/access'
 import { CloseCode } from '../lib/closeCodes'
 import { AwarenessStore, decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from './AwarenessStore'
 import type { Connection } from './Connection'
@@ -421,7 +421,7 @@ export class Room implements PersistTarget {
   // ---- access ----
 
   /** Applies an access change to `sub`'s open connections, never beyond what each one's token grants. */
-  applyAccessChange(sub: string, access: 'none' | 'read' | 'write'): void {
+  applyAccessChange(sub: string, access: LiveAccess): void {
     for (const conn of this.connections) {
       if (conn.sub !== sub) continue
       const effective: AccessLevel = minAccess(conn.tokenAccess, access)

@@ -3,13 +3,13 @@
  * any socket exists: the contract's refusals in its order, 400 → 401 → 403 →
  * 410, then the effective access after any access change.
  */
-import { accessAllows, minAccess, type AccessLevel } from '../lib/access'
+import { accessAllows, minAccess, type AccessLevel, type TokenAccess } from '../lib/access'
 import { isValidDocId } from '../lib/docId'
 import { verifyAccessToken, type VerifiedToken } from '../lib/token'
 import type { DocumentStore } from './persistence/DocumentStore'
 
 export type Authorization =
-  | { ok: true; token: VerifiedToken; access: Exclude<AccessLevel, 'none'> }
+  | { ok: true; token: VerifiedToken; access: TokenAccess }
   | { ok: false; status: 400 | 401 | 403 | 410; reason: string }
 
 export interface AuthorizeRequest {

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import type { AccessLevel } from '../lib/access'
+import { LIVE_ACCESS_LEVELS, type AccessLevel } from '../lib/access'
 import { authorize } from './authorize'
 import type { Fanout } from './fanout/Fanout'
 import type { ServerMetrics } from './metrics'
@@ -30,7 +30,7 @@ export interface HttpContext {
 
 const accessChangeSchema = z.object({
   sub: z.string().min(1).max(256),
-  access: z.enum(['read', 'write', 'none']),
+  access: z.enum(LIVE_ACCESS_LEVELS),
 })
 
 class HttpError extends Error {

@@ -1,13 +1,13 @@
-import type { TokenAccess } from '@/lib/access'
-import type { MemberRole } from './schema'
+import type { LiveAccess, TokenAccess } from '@/lib/access'
+import type { MemberRole, Role } from '@/lib/roles'
+
+export { isHigherRole, isMemberRole, type Role } from '@/lib/roles'
 
 /**
  * Who may do what with a document: the one place these rules live. Pure, so
  * pages, server actions, the token route and tests all read the same table.
  * (No `server-only` marker: it holds no secrets and imports nothing of the server's.)
  */
-export type Role = 'owner' | MemberRole
-
 export const Action = {
   /** Open the document and read it. */
   Read: 'read',
@@ -39,16 +39,7 @@ export function tokenAccessForRole(role: Role): TokenAccess {
 }
 
 /** What `POST /docs/<id>/access` is told when someone's role changes to `role` (null: removed). */
-export function liveAccessForRole(role: MemberRole | null): 'read' | 'write' | 'none' {
+export function liveAccessForRole(role: MemberRole | null): LiveAccess {
   return role === 'editor' ? 'write' : role === 'viewer' ? 'read' : 'none'
 }
 
-/** Ordering used when a share link would grant a role: never lower someone's access. */
-export function isHigherRole(a: Role, b: Role): boolean {
-  const rank: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 }
-  return rank[a] > rank[b]
-}
-
-export function isMemberRole(value: unknown): value is MemberRole {
-  return value === 'viewer' || value === 'editor'
-}

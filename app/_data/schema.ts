@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely'
+import type { MemberRole } from '@/lib/roles'
 
 /**
  * The metadata tables. Column types stay within what SQLite and PostgreSQL
@@ -39,9 +40,8 @@ export interface DocumentsTable {
   updated_at: string
 }
 
-/** Roles granted to people other than the owner. The owner is `documents.owner_id`. */
-export const MEMBER_ROLES = ['viewer', 'editor'] as const
-export type MemberRole = (typeof MEMBER_ROLES)[number]
+/** Roles granted to people other than the owner (the owner is `documents.owner_id`). */
+export type { MemberRole }
 
 export interface MembershipsTable {
   document_id: string

@@ -5,6 +5,7 @@ import * as ops from '@/app/_data/operations'
 import { isMemberRole } from '@/app/_data/policy'
 import { getCurrentUser } from '@/app/_data/session'
 import { isValidDocId } from '@/lib/docId'
+import type { MemberRole } from '@/lib/roles'
 
 type ShareResult = ops.Result<ops.ShareState>
 
@@ -26,13 +27,13 @@ export async function getShareStateAction(documentId: string): Promise<ShareResu
 export async function inviteAction(documentId: string, email: string, role: string): Promise<ShareResult> {
   const check = await precheck(documentId, role)
   if (!('userId' in check)) return check
-  return ops.invite(await getDeps(), check.userId, documentId, String(email ?? ''), role as 'viewer' | 'editor')
+  return ops.invite(await getDeps(), check.userId, documentId, String(email ?? ''), role as MemberRole)
 }
 
 export async function changeRoleAction(documentId: string, userId: string, role: string): Promise<ShareResult> {
   const check = await precheck(documentId, role)
   if (!('userId' in check)) return check
-  return ops.changeRole(await getDeps(), check.userId, documentId, String(userId), role as 'viewer' | 'editor')
+  return ops.changeRole(await getDeps(), check.userId, documentId, String(userId), role as MemberRole)
 }
 
 export async function removeMemberAction(documentId: string, userId: string): Promise<ShareResult> {
@@ -44,7 +45,7 @@ export async function removeMemberAction(documentId: string, userId: string): Pr
 export async function createLinkAction(documentId: string, role: string): Promise<ShareResult> {
   const check = await precheck(documentId, role)
   if (!('userId' in check)) return check
-  return ops.createLink(await getDeps(), check.userId, documentId, role as 'viewer' | 'editor')
+  return ops.createLink(await getDeps(), check.userId, documentId, role as MemberRole)
 }
 
 export async function revokeLinkAction(documentId: string, token: string): Promise<ShareResult> {

@@ -1,4 +1,5 @@
 import Link from 'next/link'
+import type { Role } from '@/lib/roles'
 import { LocalTime } from './LocalTime'
 
 /** One row of the list. */
@@ -7,12 +8,12 @@ export interface DocumentListItem {
   title: string
   ownerId: string
   ownerName: string
-  role: 'owner' | 'editor' | 'viewer'
+  role: Role
   /** ISO-8601. */
   updatedAt: string
 }
 
-const ROLE_LABEL = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' } as const
+const ROLE_LABEL: Record<Role, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' }
 
 /** The home page's list: title, owner, the reader's role and when it was last edited, newest first. */
 export function DocumentList({ documents, selfId }: { documents: DocumentListItem[]; selfId: string }) {

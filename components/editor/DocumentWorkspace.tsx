@@ -4,6 +4,7 @@ import type { Editor } from '@tiptap/react'
 import Link from 'next/link'
 import { useState } from 'react'
 import type { TokenAccess } from '@/lib/access'
+import type { Role } from '@/lib/roles'
 import type { DocumentActions, SharingActions } from './actions'
 import type { CollabSession, CollabSnapshot } from './CollabSession'
 import { CollabEditorContent, useCollabEditor } from './CollabEditor'
@@ -23,7 +24,7 @@ import { useMarkEdited } from './useMarkEdited'
 export interface DocumentWorkspaceProps {
   documentId: string
   initialTitle: string
-  role: 'owner' | 'editor' | 'viewer'
+  role: Role
   access: TokenAccess
   user: PresenceUser
   sync: { url: string | null; port: number }

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from 'react'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
+import { MEMBER_ROLES } from '@/lib/roles'
 import type { ActionResult, MemberRole, SharingActions, ShareState } from './actions'
 
 const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Editor' }
@@ -237,7 +238,7 @@ function ShareDialogBody({
               ))}
             </ul>
             <div className="flex flex-wrap gap-2">
-              {(['viewer', 'editor'] as const)
+              {MEMBER_ROLES
                 .filter((role) => !state.links.some((link) => link.role === role))
                 .map((role) => (
                   <button

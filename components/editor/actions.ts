@@ -3,15 +3,17 @@
  * function types. The page (app/d/[id]/page.tsx) passes the server actions in
  * as props, so components/ never imports app/ (STYLE.md §2: app → components → lib).
  */
+import type { MemberRole, Role } from '@/lib/roles'
+
 export type ActionResult<T = void> = { ok: true; value: T; warning?: string } | { ok: false; error: string }
 
-export type MemberRole = 'viewer' | 'editor'
+export type { MemberRole }
 
 export interface ShareMember {
   userId: string
   name: string
   email: string
-  role: 'owner' | MemberRole
+  role: Role
 }
 
 export interface ShareLinkInfo {

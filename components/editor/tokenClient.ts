@@ -1,11 +1,12 @@
 import type { TokenAccess } from '@/lib/access'
+import type { Role } from '@/lib/roles'
 import { ClosedReason } from './syncStatus'
 
 /** The body of GET /api/docs/<id>/token (app/api/docs/[id]/token/route.ts). */
 export interface AccessTokenResponse {
   token: string
   access: TokenAccess
-  role: 'owner' | 'editor' | 'viewer'
+  role: Role
   /** Milliseconds since the epoch. */
   expiresAt: number
 }

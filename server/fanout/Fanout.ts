@@ -4,10 +4,12 @@
  * subscribes while it is loaded and publishes what its own clients send;
  * messages an instance published itself are never delivered back to it.
  */
+import type { LiveAccess } from '../../lib/access'
+
 export type FanoutMessage =
   | { kind: 'update'; update: Uint8Array }
   | { kind: 'awareness'; update: Uint8Array }
-  | { kind: 'access'; sub: string; access: 'none' | 'read' | 'write' }
+  | { kind: 'access'; sub: string; access: LiveAccess }
   | { kind: 'deleted' }
   /** "Here is my state vector: send me what I lack." Sent when a room loads and after a reconnect. */
   | { kind: 'sync-request'; stateVector: Uint8Array }

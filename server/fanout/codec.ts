@@ -5,10 +5,11 @@
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import { LIVE_ACCESS_LEVELS } from '../../lib/access'
 import type { FanoutMessage } from './Fanout'
 
 const Kind = { update: 0, awareness: 1, access: 2, deleted: 3, 'sync-request': 4 } as const
-const ACCESS = ['none', 'read', 'write'] as const
+const ACCESS = LIVE_ACCESS_LEVELS
 
 export function encodeFanoutMessage(instanceId: string, message: FanoutMessage): Uint8Array {
   const encoder = encoding.createEncoder()

@@ -8,7 +8,7 @@
  * snapshot and a prefix of the log (up to a sequence number) in one transaction,
  * so updates appended meanwhile, by this process or another, are never lost.
  */
-import type { AccessLevel } from '../../lib/access'
+import type { LiveAccess } from '../../lib/access'
 
 export interface StoredDocument {
   /** The snapshot (if any) followed by every logged update, in append order. */
@@ -36,7 +36,7 @@ export interface AppendEntry {
 }
 
 export interface AccessChange {
-  access: Extract<AccessLevel, 'none' | 'read' | 'write'>
+  access: LiveAccess
   /** Seconds since the epoch, comparable with a token's `iat`. */
   changedAt: number
 }
