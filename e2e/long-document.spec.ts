@@ -1,16 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { sharedDataFile } from '../testkit/sharedData'
+import { loadTrace } from '../testkit/trace'
 import { expect, expectConverged, paragraphsUpdate, test } from './kit'
 
-/**
- * The final text of the automerge-paper editing trace: 104,852 characters of LaTeX (../shared/data/README.md).
- * Absent beside a bare clone: skipped loudly there, a failure under CI.
- */
-const TRACE = sharedDataFile('automerge-paper.json')
-
+/** The final text of the automerge-paper editing trace: 104,852 characters of LaTeX (testkit/data/README.md). */
 test('a long document (about 105,000 characters) opens, scrolls and takes typing for two users', async ({ team, syncApi }) => {
-  test.skip(TRACE === null, 'needs ../shared/data/automerge-paper.json')
-  const text = (JSON.parse(readFileSync(TRACE!, 'utf8')) as { finalText: string }).finalText
+  const text = loadTrace().finalText
   const lines = text.split('\n')
 
   const { alice, bob } = await team({ alice: 'owner', bob: { role: 'editor', open: false } })

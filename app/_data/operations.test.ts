@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
 
-const { addUser, testDatabaseKinds } = await import('./testDb')
+const { addUser, testDatabaseKinds } = await import('../../testkit/appDb')
 const ops = await import('./operations')
 const documents = await import('./documents')
 const sharing = await import('./sharing')

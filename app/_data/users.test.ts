@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
 
-const { testDatabaseKinds } = await import('./testDb')
+const { testDatabaseKinds } = await import('../../testkit/appDb')
 const { createPasswordUser, findOrCreateOAuthUser, findUserByEmail, verifyPassword } = await import('./users')
 
 describe.each(await testDatabaseKinds())('users ($name)', (kind) => {

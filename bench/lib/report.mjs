@@ -145,7 +145,7 @@ one load process, separate from the server; latencies compare
   ${C.unloadTimeoutMs / 1000} s); heap after close vs before; and a second identical
   cycle, whose heap growth shows retention per connection rather than
   one-off warm-up.
-- D. \`../shared/data/automerge-paper.json\`: 259,778 edits, ${BATCH} per
+- D. \`testkit/data/automerge-paper.json.gz\` (the automerge-paper trace): 259,778 edits, ${BATCH} per
   transaction = 2,598 update messages, the same bytes for every server,
   written at once by one writer; replay time ends when the server answers a
   step 1 sent after the last update (servers handle a socket's messages in

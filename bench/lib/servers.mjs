@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { signAccessToken } from '../../lib/token.ts'
+import { freePort } from '../../testkit/ports.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = path.resolve(here, '../..')
@@ -93,15 +93,8 @@ function hookExit() {
   }
 }
 
-export async function freePort() {
-  const srv = net.createServer()
-  srv.listen(0, '127.0.0.1')
-  await once(srv, 'listening')
-  const { port } = srv.address()
-  srv.close()
-  await once(srv, 'close')
-  return port
-}
+// The one freePort of the repository's test support (testkit/ports.ts).
+export { freePort }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 

@@ -1,15 +1,12 @@
 /**
- * The automerge-paper editing trace (../shared/data/automerge-paper.json),
- * replayed once into a local Y.Doc with a fixed batching, so that every
- * server receives the very same update messages: BATCH consecutive edits per
- * transaction, one update message per transaction.
+ * The automerge-paper editing trace (testkit/data/, read and checked by
+ * testkit/trace.ts), replayed once into a local Y.Doc with a fixed batching, so
+ * that every server receives the very same update messages: BATCH consecutive
+ * edits per transaction, one update message per transaction.
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import * as Y from 'yjs'
-import { REPO_ROOT } from './servers.mjs'
+import { loadTrace as readEditingTrace } from '../../testkit/trace.ts'
 
-export const TRACE_PATH = path.resolve(REPO_ROOT, '../shared/data/automerge-paper.json')
 export const BATCH = 100
 
 let cached = null
@@ -17,7 +14,7 @@ let cached = null
 /** { updates: Uint8Array[], finalText, editCount, state (whole doc as one update), clientID } */
 export function loadTrace() {
   if (cached) return cached
-  const trace = JSON.parse(readFileSync(TRACE_PATH, 'utf8'))
+  const trace = readEditingTrace()
   const doc = new Y.Doc()
   // A fixed clientID makes the updates identical from run to run.
   doc.clientID = 1

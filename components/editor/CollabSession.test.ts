@@ -3,9 +3,7 @@
  * users run it): the saved acknowledgements, fresh tokens on reconnect, and the
  * final close codes. The browser e2e tests cover the same through the UI.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -13,25 +11,16 @@ import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import type { TokenAccess } from '@/lib/access'
 import { signAccessToken } from '@/lib/token'
+import { startSyncServerProcess, type SyncServerChild } from '@/testkit/syncServerProcess'
 import { CollabSession, type CollabSnapshot } from './CollabSession'
 import { ClosedReason } from './syncStatus'
 import { TokenRefusedError, type AccessTokenResponse } from './tokenClient'
 
 const SECRET = 'collab-session-test-secret'
-const ROOT = path.resolve(import.meta.dirname, '../..')
-let server: ChildProcess
+let server: SyncServerChild
 let dataDir: string
 let port: number
 const sessions: CollabSession[] = []
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: found } = probe.address() as { port: number }
-      probe.close(() => resolve(found))
-    })
-  })
-}
 
 async function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -45,22 +34,11 @@ async function until<T>(read: () => T, predicate: (value: T) => boolean, timeout
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-collab-test-'))
-  port = await freePort()
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_SECRET: SECRET, LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
+  // Its own process group, stopped by pid in afterAll (testkit/syncServerProcess.ts); the port comes from its log.
+  server = await startSyncServerProcess({
+    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_SECRET: SECRET, LOG_LEVEL: 'info' },
   })
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('sync server did not start')
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  port = server.port
 })
 
 afterEach(() => {
@@ -68,8 +46,7 @@ afterEach(() => {
 })
 
 afterAll(async () => {
-  server?.kill('SIGTERM')
-  await new Promise((r) => server?.once('exit', r))
+  await server?.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })
 

@@ -9,7 +9,7 @@ import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithServices, postgresTestUrl, redisTestUrl } from '../../testkit/services'
 import { api, defer, docId, eventually, sleep, spawnServer, syncedClient, type StockClient } from '../test/harness'
-import { annAndBob, expectConverged, startCluster, startOwnRedis, startPostgresProxy } from './cluster'
+import { annAndBob, expectConverged, startCluster, startOwnRedis, startPostgresProxy } from './support/cluster'
 
 const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i};`)
 

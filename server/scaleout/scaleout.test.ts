@@ -8,7 +8,7 @@ import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithServices } from '../../testkit/services'
 import { api, connectClient, docId, eventually, parseMetrics, syncedClient, type StockClient } from '../test/harness'
-import { annAndBob, expectConverged, startCluster } from './cluster'
+import { annAndBob, expectConverged, startCluster } from './support/cluster'
 
 await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and PostgreSQL', () => {
   it('two instances: an edit on one reaches clients of the other', async () => {

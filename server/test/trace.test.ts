@@ -1,22 +1,13 @@
 /**
- * The real editing trace (shared/data/automerge-paper.json: 259,778 edits from
- * the writing of a paper) replayed through the server by a stock client; a
+ * The real editing trace (testkit/data/automerge-paper.json.gz: 259,778 edits
+ * from the writing of a paper) replayed through the server by a stock client; a
  * fresh client must read exactly `finalText`, before and after a restart.
  */
 import { describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
 import * as Y from 'yjs'
-import { sharedDataFile } from '../../testkit/sharedData'
+import { loadTrace, type EditingTrace as Trace } from '../../testkit/trace'
 import { docId, eventually, sleep, spawnServer, startTestServer, syncedClient } from './harness'
 
-interface Trace {
-  editCount: number
-  finalLength: number
-  edits: Array<[number, number, string]>
-  finalText: string
-}
-
-const TRACE_PATH = sharedDataFile('automerge-paper.json')
 /** Edits per Yjs transaction (one update message each): ~2,600 messages for the whole trace. */
 const BATCH = 100
 
@@ -36,11 +27,11 @@ async function replay(text: Y.Text, trace: Trace): Promise<void> {
   }
 }
 
-describe.skipIf(TRACE_PATH === null)('the automerge-paper editing trace', () => {
+describe('the automerge-paper editing trace', () => {
   it(
     'replayed by a stock client in batches, a fresh client reads exactly finalText, and again after a restart',
     async () => {
-      const trace = JSON.parse(readFileSync(TRACE_PATH!, 'utf8')) as Trace
+      const trace = loadTrace()
       expect(trace.edits).toHaveLength(259_778)
       expect(trace.editCount).toBe(259_778)
       expect(trace.finalText).toHaveLength(trace.finalLength)
@@ -82,7 +73,7 @@ describe.skipIf(TRACE_PATH === null)('the automerge-paper editing trace', () => 
   it(
     'replayed into a server process that is then killed with kill -9 a second after the last edit: the restarted server serves finalText',
     async () => {
-      const trace = JSON.parse(readFileSync(TRACE_PATH!, 'utf8')) as Trace
+      const trace = loadTrace()
       const server = await spawnServer({ env: { MAX_MESSAGES_PER_SECOND: '1000000' } })
       const room = docId('trace-kill')
       const writer = await syncedClient(server, room, await server.token({ doc: room, sub: 'kleppmann' }))

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { postgresTestUrl, serviceAvailable } from '../../testkit/services'
-import { openMigratedDatabase, type Db } from './db'
-import { createPasswordUser, type PublicUser } from './users'
+import { postgresTestUrl, serviceAvailable } from './services'
+import { openMigratedDatabase, type Db } from '../app/_data/db'
+import { createPasswordUser, type PublicUser } from '../app/_data/users'
 
 /**
- * For unit tests: a migrated database per test, on SQLite (a fresh temp dir)
- * and, where one answers, on PostgreSQL (a fresh schema), so the same tests
- * prove the SQL is portable (the scale-out setup uses DATABASE_URL).
+ * For the web app's data-layer tests (app/_data/*.test.ts, which mock
+ * 'server-only' before importing this): a migrated database per test, on
+ * SQLite (a fresh temp dir) and, where one answers, on PostgreSQL (a fresh
+ * schema), so the same tests prove the SQL is portable (the scale-out setup
+ * uses DATABASE_URL).
  */
 export interface TestDb {
   db: Db

@@ -2,7 +2,7 @@
  * Scale-out test harness: several sync server instances sharing one
  * PostgreSQL schema and one Redis key prefix (both unique per test), and a
  * `redis-server` of the test's own for failure tests. Builds on the
- * integration harness in ../test/harness.ts (teardown, clients, polling).
+ * integration harness in ../../test/harness.ts (teardown, clients, polling).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -10,13 +10,13 @@ import net from 'node:net'
 import pg from 'pg'
 import { Redis } from 'ioredis'
 import pino from 'pino'
-import { RedisFanout } from '../fanout/RedisFanout'
-import { openPostgresStore, type PostgresStore } from '../persistence/PostgresStore'
-import type { ServerLimits } from '../options'
-import { SyncServer } from '../SyncServer'
+import { RedisFanout } from '../../fanout/RedisFanout'
+import { openPostgresStore, type PostgresStore } from '../../persistence/PostgresStore'
+import type { ServerLimits } from '../../options'
+import { SyncServer } from '../../SyncServer'
 import { expect } from 'vitest'
-import { defer, eventually, freePort, makeToken, sleep, syncedClient, type StockClient, type TokenClaims } from '../test/harness'
-import { postgresTestUrl, redisTestUrl } from '../../testkit/services'
+import { defer, eventually, freePort, makeToken, sleep, syncedClient, type StockClient, type TokenClaims } from '../../test/harness'
+import { postgresTestUrl, redisTestUrl } from '../../../testkit/services'
 
 export interface Instance {
   readonly name: string
