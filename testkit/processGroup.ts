@@ -17,6 +17,8 @@ export interface GroupChild {
   readonly pid: number
   readonly process: ChildProcess
   readonly exited: Promise<ExitInfo>
+  /** Resolves once the child has exited and its stdout and stderr are drained (everything it wrote has been read). */
+  readonly closed: Promise<void>
   hasExited(): boolean
   /** Signals the whole group (default), or only the child itself; does nothing once the child has exited. */
   kill(signal: NodeJS.Signals, options?: { processOnly?: boolean }): void
@@ -70,6 +72,7 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
       resolve(exitInfo)
     })
   })
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const kill = (signal: NodeJS.Signals, { processOnly = false } = {}) => {
     // Once the child is gone its pid may be reused: never signal it again.
     if (exitInfo) return
@@ -83,6 +86,7 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
     pid,
     process: child,
     exited,
+    closed,
     hasExited: () => exitInfo !== null,
     kill,
     async stop(graceMs = 10_000) {

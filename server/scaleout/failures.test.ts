@@ -18,6 +18,7 @@ function type(client: StockClient, words: string[]): void {
 }
 
 await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
+  // proves: SCALE-8, HTTP-2
   it('Redis restarting: both instances keep serving, report it, and converge once it is back', async () => {
     const redis = await startOwnRedis()
     const cluster = await startCluster({ instances: 2, redisUrl: redis.url })
@@ -46,6 +47,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
     await eventually(() => expect(onA.text()).toContain('after;'))
   })
 
+  // proves: SCALE-8
   it('connections to Redis dropping for a few seconds lose nothing', async () => {
     const redis = await startOwnRedis()
     const cluster = await startCluster({ instances: 2, redisUrl: redis.url })
@@ -63,6 +65,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
     await eventually(() => expectConverged([onA, onB], words), { timeoutMs: 15_000 })
   })
 
+  // proves: SCALE-9, HTTP-2
   it('PostgreSQL unreachable: /healthz says so, edits stay in memory and are stored once it is back', async () => {
     const proxy = await startPostgresProxy()
     const cluster = await startCluster({ instances: 1 })
@@ -86,6 +89,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
     await eventually(async () => expect((await api(viaProxy, 'GET', '/healthz')).status).toBe(200), { timeoutMs: 15_000 })
   })
 
+  // proves: SCALE-7, DURABLE-2, CONFIG-7, CONFIG-8
   it('an instance killed with SIGKILL: its clients reconnect to another and every edit survives', async () => {
     const schema = `killtest_${process.pid}_${randomBytes(4).toString('hex')}`
     defer(async () => {

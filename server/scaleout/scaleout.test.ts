@@ -1,6 +1,6 @@
 /**
- * Several instances on one PostgreSQL and one Redis (CONTRACT.md: REDIS_URL,
- * DATABASE_URL; issue "Scale-out"): stock clients on different instances
+ * Several instances on one PostgreSQL and one Redis (docs/sync-protocol.md,
+ * "Several instances"): stock clients on different instances
  * converge with every edit present, nothing is stored twice, and access
  * changes and deletions reach every instance.
  */
@@ -11,6 +11,7 @@ import { api, connectClient, docId, eventually, parseMetrics, syncedClient, type
 import { annAndBob, expectConverged, startCluster } from './support/cluster'
 
 await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and PostgreSQL', () => {
+  // proves: SCALE-1, SCALE-2, CONFIG-7, CONFIG-8
   it('two instances: an edit on one reaches clients of the other', async () => {
     const cluster = await startCluster({ instances: 2 })
     const { onA, onB } = await annAndBob(cluster, docId())
@@ -19,6 +20,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expectConverged([onA, onB], ['from A', 'from B']))
   })
 
+  // proves: SCALE-1, SCALE-2
   it('three instances, two clients each, typing at once: all converge and nothing is lost', async () => {
     const cluster = await startCluster({ instances: 3 })
     const room = docId()
@@ -43,6 +45,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expectConverged(clients, words), { timeoutMs: 15_000 })
   })
 
+  // proves: SCALE-4
   it('stores each update once, on the instance that received it', async () => {
     const cluster = await startCluster({ instances: 2 })
     const [a, b] = cluster.instances
@@ -57,6 +60,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     expect(await cluster.storedRowCount(room)).toBe(10)
   })
 
+  // proves: SCALE-2, PRESENCE-1, PRESENCE-4
   it('relays presence across instances, and removes it everywhere when the connection closes', async () => {
     const cluster = await startCluster({ instances: 2 })
     const [a, b] = cluster.instances
@@ -71,6 +75,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expect(names(bob)).toEqual(['Bob']))
   })
 
+  // proves: SCALE-6, CONFIG-8
   it('subscribes a room only while it is loaded', async () => {
     const cluster = await startCluster({ instances: 1, limits: { roomIdleMs: 100 } })
     const [a] = cluster.instances
@@ -81,6 +86,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(async () => expect(await cluster.subscribedChannels()).toEqual([]))
   })
 
+  // proves: SCALE-3
   it('a client joining on B while A is mid-edit converges with every edit', async () => {
     const cluster = await startCluster({ instances: 2 })
     const [a, b] = cluster.instances
@@ -101,6 +107,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expect(joiner.text()).toBe('x'.repeat(300)))
   })
 
+  // proves: SCALE-3
   it('a room loading on B while A publishes a burst ends with the whole burst', async () => {
     const cluster = await startCluster({ instances: 2 })
     const [a, b] = cluster.instances
@@ -114,6 +121,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expect(joiner.text()).toBe('y'.repeat(200)))
   })
 
+  // proves: SCALE-5, API-8, API-9
   it('an access change made through one instance applies to connections on every instance', async () => {
     const cluster = await startCluster({ instances: 2 })
     const [a, b] = cluster.instances
@@ -143,6 +151,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expect(bob.closeCodes).toContain(4403))
   })
 
+  // proves: SCALE-5, API-5
   it('a deletion made through one instance closes connections on every instance with 4404', async () => {
     const cluster = await startCluster({ instances: 2 })
     const [a, b] = cluster.instances
@@ -158,6 +167,7 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     expect(await cluster.storedRowCount(room)).toBe(0)
   })
 
+  // proves: SCALE-10
   it('reports Redis and database latency in /metrics', async () => {
     const cluster = await startCluster({ instances: 1 })
     const [a] = cluster.instances

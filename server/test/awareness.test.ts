@@ -1,6 +1,6 @@
 /**
- * CONTRACT.md "Wire protocol", awareness: relayed like updates; a connection
- * may only set or remove the client IDs it introduced (others' entries are
+ * docs/sync-protocol.md, "Presence": relayed like updates; a connection may
+ * only set or remove the client IDs it introduced (others' entries are
  * ignored, not an error); a closed connection's states are removed for
  * everyone else at once.
  */
@@ -48,6 +48,7 @@ async function sendThenMark(raw: RawClient, entries: AwarenessEntry[], observer:
 }
 
 describe('awareness', () => {
+  // proves: PRESENCE-1
   it('is relayed: a state set by one client reaches every other, and so do its changes and its explicit removal', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -73,6 +74,7 @@ describe('awareness', () => {
     })
   })
 
+  // proves: PRESENCE-4
   it("a closed connection's states are removed for everyone else at once (abrupt close, no goodbye message)", async () => {
     const server = await startTestServer()
     const { carol, mallory } = await roomWithAlice(server)
@@ -97,6 +99,7 @@ describe('awareness', () => {
     expect(Date.now() - closedAt).toBeLessThan(AT_ONCE_MS)
   })
 
+  // proves: PRESENCE-4
   it('states are removed at once also when the server closes the connection (bad frame 1002, access revoked 4403)', async () => {
     const server = await startTestServer()
     const { room, carol } = await roomWithAlice(server)
@@ -118,6 +121,7 @@ describe('awareness', () => {
     await eventually(() => expect(carol.provider.awareness.getStates().has(5_100_002)).toBe(false), { timeoutMs: AT_ONCE_MS })
   })
 
+  // proves: PRESENCE-4
   it("a stock client's states disappear for others at once when its socket drops", async () => {
     const server = await startTestServer()
     const { alice, carol } = await roomWithAlice(server)
@@ -127,6 +131,7 @@ describe('awareness', () => {
     await eventually(() => expect(carol.provider.awareness.getStates().has(alice.doc.clientID)).toBe(false), { timeoutMs: AT_ONCE_MS })
   })
 
+  // proves: PRESENCE-2
   it("a connection cannot erase another connection's client ID (a null state for it is ignored)", async () => {
     const server = await startTestServer()
     const { room, alice, carol, mallory, seenForAlice } = await roomWithAlice(server)
@@ -141,6 +146,7 @@ describe('awareness', () => {
     expect(mallory.isOpen).toBe(true)
   })
 
+  // proves: PRESENCE-2
   it("a connection cannot impersonate another connection's client ID (a state for it is ignored)", async () => {
     const server = await startTestServer()
     const { room, alice, carol, mallory, seenForAlice } = await roomWithAlice(server)
@@ -157,6 +163,7 @@ describe('awareness', () => {
     await eventually(() => expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#0f0' }))
   })
 
+  // proves: PRESENCE-2
   it('a client ID introduced by one raw connection cannot be taken over by another connection', async () => {
     const server = await startTestServer()
     const { room, carol, mallory } = await roomWithAlice(server)
@@ -173,6 +180,7 @@ describe('awareness', () => {
     await eventually(() => expect(carol.provider.awareness.getStates().has(7_000_001)).toBe(false))
   })
 
+  // proves: PRESENCE-3
   it("echoes of others' entries mixed with one's own are not an error: the connection stays open, its own entry applies, the others are untouched", async () => {
     const server = await startTestServer()
     const { alice, carol, mallory, seenForAlice } = await roomWithAlice(server)
@@ -193,6 +201,7 @@ describe('awareness', () => {
     expect(seenForAlice).toEqual([])
   })
 
+  // proves: PRESENCE-3
   it('a stock client answering query-awareness (echoing everyone) keeps its connection and breaks nobody', async () => {
     const server = await startTestServer()
     const { alice, carol, mallory } = await roomWithAlice(server)

@@ -1,7 +1,8 @@
 /**
- * CONTRACT.md "Bad input": each kind of bad frame closes that connection only,
- * with its close code; the room's document is exactly as it was before; other
- * connections and rooms go on; no input from the network stops the process.
+ * docs/sync-protocol.md, "Bad input": each kind of bad frame closes that
+ * connection only, with its close code; the room's document is exactly as it
+ * was before; other connections and rooms go on; no input from the network
+ * stops the process.
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -119,6 +120,7 @@ async function expectUnharmed(s: Scene): Promise<void> {
 }
 
 describe('bad input closes that connection only', () => {
+  // proves: INPUT-1, INPUT-5
   it.each(PROTOCOL_ERRORS)('%s → 1002, room unchanged, others go on', async (_label, bad) => {
     const server = await startTestServer()
     const s = await scene(server)
@@ -129,6 +131,7 @@ describe('bad input closes that connection only', () => {
     await expectUnharmed(s)
   })
 
+  // proves: INPUT-2, INPUT-5
   it('a text frame → 1003, room unchanged, others go on', async () => {
     const server = await startTestServer()
     const s = await scene(server)
@@ -138,6 +141,7 @@ describe('bad input closes that connection only', () => {
     await expectUnharmed(s)
   })
 
+  // proves: INPUT-2
   it('a text frame whose bytes are a valid update message is still refused with 1003 and not applied', async () => {
     const server = await startTestServer()
     const s = await scene(server)
@@ -150,7 +154,8 @@ describe('bad input closes that connection only', () => {
     await expectUnharmed(s)
   })
 
-  it('a text frame that is not valid UTF-8 also closes with 1003 (the contract names no other code for text frames)', async () => {
+  // proves: INPUT-2
+  it('a text frame that is not valid UTF-8 also closes with 1003 (the spec names no other code for text frames)', async () => {
     const server = await startTestServer()
     const s = await scene(server)
     const raw = await rawClient(server, s.room, await server.token({ doc: s.room, sub: 'bad' }))
@@ -161,6 +166,7 @@ describe('bad input closes that connection only', () => {
     await expectUnharmed(s)
   })
 
+  // proves: INPUT-3
   it('a frame over MAX_MESSAGE_BYTES → 1009 and is not applied; a frame of exactly MAX_MESSAGE_BYTES is accepted', async () => {
     const max = 4096
     const server = await startTestServer({ limits: { maxMessageBytes: max } })
@@ -182,6 +188,7 @@ describe('bad input closes that connection only', () => {
     await eventually(async () => expect((await serverDocument(server, s.room)).getText('big').length).toBeGreaterThan(max - 100))
   })
 
+  // proves: INPUT-4, INPUT-5
   it('a flood over MAX_MESSAGES_PER_SECOND → 1008; nothing after the bucket emptied is applied; others go on', async () => {
     const perSecond = 20
     const server = await startTestServer({ limits: { maxMessagesPerSecond: perSecond } })
@@ -207,6 +214,7 @@ describe('bad input closes that connection only', () => {
     await expectUnharmed({ ...s, before: { text: s.before.text, sv: Y.encodeStateVector(await serverDocument(server, s.room)) } })
   })
 
+  // proves: INPUT-4, CONFIG-10
   it('the bucket holds 5x MAX_MESSAGES_PER_SECOND and refills at that rate: bursts within it and a steady rate below it are fine', async () => {
     const perSecond = 20
     const server = await startTestServer({ limits: { maxMessagesPerSecond: perSecond } })
@@ -229,6 +237,7 @@ describe('bad input closes that connection only', () => {
     expect(await raw.closeCode()).toBe(1008)
   })
 
+  // proves: INPUT-1
   it('a message sent by a client after its bad one is never applied (the connection is gone)', async () => {
     const server = await startTestServer()
     const s = await scene(server)
@@ -303,6 +312,7 @@ async function fuzzServer(server: SpawnedServer, seed: number, count: number): P
 }
 
 describe('no input from the network can stop the process', () => {
+  // proves: INPUT-6
   it('survives hundreds of random and mutated frames, random HTTP bodies and odd upgrade URLs, and still serves', async () => {
     const server = await spawnServer({ env: { MAX_MESSAGE_BYTES: '65536', MAX_MESSAGES_PER_SECOND: '100000' } })
     const seed = 20261127
@@ -338,6 +348,7 @@ describe('no input from the network can stop the process', () => {
     await consistently(() => expect(server.hasExited()).toBe(false), 200)
   })
 
+  // proves: INPUT-6
   it('an in-process server survives the same fuzz from several connections at once', async () => {
     const server = await startTestServer({ limits: { maxMessageBytes: 65536, maxMessagesPerSecond: 100000 } })
     const room = docId('parallel-fuzz')

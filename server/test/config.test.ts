@@ -1,10 +1,12 @@
 /**
- * CONTRACT.md "Starting it": `npm run server`, the foreground process, and
- * every environment variable with its default, against the real process.
+ * docs/sync-protocol.md, "Starting it" and "Configuration": `npm run server`,
+ * the foreground process, and every environment variable with its default,
+ * against the real process.
  */
 import { describe, expect, it, vi } from 'vitest'
 import { createHmac } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -55,6 +57,7 @@ const externalIPv4 = () =>
 const SQLITE_MAGIC = 'SQLite format 3\0'
 
 describe('starting it', () => {
+  // proves: START-1
   it('`npm run server` starts it with no other step and it serves stock clients', async () => {
     const server = await spawnServer({ viaNpm: true })
     const room = docId()
@@ -64,6 +67,7 @@ describe('starting it', () => {
     await eventually(() => expect(b.text()).toBe('npm run server works'))
   })
 
+  // proves: START-2
   it('runs in the foreground: the process we started is the server (killing only it stops the service)', async () => {
     const server = await spawnServer()
     expect(server.hasExited()).toBe(false)
@@ -74,7 +78,38 @@ describe('starting it', () => {
   })
 })
 
+describe('refusing to start', () => {
+  // proves: START-5
+  it('a variable it cannot use stops it before it listens, with status 2 and the variable named on stderr; an empty one counts as unset', async () => {
+    const bad = await spawnServer({ env: { PORT: 'http' }, waitForListening: false })
+    expect((await bad.exited).code).toBe(2)
+    await bad.outputClosed
+    expect(bad.stderr.join('\n')).toMatch(/\bPORT\b/)
+    expect(bad.logs.some((l) => l.msg === 'listening')).toBe(false)
+    // Empty strings fall back to the defaults (an empty LOG_LEVEL is not a bad level, it is info).
+    const empty = await spawnServer({ env: { LOG_LEVEL: '', MAX_MESSAGE_BYTES: '', ROOM_IDLE_MS: '' } })
+    expect((await api(empty, 'GET', '/healthz')).status).toBe(200)
+  })
+
+  // proves: START-6
+  it('an unreachable DATABASE_URL or REDIS_URL at start: it exits with status 1 instead of serving', async () => {
+    // A port nothing listens on: connections to it are refused at once.
+    const closedPort = await freePort()
+    const [database, redis] = await Promise.all([
+      spawnServer({ env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/none` }, waitForListening: false }),
+      spawnServer({ env: { REDIS_URL: `redis://127.0.0.1:${closedPort}` }, waitForListening: false }),
+    ])
+    expect((await database.exited).code).toBe(1)
+    expect((await redis.exited).code).toBe(1)
+    for (const server of [database, redis]) {
+      await server.outputClosed
+      expect(server.logs.some((l) => l.msg === 'listening')).toBe(false)
+    }
+  })
+})
+
 describe('environment', () => {
+  // proves: CONFIG-2
   it('PORT: the one TCP port for WebSocket and HTTP', async () => {
     const port = await freePort()
     const server = await spawnServer({ env: { PORT: String(port) } })
@@ -84,6 +119,7 @@ describe('environment', () => {
     expect((await upgradeStatus(roomUrl(server, room, await server.token({ doc: room })))).status).toBe(101)
   })
 
+  // proves: CONFIG-2
   it('PORT defaults to 1234', async (ctx) => {
     if (!(await isPortFree(1234))) {
       ctx.skip('port 1234 is taken on this machine by something else')
@@ -93,6 +129,7 @@ describe('environment', () => {
     expect((await api(server, 'GET', '/healthz')).status).toBe(200)
   })
 
+  // proves: CONFIG-3
   it('HOST defaults to localhost: reachable over loopback, not on an external interface', async () => {
     const server = await spawnServer({ env: { HOST: undefined } })
     const res = await fetch(`http://localhost:${server.port}/healthz`)
@@ -101,6 +138,7 @@ describe('environment', () => {
     if (external) expect(await canConnect(external, server.port)).toBe(false)
   })
 
+  // proves: CONFIG-3
   it('HOST=0.0.0.0 binds every interface (as in containers)', async (ctx) => {
     const external = externalIPv4()
     if (!external) ctx.skip('this machine has no external IPv4 interface')
@@ -109,6 +147,7 @@ describe('environment', () => {
     expect(res.status).toBe(200)
   })
 
+  // proves: CONFIG-4, AUTH-5
   it('AUTH_SECRET is the HMAC key as the UTF-8 bytes of the string', async () => {
     const secret = 'sécret-ключ-🔑-tandem'
     const server = await spawnServer({ env: { AUTH_SECRET: secret } })
@@ -125,6 +164,7 @@ describe('environment', () => {
     }
   })
 
+  // proves: CONFIG-5
   it('AUTH_SECRET unset: one is generated once into DATA_DIR, with a warning, and kept across restarts', async () => {
     const dataDir = tempDir()
     const first = await spawnServer({ env: { AUTH_SECRET: undefined, DATA_DIR: dataDir } })
@@ -147,6 +187,7 @@ describe('environment', () => {
     expect(b.text()).toBe('signed with the generated secret')
   })
 
+  // proves: CONFIG-6
   it('DATA_DIR: the SQLite store lives there, and the documents with it', async () => {
     const dataDir = tempDir()
     const server = await spawnServer({ env: { DATA_DIR: dataDir } })
@@ -167,6 +208,25 @@ describe('environment', () => {
     expect((await syncedClient(same, room, await same.token({ doc: room }))).text()).toBe('in DATA_DIR')
   })
 
+  // proves: CONFIG-6
+  it('DATA_DIR holds the SQLite store as tandem.db, in WAL mode', async () => {
+    const dataDir = tempDir()
+    const server = await spawnServer({ env: { DATA_DIR: dataDir } })
+    const room = docId()
+    const token = await server.token({ doc: room })
+    const a = await syncedClient(server, room, token)
+    a.doc.getText('text').insert(0, 'in tandem.db')
+    const file = path.join(dataDir, 'tandem.db')
+    await eventually(() => expect(existsSync(file)).toBe(true))
+    const db = new Database(file, { readonly: true, fileMustExist: true })
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    } finally {
+      db.close()
+    }
+  })
+
+  // proves: CONFIG-6
   it('DATA_DIR defaults to ./data (relative to where it is started)', async () => {
     const cwd = tempDir('tandem-cwd-')
     const server = await spawnServer({ cwd, env: { DATA_DIR: undefined } })
@@ -179,6 +239,7 @@ describe('environment', () => {
     })
   })
 
+  // proves: CONFIG-9, INPUT-3, API-4
   it('MAX_MESSAGE_BYTES: a larger frame closes with 1009, a larger HTTP body gets 413; exactly the limit is fine', async () => {
     const max = 3000
     const server = await spawnServer({ env: { MAX_MESSAGE_BYTES: String(max) } })
@@ -195,6 +256,7 @@ describe('environment', () => {
     expect((await api(server, 'POST', `/docs/${room}/update`, { token, body: updateOfSize(max, 'other') })).status).toBe(204)
   })
 
+  // proves: CONFIG-10, INPUT-4
   it('MAX_MESSAGES_PER_SECOND: a connection that empties its bucket (5x the rate) is closed with 1008', async () => {
     const server = await spawnServer({ env: { MAX_MESSAGES_PER_SECOND: '10' } })
     const room = docId()
@@ -207,6 +269,7 @@ describe('environment', () => {
     expect(await raw.closeCode()).toBe(1008)
   })
 
+  // proves: CONFIG-11, MEMORY-1
   it('ROOM_IDLE_MS: an empty room is unloaded that long after its last connection closed', async () => {
     const server = await spawnServer({ env: { ROOM_IDLE_MS: '800' } })
     const room = docId()
@@ -219,6 +282,7 @@ describe('environment', () => {
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(700)
   })
 
+  // proves: CONFIG-9, CONFIG-10
   it('defaults: MAX_MESSAGE_BYTES 10485760 and MAX_MESSAGES_PER_SECOND 1000', async () => {
     const server = await spawnServer()
     const room = docId()
@@ -245,6 +309,7 @@ describe('environment', () => {
     expect(await f.closeCode()).toBe(1008)
   }, 120_000)
 
+  // proves: CONFIG-11, MEMORY-1
   it('default ROOM_IDLE_MS is 10000: still loaded well into that, unloaded after it', async () => {
     const server = await spawnServer()
     const room = docId()
@@ -259,8 +324,7 @@ describe('environment', () => {
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(9900)
   }, 120_000)
 
-  // Issue 2 leaves these to a later issue: the current server refuses to start with them.
-  // DATABASE_URL and REDIS_URL: see server/scaleout/ (several instances on real PostgreSQL and Redis)
-  // and server/persistence/PostgresStore.test.ts (the store contract suite on PostgreSQL).
+  // DATABASE_URL, DATABASE_SCHEMA, REDIS_URL and REDIS_PREFIX (CONFIG-7, CONFIG-8): see server/scaleout/
+  // (several instances on real PostgreSQL and Redis) and server/persistence/PostgresStore.test.ts (the store contract suite on PostgreSQL).
 })
 

@@ -1,7 +1,8 @@
 /**
- * CONTRACT.md "Connecting": the URL shape, the stock client working unmodified,
- * the token format, and the upgrade refusals in their stated order
- * (400 → 401 → 403 → 410), each observed as the HTTP status of the refused upgrade.
+ * docs/sync-protocol.md, "Connecting": the URL shape, the stock client working
+ * unmodified, the token format, and the upgrade refusals in their stated order
+ * (400 → 401 → 403 → 410), each observed as the HTTP status of the refused
+ * upgrade.
  */
 import { describe, expect, it } from 'vitest'
 import {
@@ -22,6 +23,7 @@ import {
 } from './harness'
 
 describe('URL and docId', () => {
+  // proves: CONNECT-1
   it('ws://HOST:PORT/<docId>?token=<token> opens a room (a raw ws client at exactly that URL is served)', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -29,6 +31,7 @@ describe('URL and docId', () => {
     expect(await upgradeStatus(url)).toEqual({ status: 101, body: '' })
   })
 
+  // proves: CONNECT-1, CONNECT-3
   it('the stock WebsocketProvider(url, docId, ydoc, { params: { token } }) works unmodified: connects, syncs, edits', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -40,6 +43,7 @@ describe('URL and docId', () => {
     await eventually(() => expect(b.text()).toBe('stock client works'))
   })
 
+  // proves: CONNECT-2
   it('accepts docIds of 1 and 128 characters of [A-Za-z0-9_-]', async () => {
     const server = await startTestServer()
     for (const id of ['a', 'Z', '0', '_', '-', 'x'.repeat(128), 'AZaz09_-', `${docId('max')}`.slice(0, 20) + 'y'.repeat(108)]) {
@@ -49,6 +53,7 @@ describe('URL and docId', () => {
     }
   })
 
+  // proves: CONNECT-2, AUTH-7
   it('refuses bad docIds with 400: 129 characters, empty, and characters outside [A-Za-z0-9_-]', async () => {
     const server = await startTestServer()
     const bad = ['x'.repeat(129), 'a.b', 'a b', 'a%20b', 'caf%C3%A9', 'a~b', 'a+b', 'a%2Fb', 'a/b', 'a:b', "a'b", 'a*b']
@@ -64,6 +69,7 @@ describe('URL and docId', () => {
     expect((await upgradeStatus(`${server.wsUrl}/?token=${token}`)).status).toBe(400)
   })
 
+  // proves: CONNECT-2
   it('docIds are case-sensitive: "Abc…" and "abc…" are different rooms, and a token for one does not open the other', async () => {
     const server = await startTestServer()
     const base = docId('case')
@@ -81,6 +87,7 @@ describe('URL and docId', () => {
 })
 
 describe('tokens', () => {
+  // proves: AUTH-1, AUTH-4, AUTH-5, CONFIG-4
   it('a token signed with HS256 over the UTF-8 bytes of AUTH_SECRET, with sub/doc/access/iat/exp, is accepted (also hand-made, as a self-hoster backend would)', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -91,6 +98,7 @@ describe('tokens', () => {
     expect((await upgradeStatus(roomUrl(server, room, named))).status).toBe(101)
   })
 
+  // proves: AUTH-4
   it('nbf is honoured when present: a past nbf is accepted, a future nbf is refused with 401', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -100,6 +108,7 @@ describe('tokens', () => {
     expect((await upgradeStatus(roomUrl(server, room, future))).status).toBe(401)
   })
 
+  // proves: AUTH-3
   it('access "admin" implies write: an admin token can edit', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -111,6 +120,7 @@ describe('tokens', () => {
 })
 
 describe('upgrade refusals, in order: 400 docId, 401 token, 403 other doc, 410 deleted', () => {
+  // proves: AUTH-1, AUTH-2, AUTH-8
   it('401 for every token defect: missing, malformed, badly signed, other algorithm, expired, nbf ahead, missing claim, unknown access', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -123,6 +133,7 @@ describe('upgrade refusals, in order: 400 docId, 401 token, 403 other doc, 410 d
     expect((await upgradeStatus(roomUrl(server, room, await server.token({ doc: room })))).status).toBe(101)
   })
 
+  // proves: AUTH-9
   it('403 when the token is valid but its doc is another document', async () => {
     const server = await startTestServer()
     const room = docId('mine')
@@ -132,6 +143,7 @@ describe('upgrade refusals, in order: 400 docId, 401 token, 403 other doc, 410 d
     }
   })
 
+  // proves: AUTH-10, API-6
   it('410 when the document was deleted after the token was issued; a token issued after the deletion opens it', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -144,7 +156,8 @@ describe('upgrade refusals, in order: 400 docId, 401 token, 403 other doc, 410 d
     expect((await upgradeStatus(roomUrl(server, room, await server.token({ doc: room })))).status).toBe(101)
   })
 
-  it('the checks come in the contract order when several apply', async () => {
+  // proves: AUTH-11
+  it('the checks come in the documented order when several apply', async () => {
     const server = await startTestServer()
     const room = docId('deleted')
     const otherRoom = docId('other')
@@ -164,6 +177,7 @@ describe('upgrade refusals, in order: 400 docId, 401 token, 403 other doc, 410 d
     expect((await upgradeStatus(roomUrl(server, room, await server.token({ doc: room }, { issuedAt: past })))).status).toBe(410)
   })
 
+  // proves: AUTH-6
   it('a refused upgrade never becomes a socket: the stock client gets no document', async () => {
     const server = await startTestServer()
     const room = docId()

@@ -1,7 +1,7 @@
 /**
- * CONTRACT.md "HTTP on the same port", the server-side document API:
- * GET/POST /docs/<id>/update, DELETE /docs/<id>, POST /docs/<id>/access,
- * each with `Authorization: Bearer <token>` and the upgrade's refusals.
+ * docs/sync-protocol.md, "The document API": GET/POST /docs/<id>/update,
+ * DELETE /docs/<id>, POST /docs/<id>/access, each with `Authorization: Bearer
+ * <token>` and the upgrade's refusals.
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -41,6 +41,7 @@ describe('authorisation of every call (same token format and refusals as the upg
     { method: 'POST', path: `/docs/${room}/access`, body: JSON.stringify({ sub: 'bob', access: 'read' }) },
   ]
 
+  // proves: API-1, AUTH-7
   it('400 for a bad docId', async () => {
     const server = await startTestServer()
     for (const bad of ['x'.repeat(129), 'a.b', 'a%20b']) {
@@ -52,6 +53,7 @@ describe('authorisation of every call (same token format and refusals as the upg
     }
   })
 
+  // proves: API-1, AUTH-8
   it('401 for every token defect, including a missing Authorization header', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -67,6 +69,7 @@ describe('authorisation of every call (same token format and refusals as the upg
     expect(res.status).toBe(401)
   })
 
+  // proves: API-1, AUTH-9
   it('403 when the token is for another document, and when its access is too low for the call', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -86,6 +89,7 @@ describe('authorisation of every call (same token format and refusals as the upg
     expect(await serverText(server, room)).toBe('')
   })
 
+  // proves: API-1, AUTH-10
   it('410 for a token issued before the document was deleted', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -100,6 +104,7 @@ describe('authorisation of every call (same token format and refusals as the upg
 })
 
 describe('GET /docs/<docId>/update (read)', () => {
+  // proves: API-2
   it('200 with the whole document as one Yjs update, application/octet-stream, for a read token', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -118,6 +123,7 @@ describe('GET /docs/<docId>/update (read)', () => {
     expect([...Y.encodeStateVector(doc)]).toEqual([...Y.encodeStateVector(a.doc)])
   })
 
+  // proves: API-2
   it('serves a document whose room is not loaded, from the store', async () => {
     const server = await startTestServer({ limits: { roomIdleMs: 50 } })
     const room = docId()
@@ -126,6 +132,7 @@ describe('GET /docs/<docId>/update (read)', () => {
     expect(await serverText(server, room)).toBe('stored only')
   })
 
+  // proves: API-2
   it('a document never written is an empty document', async () => {
     const server = await startTestServer()
     const room = docId('never')
@@ -141,6 +148,7 @@ describe('GET /docs/<docId>/update (read)', () => {
 })
 
 describe('POST /docs/<docId>/update (write)', () => {
+  // proves: API-3
   it('204; validated, applied, persisted and relayed to live connections exactly as a writer update', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -157,6 +165,7 @@ describe('POST /docs/<docId>/update (write)', () => {
     expect(await serverText(server, room)).toBe('from the backend')
   })
 
+  // proves: AUTH-3, API-3
   it('admin tokens may write too', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -165,6 +174,7 @@ describe('POST /docs/<docId>/update (write)', () => {
     expect(await serverText(server, room)).toBe('admin')
   })
 
+  // proves: API-4
   it('an empty or undecodable body gets 400 and changes nothing (no store write, no relay)', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -193,6 +203,7 @@ describe('POST /docs/<docId>/update (write)', () => {
     expect(await serverText(server, room)).toBe('unchanged')
   })
 
+  // proves: API-4, CONFIG-9
   it('a body over MAX_MESSAGE_BYTES gets 413 and changes nothing; exactly MAX_MESSAGE_BYTES is accepted', async () => {
     const max = 2048
     const server = await startTestServer({ limits: { maxMessageBytes: max } })
@@ -210,6 +221,7 @@ describe('POST /docs/<docId>/update (write)', () => {
 })
 
 describe('DELETE /docs/<docId> (admin)', () => {
+  // proves: API-5
   it('closes the room connections with 4404 (stock clients stop reconnecting), removes the content from the store, answers 204', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -235,6 +247,7 @@ describe('DELETE /docs/<docId> (admin)', () => {
     expect(await serverText(server, otherRoom)).toBe('safe')
   })
 
+  // proves: API-6, AUTH-10
   it('refuses tokens issued before the deletion with 410; tokens issued after open an empty document that works', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -262,6 +275,7 @@ describe('DELETE /docs/<docId> (admin)', () => {
     expect(await serverText(server, room)).toBe('reborn')
   })
 
+  // proves: API-5
   it('works on a document whose room is not loaded, and the content does not come back after a restart', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -282,6 +296,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
       body: JSON.stringify({ sub, access }),
     })
 
+  // proves: API-7
   it('400 for a bad body', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -310,6 +325,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
     }
   })
 
+  // proves: API-8
   it('read: that user open connections stop applying updates from then on, are told permission-denied, and stay open; others are unaffected', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -342,6 +358,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
     expect(bobStock.closeCodes).toEqual([])
   })
 
+  // proves: API-9
   it('none: that user open connections are closed with 4403 (stock clients stop reconnecting); other users stay', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -359,6 +376,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
     expect(alice.closeCodes).toEqual([])
   })
 
+  // proves: API-11
   it('an old write token cannot restore write access after a change to read; HTTP writes with it are refused too', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -382,6 +400,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
     expect(await serverText(server, room)).toBe('')
   })
 
+  // proves: API-11
   it('an old token after a change to none never opens the document', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -403,6 +422,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
     expect(get.status).toBe(403)
   })
 
+  // proves: API-10
   it('never more than the token grants: a change to write does not let a read token write', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -418,6 +438,7 @@ describe('POST /docs/<docId>/access (admin)', () => {
     expect(await serverText(server, room)).toBe('')
   })
 
+  // proves: API-12
   it('tokens issued after the change decide: a new write token writes again after read, and after none', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -432,5 +453,53 @@ describe('POST /docs/<docId>/access (admin)', () => {
       expect((await api(server, 'POST', `/docs/${room}/update`, { token: fresh, body: insertUpdate(`http-${access}`).update })).status).toBe(204)
       bob.destroy()
     }
+  })
+})
+
+describe('token times', () => {
+  /**
+   * Runs `act` and returns the second it happened in, retrying (with a fresh
+   * room) when the clock ticked over during it, so that the server's own
+   * timestamp of the act is known to be exactly that second.
+   */
+  async function withinOneSecond(act: (room: string) => Promise<void>): Promise<{ room: string; second: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const room = docId(`attempt${attempt}`)
+      const before = nowSeconds()
+      await act(room)
+      if (nowSeconds() === before) return { room, second: before }
+      if (attempt >= 5) throw new Error('the clock ticked over during every attempt')
+    }
+  }
+
+  // proves: AUTH-12
+  it('a token issued in the same second as a deletion counts as issued before it: 410', async () => {
+    const server = await startTestServer()
+    const { room, second } = await withinOneSecond(async (room) => {
+      const admin = await server.token({ doc: room, sub: 'owner', access: 'admin' }, { issuedAt: LONG_AGO() })
+      expect((await api(server, 'DELETE', `/docs/${room}`, { token: admin })).status).toBe(204)
+    })
+    const sameSecond = await server.token({ doc: room, sub: 'late' }, { issuedAt: second })
+    expect((await upgradeStatus(roomUrl(server, room, sameSecond))).status).toBe(410)
+    expect((await api(server, 'GET', `/docs/${room}/update`, { token: sameSecond })).status).toBe(410)
+    const nextSecond = await server.token({ doc: room, sub: 'late' }, { issuedAt: second + 1 })
+    expect((await upgradeStatus(roomUrl(server, room, nextSecond))).status).toBe(101)
+  })
+
+  // proves: AUTH-12
+  it('a token issued in the same second as an access change counts as issued before it: it is capped by the change', async () => {
+    const server = await startTestServer()
+    const { room, second } = await withinOneSecond(async (room) => {
+      const admin = await server.token({ doc: room, sub: 'owner', access: 'admin' }, { issuedAt: LONG_AGO() })
+      const res = await api(server, 'POST', `/docs/${room}/access`, { token: admin, body: JSON.stringify({ sub: 'bob', access: 'read' }) })
+      expect(res.status).toBe(204)
+    })
+    const sameSecond = await server.token({ doc: room, sub: 'bob', access: 'write' }, { issuedAt: second })
+    const refused = await api(server, 'POST', `/docs/${room}/update`, { token: sameSecond, body: insertUpdate('same second').update })
+    expect(refused.status).toBe(403)
+    const nextSecond = await server.token({ doc: room, sub: 'bob', access: 'write' }, { issuedAt: second + 1 })
+    const accepted = await api(server, 'POST', `/docs/${room}/update`, { token: nextSecond, body: insertUpdate('next second').update })
+    expect(accepted.status).toBe(204)
+    expect(await serverText(server, room)).toBe('next second')
   })
 })

@@ -1,8 +1,8 @@
 /**
- * CONTRACT.md "Durability and shutdown", first promise: an update the server
- * has received is durable (survives kill -9) within one second, and before
- * that second is up the clients still hold it and send it again on reconnect.
- * These run the real process and kill it for real.
+ * docs/sync-protocol.md, "Durability and shutdown", DURABLE-1 and DURABLE-2:
+ * an update the server has received is durable (survives kill -9) within one
+ * second, and before that second is up the clients still hold it and send it
+ * again on reconnect. These run the real process and kill it for real.
  */
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
@@ -24,6 +24,7 @@ vi.setConfig({ testTimeout: 120_000 })
 const ONE_SECOND = 1000
 
 describe('durable within one second', () => {
+  // proves: DURABLE-1
   it('an update received is on disk one second later: kill -9 then, restart on the same DATA_DIR, and it is there', async () => {
     const server = await spawnServer()
     const room = docId()
@@ -44,6 +45,7 @@ describe('durable within one second', () => {
     expect(check.text()).toBe('durable within one second')
   })
 
+  // proves: DURABLE-1
   it('under a steady stream of edits, every edit the server had received more than a second before kill -9 survives', async () => {
     const server = await spawnServer()
     const room = docId()
@@ -83,6 +85,7 @@ describe('durable within one second', () => {
     expect(survived.length).toBeGreaterThanOrEqual(mustSurvive)
   })
 
+  // proves: DURABLE-2
   it('an edit not yet durable is still held by the stock client, which sends it again when the server comes back', async () => {
     const port = await freePort()
     const server = await spawnServer({ env: { PORT: String(port) } })
@@ -112,6 +115,7 @@ describe('durable within one second', () => {
     expect(check.text()).toBe('held by the client')
   })
 
+  // proves: API-3, DURABLE-1
   it('POST /docs/<id>/update: once it answered 204 the update is persisted (kill -9 right after the answer keeps it)', async () => {
     const server = await spawnServer()
     const room = docId()

@@ -1,5 +1,6 @@
 /**
- * CONTRACT.md "HTTP on the same port": /healthz and /metrics.
+ * docs/sync-protocol.md, "HTTP on the same port": /healthz, /metrics, and what
+ * any other request is answered.
  */
 import { describe, expect, it } from 'vitest'
 import {
@@ -9,12 +10,14 @@ import {
   metric,
   parseMetrics,
   rawClient,
+  spawnServer,
   startTestServer,
   syncedClient,
 } from './harness'
 import { insertUpdate, updateFrame } from './wire'
 
 describe('GET /healthz', () => {
+  // proves: HTTP-1, CONFIG-2
   it('answers 200 application/json {"status":"ok"} while the server can serve, on the WebSocket port', async () => {
     const server = await startTestServer()
     const res = await api(server, 'GET', '/healthz')
@@ -26,6 +29,7 @@ describe('GET /healthz', () => {
     await syncedClient(server, room, await server.token({ doc: room }))
   })
 
+  // proves: HTTP-2
   it('answers 503 naming the failing dependency while the store cannot serve, and 200 again once it can', async () => {
     const server = await startTestServer()
     server.store.pingFailure = new Error('SQLITE_IOERR: disk I/O error')
@@ -42,6 +46,7 @@ describe('GET /healthz', () => {
     })
   })
 
+  // proves: HTTP-2
   it('answers 503 once the store is really gone (closed database)', async () => {
     const server = await startTestServer()
     await server.store.inner.close()
@@ -57,6 +62,7 @@ describe('GET /metrics', () => {
   const GAUGES = ['tandem_connections', 'tandem_rooms']
   const COUNTERS = ['tandem_messages_received_total', 'tandem_messages_sent_total', 'tandem_bytes_received_total', 'tandem_bytes_sent_total']
 
+  // proves: HTTP-3
   it('is Prometheus text format with every named metric, of the named type', async () => {
     const server = await startTestServer()
     const res = await api(server, 'GET', '/metrics')
@@ -84,6 +90,7 @@ describe('GET /metrics', () => {
     }
   })
 
+  // proves: HTTP-4
   it('tandem_connections and tandem_rooms gauge what is open and loaded', async () => {
     const server = await startTestServer({ limits: { roomIdleMs: 60_000 } })
     expect(await metric(server, 'tandem_connections')).toBe(0)
@@ -99,6 +106,7 @@ describe('GET /metrics', () => {
     await eventually(async () => expect(await metric(server, 'tandem_connections')).toBe(2))
   })
 
+  // proves: HTTP-4
   it('the message and byte counters count what crosses the sockets', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -125,6 +133,7 @@ describe('GET /metrics', () => {
     })
   })
 
+  // proves: HTTP-4
   it('tandem_persist_seconds observes store writes', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -133,5 +142,52 @@ describe('GET /metrics', () => {
     a.doc.getText('text').insert(0, 'persisted')
     await eventually(async () => expect(await metric(server, 'tandem_persist_seconds_count')).toBeGreaterThan(before))
     expect(await metric(server, 'tandem_persist_seconds_sum')).toBeGreaterThanOrEqual(0)
+  })
+})
+
+describe('GET /metrics of a server process', () => {
+  // proves: HTTP-5
+  it("also carries Node's standard process metrics: CPU, memory, event loop", async () => {
+    const server = await spawnServer()
+    const { types } = parseMetrics((await api(server, 'GET', '/metrics')).text)
+    expect(types.get('process_cpu_user_seconds_total')).toBe('counter')
+    expect(types.get('process_resident_memory_bytes')).toBe('gauge')
+    expect([...types.keys()].some((name) => name.startsWith('nodejs_eventloop_lag'))).toBe(true)
+  })
+})
+
+describe('anything else', () => {
+  // proves: HTTP-6
+  it('answers 405 for a method a document path does not take and 404 for any other request it does not serve, with a JSON body', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const token = await server.token({ doc: room, sub: 'owner', access: 'admin' })
+    const expectAnswer = async (method: string, urlPath: string, status: number) => {
+      const res = await api(server, method, urlPath, { token })
+      expect(res.status, `${method} ${urlPath}`).toBe(status)
+      expect(res.headers.get('content-type'), `${method} ${urlPath}`).toMatch(/^application\/json/)
+      expect(typeof (JSON.parse(res.text) as { error?: unknown }).error, `${method} ${urlPath}`).toBe('string')
+    }
+    for (const [method, urlPath] of [
+      ['PUT', `/docs/${room}/update`],
+      ['DELETE', `/docs/${room}/update`],
+      ['GET', `/docs/${room}`],
+      ['POST', `/docs/${room}`],
+      ['GET', `/docs/${room}/access`],
+    ]) {
+      await expectAnswer(method, urlPath, 405)
+    }
+    for (const [method, urlPath] of [
+      ['GET', '/'],
+      ['GET', '/nothing-here'],
+      ['GET', '/docs'],
+      ['GET', `/docs/${room}/history`],
+      ['POST', '/healthz'],
+      ['DELETE', '/metrics'],
+    ]) {
+      await expectAnswer(method, urlPath, 404)
+    }
+    // Nothing of the document changed on the way.
+    expect(await server.store.storedText(room)).toBe('')
   })
 })

@@ -1,8 +1,8 @@
 /**
- * CONTRACT.md "Starting it" (signals) and "Durability and shutdown" (SIGTERM):
- * stop accepting, flush every room, close connections with 1001, exit 0 within
- * 10 seconds; SIGTERM reaches the server whether sent to its Node process or to
- * the process group of `npm run server`.
+ * docs/sync-protocol.md, "Starting it" (signals) and "Durability and shutdown"
+ * (SIGTERM): stop accepting, flush every room, close connections with 1001,
+ * exit 0 within 10 seconds; SIGTERM reaches the server whether sent to its
+ * Node process or to the process group of `npm run server`.
  */
 import { describe, expect, it, vi } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -76,6 +76,7 @@ async function expectKept(server: SpawnedServer, rooms: string[], texts: string[
 }
 
 describe('SIGTERM', () => {
+  // proves: START-3, SHUTDOWN-2, SHUTDOWN-3, SHUTDOWN-4
   it('to the Node process: closes connections with 1001, flushes every room, exits 0 within 10 s', async () => {
     const server = await spawnServer()
     const { rooms, raws, stock, texts } = await busyServer(server)
@@ -91,6 +92,7 @@ describe('SIGTERM', () => {
     await expectKept(server, rooms, texts)
   })
 
+  // proves: SHUTDOWN-1, SHUTDOWN-2
   it('stops accepting: once connections got 1001, new upgrades are not served', async () => {
     const server = await spawnServer()
     const room = docId()
@@ -103,6 +105,7 @@ describe('SIGTERM', () => {
     expect((await server.exited).code).toBe(0)
   })
 
+  // proves: START-3, SHUTDOWN-2, SHUTDOWN-3, SHUTDOWN-4
   it('to the process group of `npm run server`: the server flushes, closes with 1001, and the whole group exits within 10 s', async () => {
     const server = await spawnServer({ viaNpm: true })
     const nodePid = serverNodePid(server.pid)
@@ -124,6 +127,7 @@ describe('SIGTERM', () => {
     await expectKept(server, rooms, texts)
   })
 
+  // proves: START-3, SHUTDOWN-4
   it('to the Node process under `npm run server`: same clean stop', async () => {
     const server = await spawnServer({ viaNpm: true })
     const nodePid = serverNodePid(server.pid)
@@ -137,6 +141,7 @@ describe('SIGTERM', () => {
     await expectKept(server, rooms, texts)
   })
 
+  // proves: SHUTDOWN-3, SHUTDOWN-4
   it('with many rooms and large unsaved edits, still exits 0 within 10 s and keeps everything', async () => {
     const server = await spawnServer({ env: { MAX_MESSAGES_PER_SECOND: '100000' } })
     const rooms = Array.from({ length: 20 }, (_, i) => docId(`r${i}`))
@@ -159,6 +164,7 @@ describe('SIGTERM', () => {
     await expectKept(server, rooms, texts)
   })
 
+  // proves: SHUTDOWN-3
   it('flushes every room even when the group commit is not yet due (in-process stop(), which SIGTERM runs, with a 10 s commit interval)', async () => {
     const server = await startTestServer({ limits: { persistIntervalMs: 10_000 } })
     const rooms = [docId('a'), docId('b'), docId('c')]

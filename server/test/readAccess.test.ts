@@ -1,6 +1,6 @@
 /**
- * CONTRACT.md "Wire protocol", `read` access: the connection receives the
- * document and everyone's awareness, may send its own awareness, gets one auth
+ * docs/sync-protocol.md, "Read access": the connection receives the document
+ * and everyone's awareness, may send its own awareness, gets one auth
  * `permission-denied` right after joining and stays open; its document updates
  * are never applied nor relayed.
  */
@@ -10,6 +10,7 @@ import { consistently, docId, eventually, rawClient, serverText, startTestServer
 import { awarenessFrame, insertUpdate, syncStep2Frame, updateClients, updateFrame } from './wire'
 
 describe('read access', () => {
+  // proves: READ-1
   it('receives the document, later edits, and everyone awareness', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -23,6 +24,7 @@ describe('read access', () => {
     await eventually(() => expect(reader.text()).toBe('only for your eyes'))
   })
 
+  // proves: READ-2
   it('may send its own awareness, which others receive', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -33,6 +35,7 @@ describe('read access', () => {
     await eventually(() => expect(writer.provider.awareness.getStates().get(reader.doc.clientID)).toEqual({ user: 'reader', cursor: 42 }))
   })
 
+  // proves: READ-3
   it('gets exactly one auth permission-denied message right after joining, saying it is read-only, and stays open', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -50,6 +53,7 @@ describe('read access', () => {
     expect(writer.framesOf(2)).toHaveLength(0)
   })
 
+  // proves: READ-4
   it('its updates are never applied nor relayed, and its connection stays open', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -76,6 +80,7 @@ describe('read access', () => {
     expect(await serverText(server, room)).toBe('original!')
   })
 
+  // proves: READ-4
   it("a stock read-only client with offline edits syncs the server's document and its edits stay local", async () => {
     const server = await startTestServer()
     const room = docId()
@@ -94,6 +99,7 @@ describe('read access', () => {
     expect(reader.closeCodes).toEqual([])
   })
 
+  // proves: READ-2, READ-4
   it('a read connection that sends awareness and updates interleaved: awareness applies, updates do not', async () => {
     const server = await startTestServer()
     const room = docId()

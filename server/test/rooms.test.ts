@@ -1,9 +1,9 @@
 /**
- * CONTRACT.md "Durability and shutdown", last promise: a room with no
- * connections is unloaded ROOM_IDLE_MS after its last connection closed, and
- * its next connection loads it from the store. Also the join path around it
- * (issue 2): concurrent joins share one load, and nobody is answered from a
- * room that has not finished loading.
+ * docs/sync-protocol.md, "Memory": a room with no connections is unloaded
+ * ROOM_IDLE_MS after its last connection closed, and its next connection loads
+ * it from the store. Also the join path around it (issue 2): concurrent joins
+ * share one load, and nobody is answered from a room that has not finished
+ * loading.
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -11,6 +11,7 @@ import { docId, eventually, metric, rawClient, sleep, startTestServer, syncedCli
 import { insertUpdate, type Frame } from './wire'
 
 describe('room lifecycle', () => {
+  // proves: MEMORY-1, HTTP-4
   it('an empty room is unloaded ROOM_IDLE_MS after its last connection closed (not before), as tandem_rooms shows', async () => {
     const idle = 1500
     const server = await startTestServer({ limits: { roomIdleMs: idle } })
@@ -35,6 +36,7 @@ describe('room lifecycle', () => {
     expect(unloadedAfter).toBeLessThan(idle + 3000)
   })
 
+  // proves: MEMORY-1
   it('a connection that comes back before ROOM_IDLE_MS keeps the room loaded (no reload)', async () => {
     const idle = 1000
     const server = await startTestServer({ limits: { roomIdleMs: idle } })
@@ -50,6 +52,7 @@ describe('room lifecycle', () => {
     b.destroy()
   })
 
+  // proves: MEMORY-3
   it("an unloaded room's next connection loads it from the store (content written to the store meanwhile is seen)", async () => {
     const server = await startTestServer({ limits: { roomIdleMs: 100 } })
     const room = docId()
@@ -70,6 +73,7 @@ describe('room lifecycle', () => {
     expect(await metric(server, 'tandem_rooms')).toBe(1)
   })
 
+  // proves: SYNC-2
   it('concurrent joins to an unloaded room share one load, and every joiner gets the stored content', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -83,6 +87,7 @@ describe('room lifecycle', () => {
     expect(server.store.loads.get(room)).toBe(1)
   })
 
+  // proves: SYNC-2
   it('no client is answered from a room that has not finished loading: the first sync step 1 and step 2 already carry the stored state', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -105,5 +110,21 @@ describe('room lifecycle', () => {
     const stock = connectClient(server, room2, await server.token({ doc: room2 }))
     const atSync = new Promise<string>((resolve) => stock.provider.once('sync', () => resolve(stock.text())))
     expect(await atSync).toBe('stock sees it')
+  })
+
+  // proves: MEMORY-2
+  it('a room is not unloaded while a write of its updates is in flight: by the time it unloads, the store has them', async () => {
+    const server = await startTestServer({ limits: { roomIdleMs: 50 } })
+    const room = docId()
+    const client = await syncedClient(server, room, await server.token({ doc: room }))
+    // Every store write now takes 1.5 s, thirty times the idle time.
+    server.store.writeDelayMs = 1500
+    client.doc.getText('text').insert(0, 'written while leaving')
+    await eventually(() => expect(server.store.writesInFlight).toBe(1))
+    client.destroy()
+    await eventually(async () => expect(await metric(server, 'tandem_rooms')).toBe(0), { timeoutMs: 10_000 })
+    expect(server.store.writesInFlight).toBe(0)
+    server.store.writeDelayMs = 0
+    expect(await server.store.storedText(room)).toBe('written while leaving')
   })
 })

@@ -1,8 +1,8 @@
 /**
- * CONTRACT.md "Saved acknowledgements": type 100 with no payload asks; the
- * server answers at once and again after each store write touching the room,
- * with type 100 + varUint8Array(encodeStateVector(persisted)). Stock clients
- * never see it; read connections may opt in.
+ * docs/sync-protocol.md, "Saved acknowledgements": type 100 with no payload
+ * asks; the server answers at once and again after each store write touching
+ * the room, with type 100 + varUint8Array(encodeStateVector(persisted)). Stock
+ * clients never see it; read connections may opt in.
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -47,6 +47,7 @@ function optIn(client: StockClient): SavedFrame[] {
 }
 
 describe('saved acknowledgements', () => {
+  // proves: SAVED-1
   it('the request is [type 100] with no payload, and the answer comes at once: type 100 + a length-prefixed state vector (empty for a new room)', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -63,6 +64,7 @@ describe('saved acknowledgements', () => {
     expect([...ack.raw]).toEqual([...encoding.toUint8Array(e)])
   })
 
+  // proves: SAVED-1, SAVED-3
   it('the immediate answer carries the persisted state vector of a room that has content', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -75,6 +77,7 @@ describe('saved acknowledgements', () => {
     expect(ack.stateVector.get(writer.doc.clientID)).toBe(localClock(writer.doc))
   })
 
+  // proves: SAVED-3
   it('in a room just loaded from the store (cold), the immediate answer already carries the stored state vector', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -86,6 +89,7 @@ describe('saved acknowledgements', () => {
     expect(ack.stateVector.get(14_000_002)).toBe(localClock(stored.doc))
   })
 
+  // proves: SAVED-2, SAVED-4
   it("after the client's own write, another ack arrives whose clock for its clientID reaches its local clock", async () => {
     const server = await startTestServer()
     const room = docId()
@@ -103,6 +107,7 @@ describe('saved acknowledgements', () => {
     expect(await server.store.storedText(room)).toBe('hello world')
   })
 
+  // proves: SAVED-3
   it('an ack never runs ahead of the store: with a slow group commit, the answer to a request right after an update leaves it out until it is stored', async () => {
     const server = await startTestServer({ limits: { persistIntervalMs: 800 } })
     const room = docId()
@@ -121,6 +126,7 @@ describe('saved acknowledgements', () => {
     expect(await server.store.storedText(room)).toBe('not yet saved')
   })
 
+  // proves: SAVED-2
   it('a stock provider opted in sees its edits acknowledged; acks follow other writers and HTTP API writes to the room too', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -140,6 +146,7 @@ describe('saved acknowledgements', () => {
     await eventually(() => expect(acks.at(-1)!.stateVector.get(1_234_567)).toBe(localClock(apiDoc)))
   })
 
+  // proves: SAVED-2, EXT-1
   it('a write to another room does not produce an ack here, and a client that never asked never gets type 100', async () => {
     const server = await startTestServer()
     const room = docId('here')
@@ -161,6 +168,7 @@ describe('saved acknowledgements', () => {
     expect(savedFrames(silent)).toEqual([])
   })
 
+  // proves: EXT-1
   it('stock clients never see it: a stock provider that did not opt in gets no message it cannot handle', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -183,6 +191,7 @@ describe('saved acknowledgements', () => {
     expect(unknown).toEqual([])
   })
 
+  // proves: SAVED-5
   it('read connections may opt in too', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -195,6 +204,7 @@ describe('saved acknowledgements', () => {
     expect(reader.isOpen).toBe(true)
   })
 
+  // proves: SAVED-4
   it('an acknowledged edit survives kill -9 immediately after the ack (the vector is the persisted one)', async () => {
     const server = await spawnServer()
     const room = docId()

@@ -1,7 +1,7 @@
 /**
- * CONTRACT.md "Wire protocol": rooms, what a joining connection gets, and the
- * path of a writer's update (validated in full, applied once, persisted,
- * relayed to every other connection of the room).
+ * docs/sync-protocol.md, "Wire protocol": rooms, what a joining connection
+ * gets, and the path of a writer's update (validated in full, applied once,
+ * persisted, relayed to every other connection of the room).
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -22,6 +22,7 @@ const syncUpdatesFrom = (client: RawClient, writerClientID: number) =>
   client.frames.filter((f): f is Extract<Frame, { type: 0 }> => f.type === 0 && (f.step === 2 || f.step === 1) && updateClients(f.payload).has(writerClientID))
 
 describe('rooms and sync', () => {
+  // proves: SYNC-5, CONNECT-3
   it('two stock clients converge on concurrent edits', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -37,6 +38,7 @@ describe('rooms and sync', () => {
     expect(a.text()).toContain('world ')
   })
 
+  // proves: SYNC-5
   it('three stock clients converge on many interleaved edits, and a late joiner gets the whole document', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -55,6 +57,7 @@ describe('rooms and sync', () => {
     await eventually(() => expect(late.text()).toBe(clients[0].text()))
   })
 
+  // proves: CONNECT-2
   it('rooms are separate: an edit in one docId never reaches another', async () => {
     const server = await startTestServer()
     const one = docId('one')
@@ -70,6 +73,7 @@ describe('rooms and sync', () => {
     expect(await serverText(server, one)).toBe('only in one')
   })
 
+  // proves: SYNC-3
   it('a client that edited offline pushes its edits when it connects (its sync step 2 is applied and relayed)', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -80,6 +84,7 @@ describe('rooms and sync', () => {
     await eventually(() => expect(other.text()).toBe('written offline'))
     expect(await serverText(server, room)).toBe('written offline')
   })
+  // proves: SYNC-3
   it('a client that knew the document and edited offline syncs both ways with a room freshly loaded from the store', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -104,6 +109,7 @@ describe('rooms and sync', () => {
 })
 
 describe('joining', () => {
+  // proves: SYNC-1
   it('a joining connection gets sync step 1 (with the room state vector) and everyone current awareness at once, without asking', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -133,6 +139,7 @@ describe('joining', () => {
     expect(raw.framesOf('undecodable')).toEqual([])
   })
 
+  // proves: PRESENCE-5
   it('query-awareness (type 3) is answered with everyone awareness', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -150,6 +157,7 @@ describe('joining', () => {
 })
 
 describe("a writer's update", () => {
+  // proves: SYNC-5
   it('is applied once and relayed to every other connection exactly once (a resent duplicate is not relayed again), and never echoed to its sender', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -192,6 +200,7 @@ describe("a writer's update", () => {
     expect(await serverText(server, room)).toBe('first second')
   })
 
+  // proves: SYNC-6, DURABLE-1
   it('is persisted: the real store holds it within a second, and a restarted server serves it', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -204,6 +213,7 @@ describe("a writer's update", () => {
     expect(b.text()).toBe('persist me')
   })
 
+  // proves: SYNC-3
   it('a client sync step 2 (answer to the server step 1) is applied like an update', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -214,6 +224,7 @@ describe("a writer's update", () => {
     await eventually(() => expect(stock.text()).toBe('via step 2'))
   })
 
+  // proves: SYNC-4
   it('is validated in full before it is applied: an update whose structs decode but whose delete set is broken changes nothing (1002)', async () => {
     const server = await startTestServer()
     const room = docId()
@@ -233,6 +244,7 @@ describe("a writer's update", () => {
     await eventually(() => expect(fresh.text()).toBe('before!'))
   })
 
+  // proves: SYNC-7
   it('an awareness message and document updates from one connection are all handled (no message is dropped between them)', async () => {
     const server = await startTestServer()
     const room = docId()

@@ -28,6 +28,7 @@ async function replay(text: Y.Text, trace: Trace): Promise<void> {
 }
 
 describe('the automerge-paper editing trace', () => {
+  // proves: SYNC-5, SYNC-6
   it(
     'replayed by a stock client in batches, a fresh client reads exactly finalText, and again after a restart',
     async () => {
@@ -70,6 +71,7 @@ describe('the automerge-paper editing trace', () => {
     120_000,
   )
 
+  // proves: DURABLE-1
   it(
     'replayed into a server process that is then killed with kill -9 a second after the last edit: the restarted server serves finalText',
     async () => {

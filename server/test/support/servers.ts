@@ -100,6 +100,8 @@ export interface SpawnedServer {
   /** Signals the whole process group (default) or only the spawned process. */
   kill(signal: NodeJS.Signals, opts?: { processOnly?: boolean }): void
   readonly exited: Promise<ExitInfo>
+  /** Once exited and all of its output read (for checks on everything it wrote). */
+  readonly outputClosed: Promise<void>
   hasExited(): boolean
 }
 
@@ -160,6 +162,7 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedSe
     token: (claims, opts) => makeToken(secret, claims, opts),
     kill: child.kill,
     exited: child.exited,
+    outputClosed: child.closed,
     hasExited: child.hasExited,
   }
 }
