@@ -1,9 +1,9 @@
 'use client'
 
 import { useEffect, useState } from 'react'
-import type { CollabSession } from './CollabSession'
-import { peopleFromAwareness, type Person } from './presence'
-import { initialsOf } from './userColor'
+import type { CollabSession } from '../engine/CollabSession'
+import { peopleFromAwareness, type Person } from '../engine/presence'
+import { initialsOf } from '../engine/userColor'
 
 /** Everyone in the document right now, once per person however many tabs they have open. */
 export function PresenceList({ session, selfId }: { session: CollabSession | null; selfId: string }) {

@@ -2,7 +2,7 @@
 
 import { useEffect } from 'react'
 import type { DocumentActions } from './actions'
-import type { CollabSession } from './CollabSession'
+import type { CollabSession } from '../engine/CollabSession'
 
 /** At most one "last edited" bump per this interval while typing; the list doesn't need more. */
 const MARK_EDITED_INTERVAL_MS = 20_000

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react'
 import type { DocumentActions } from './actions'
-import type { CollabSession } from './CollabSession'
+import type { CollabSession } from '../engine/CollabSession'
 
 /** Where the live title lives inside the Y.Doc, next to the body: everyone sees each keystroke. */
 export const META_MAP = 'meta'

@@ -1,9 +1,9 @@
 'use client'
 
 import { useEffect } from 'react'
-import type { CollabSession } from './CollabSession'
-import { peopleFromAwareness, type PresenceUser } from './presence'
-import { distinctColorFor } from './userColor'
+import type { CollabSession } from '../engine/CollabSession'
+import { peopleFromAwareness, type PresenceUser } from '../engine/presence'
+import { distinctColorFor } from '../engine/userColor'
 
 /**
  * Keeps this tab's presence colour different from everyone else's in the

@@ -18,7 +18,7 @@ import { ClosedReason } from './syncStatus'
 import { TokenRefusedError, type AccessTokenResponse } from './tokenClient'
 
 const SECRET = 'collab-session-test-secret'
-const ROOT = path.resolve(import.meta.dirname, '../..')
+const ROOT = path.resolve(import.meta.dirname, '../../..')
 let server: ChildProcess
 let dataDir: string
 let port: number
