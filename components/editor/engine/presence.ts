@@ -1,3 +1,6 @@
+import type { Awareness } from 'y-protocols/awareness'
+import { distinctColorFor } from './userColor'
+
 /** What each tab puts into its awareness state under `user` (CollaborationCaret renders name and colour). */
 export interface PresenceUser {
   id: string
@@ -27,4 +30,39 @@ export function peopleFromAwareness(states: Map<number, Record<string, unknown>>
     byId.set(user.id, { id: user.id, name: user.name, color: user.color, isSelf: user.id === selfId })
   }
   return [...byId.values()].sort((a, b) => (a.isSelf !== b.isSelf ? (a.isSelf ? -1 : 1) : a.name.localeCompare(b.name)))
+}
+
+/** The awareness states as `peopleFromAwareness` reads them. */
+function statesOf(awareness: Awareness): Map<number, Record<string, unknown>> {
+  return awareness.getStates() as Map<number, Record<string, unknown>>
+}
+
+/**
+ * Calls `onChange` with the people in the document now and after every
+ * awareness change; returns the function that stops watching.
+ */
+export function watchPeople(awareness: Awareness, selfId: string, onChange: (people: Person[]) => void): () => void {
+  const update = () => onChange(peopleFromAwareness(statesOf(awareness), selfId))
+  update()
+  awareness.on('change', update)
+  return () => awareness.off('change', update)
+}
+
+/**
+ * Keeps this tab's presence colour different from everyone else's in the
+ * document (twelve colours hashed from user ids collide often enough to matter:
+ * two green carets can't be told apart). CollaborationCaret draws carets from
+ * the awareness state, so changing `user.color` there is all it takes.
+ * Returns the function that stops it.
+ */
+export function keepColorDistinct(awareness: Awareness, user: PresenceUser): () => void {
+  const update = () => {
+    const others = peopleFromAwareness(statesOf(awareness), user.id).filter((person) => !person.isSelf)
+    const color = distinctColorFor(user.id, others)
+    const current = (awareness.getLocalState()?.user as PresenceUser | undefined)?.color
+    if (color !== current) awareness.setLocalStateField('user', { ...user, color })
+  }
+  update()
+  awareness.on('change', update)
+  return () => awareness.off('change', update)
 }

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react'
 import type { CollabSession } from '../engine/CollabSession'
-import { peopleFromAwareness, type Person } from '../engine/presence'
+import { watchPeople, type Person } from '../engine/presence'
 import { initialsOf } from '../engine/userColor'
 
 /** Everyone in the document right now, once per person however many tabs they have open. */
@@ -11,11 +11,7 @@ export function PresenceList({ session, selfId }: { session: CollabSession | nul
 
   useEffect(() => {
     if (!session) return
-    const awareness = session.provider.awareness
-    const update = () => setPeople(peopleFromAwareness(awareness.getStates() as Map<number, Record<string, unknown>>, selfId))
-    update()
-    awareness.on('change', update)
-    return () => awareness.off('change', update)
+    return watchPeople(session.provider.awareness, selfId, setPeople)
   }, [session, selfId])
 
   return (
