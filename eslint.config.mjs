@@ -2,7 +2,11 @@ import { defineConfig, globalIgnores } from 'eslint/config'
 import nextVitals from 'eslint-config-next/core-web-vitals'
 import nextTs from 'eslint-config-next/typescript'
 
-/** Module boundaries (STYLE.md §2): imports flow app → components → lib, and server → lib. */
+/**
+ * Module boundaries: imports flow one way, app → components → lib and
+ * server → lib, and lib imports nothing of ours. Inside components/editor,
+ * the engine (plain TypeScript, run by Node tests) sits below the React UI.
+ */
 const boundary = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
 })
@@ -28,5 +32,18 @@ export default defineConfig([
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
     rules: boundary(['**/server/**'], 'the web app reaches the sync server over HTTP, never by import'),
+  },
+  {
+    // Replaces the rule above for these files, so it repeats the server/ pattern.
+    // A bare name matches any path segment: 'react' also catches react/*, @tiptap/react and the like.
+    files: ['components/editor/engine/**/*.{ts,tsx}'],
+    rules: {
+      ...boundary(
+        ['**/server/**', 'react', 'react-dom', 'next', '**/ui', '**/app'],
+        'components/editor/engine/ is plain TypeScript that Node tests run without a DOM: no React, no Next.js, nothing from ui/ or app/',
+      ),
+      // JSX needs no import of React (the automatic runtime), so it is caught on its own.
+      'no-restricted-syntax': ['error', { selector: 'JSXElement, JSXFragment', message: 'components/editor/engine/ renders nothing: JSX belongs in ui/' }],
+    },
   },
 ])

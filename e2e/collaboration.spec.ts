@@ -1,17 +1,9 @@
 import { expect, test } from './kit'
 
 test.describe('editing together', () => {
-  test('two users type into one document and see each other’s text, caret and presence', async ({ actor }) => {
-    const alice = await actor('Alice')
-    const bob = await actor('Bob')
+  test('two users type into one document and see each other’s text, caret and presence', async ({ team }) => {
+    const { alice, bob } = await team({ alice: 'owner', bob: 'editor' })
 
-    const documentId = await alice.home.newDocument()
-    await alice.editor.waitUntilLive()
-    const share = await alice.editor.openShareDialog()
-    await share.invite(bob.email, 'Editor')
-    await share.close()
-
-    await bob.open(documentId)
     await alice.editor.typeAtEnd('Hello from Alice.')
     await bob.editor.expectText('Hello from Alice.')
 
@@ -46,18 +38,12 @@ test.describe('editing together', () => {
     await bob.editor.expectText(/^ And Bob\.$/)
   })
 
-  test('a user with two tabs open appears once in the people list', async ({ actor }) => {
-    const alice = await actor('Alice')
-    const bob = await actor('Bob')
-    const documentId = await alice.home.newDocument()
-    await alice.editor.waitUntilLive()
-    const share = await alice.editor.openShareDialog()
-    await share.invite(bob.email, 'Viewer')
-    await share.close()
+  test('a user with two tabs open appears once in the people list', async ({ team, actor }) => {
+    const { alice, bob } = await team({ alice: 'owner', bob: { role: 'viewer', open: false } })
 
     const aliceAgain = await actor.secondTab(alice)
-    await aliceAgain.open(documentId)
-    await bob.open(documentId)
+    await aliceAgain.open(alice.documentId)
+    await bob.open()
 
     await expect(bob.editor.peopleList.getByRole('listitem')).toHaveCount(2)
     await expect(bob.editor.peopleList.getByRole('listitem').filter({ hasText: alice.name })).toHaveCount(1)

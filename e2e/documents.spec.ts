@@ -21,15 +21,9 @@ test.describe('documents', () => {
     await expect(row.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/)
   })
 
-  test('a rename is seen live by everyone in the document, and in the lists', async ({ actor }) => {
-    const alice = await actor('Alice')
-    const bob = await actor('Bob')
-    const documentId = await alice.home.newDocument()
-    await alice.editor.waitUntilLive()
-    const share = await alice.editor.openShareDialog()
-    await share.invite(bob.email, 'Editor')
-    await share.close()
-    await bob.open(documentId)
+  test('a rename is seen live by everyone in the document, and in the lists', async ({ team }) => {
+    const { alice, bob } = await team({ alice: 'owner', bob: 'editor' })
+    const documentId = alice.documentId!
 
     const title = `Plan ${documentId.slice(0, 4)}`
     await alice.editor.rename(title)
@@ -40,16 +34,10 @@ test.describe('documents', () => {
     await alice.home.expectListed(title)
   })
 
-  test('the owner deletes a document after confirming; it is gone for everyone', async ({ actor }) => {
-    const alice = await actor('Alice')
-    const bob = await actor('Bob')
-    const documentId = await alice.home.newDocument()
-    await alice.editor.waitUntilLive()
-    await alice.editor.rename(`Doomed ${documentId.slice(0, 4)}`)
-    const share = await alice.editor.openShareDialog()
-    await share.invite(bob.email, 'Editor')
-    await share.close()
-    await bob.open(documentId)
+  test('the owner deletes a document after confirming; it is gone for everyone', async ({ team }) => {
+    const { alice, bob } = await team({ alice: 'owner', bob: { role: 'editor', open: false } })
+    await alice.editor.rename(`Doomed ${alice.documentId!.slice(0, 4)}`)
+    await bob.open()
     await expect(bob.page.getByRole('button', { name: 'Delete' })).toHaveCount(0)
 
     // Cancelling keeps it.

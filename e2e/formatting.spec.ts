@@ -1,14 +1,7 @@
 import { expect, test } from './kit'
 
-test('rich text: shortcuts, markdown shortcuts and the toolbar, which shows the active marks; others see the formatting', async ({ actor }) => {
-  const alice = await actor('Alice')
-  const bob = await actor('Bob')
-  const documentId = await alice.home.newDocument()
-  await alice.editor.waitUntilLive()
-  const share = await alice.editor.openShareDialog()
-  await share.invite(bob.email, 'Viewer')
-  await share.close()
-  await bob.open(documentId)
+test('rich text: shortcuts, markdown shortcuts and the toolbar, which shows the active marks; others see the formatting', async ({ team }) => {
+  const { alice, bob } = await team({ alice: 'owner', bob: 'viewer' })
 
   const page = alice.page
   const toolbar = page.getByRole('toolbar', { name: 'Formatting' })

@@ -1,14 +1,7 @@
 import { expect, test } from './kit'
 
-test('offline: edits are kept, the status says so, and they sync when the network returns', async ({ actor }) => {
-  const alice = await actor('Alice')
-  const bob = await actor('Bob')
-  const documentId = await alice.home.newDocument()
-  await alice.editor.waitUntilLive()
-  const share = await alice.editor.openShareDialog()
-  await share.invite(bob.email, 'Viewer')
-  await share.close()
-  await bob.open(documentId)
+test('offline: edits are kept, the status says so, and they sync when the network returns', async ({ team }) => {
+  const { alice, bob } = await team({ alice: 'owner', bob: 'viewer' })
 
   await alice.context.setOffline(true)
   await expect(alice.editor.status).toHaveAttribute('data-sync-status', 'offline', { timeout: 5_000 })

@@ -2,17 +2,12 @@ import { expect, test } from './kit'
 import { connectYjsClient, fetchTokenAs } from './fixtures/yjsClient'
 
 test.describe('sharing and access', () => {
-  test('a viewer can read but not type, and the server refuses their writes too', async ({ actor, syncServer }) => {
-    const alice = await actor('Alice')
-    const vera = await actor('Vera')
-    const documentId = await alice.home.newDocument()
-    await alice.editor.waitUntilLive()
+  test('a viewer can read but not type, and the server refuses their writes too', async ({ team, syncServer }) => {
+    const { alice, vera } = await team({ alice: 'owner', vera: { role: 'viewer', open: false } })
+    const documentId = alice.documentId!
     await alice.editor.typeAtEnd('Only Alice writes here.')
-    const share = await alice.editor.openShareDialog()
-    await share.invite(vera.email, 'Viewer')
-    await share.close()
 
-    await vera.open(documentId)
+    await vera.open()
     await vera.editor.expectText('Only Alice writes here.')
     await expect(vera.page.getByText('Read-only')).toBeVisible()
     await expect(vera.editor.editor).toHaveAttribute('contenteditable', 'false')

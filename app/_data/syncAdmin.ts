@@ -2,8 +2,8 @@ import 'server-only'
 import { signAccessToken } from '@/lib/token'
 
 /**
- * The web app's side of the sync server's document API (CONTRACT.md, "HTTP on
- * the same port"). Each call carries an admin token for that one document,
+ * The web app's side of the sync server's document API (docs/sync-protocol.md,
+ * "HTTP on the same port"). Each call carries an admin token for that one document,
  * minted for the user who asked for the change.
  */
 export interface SyncAdmin {

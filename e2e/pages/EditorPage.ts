@@ -1,10 +1,10 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 import { ShareDialog } from './ShareDialog'
 
-/** The values of the status's `data-sync-status` (components/editor/syncStatus.ts). */
+/** The values of the status's `data-sync-status` (components/editor/engine/syncStatus.ts). */
 export type SyncStatus = 'connecting' | 'connected' | 'saved' | 'offline' | 'closed'
 
-/** Toolbar buttons, by their accessible names (components/editor/Toolbar.tsx). */
+/** Toolbar buttons, by their accessible names (components/editor/ui/Toolbar.tsx). */
 export type FormatButton =
   | 'Bold'
   | 'Italic'

@@ -1,4 +1,4 @@
-import { EditorSkeleton } from '@/components/editor/EditorSkeleton'
+import { EditorSkeleton } from '@/components/editor/ui/EditorSkeleton'
 
 /** Shown while the editor page renders on the server. */
 export default function Loading() {

@@ -14,8 +14,8 @@ import {
   revokeLinkAction,
 } from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
-import { DocumentWorkspace } from '@/components/editor/DocumentWorkspace'
-import { colorForUser } from '@/components/editor/userColor'
+import { DocumentWorkspace } from '@/components/editor/ui/DocumentWorkspace'
+import { colorForUser } from '@/components/editor/engine/userColor'
 import { isValidDocId } from '@/lib/docId'
 
 type Props = { params: Promise<{ id: string }> }

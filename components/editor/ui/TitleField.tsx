@@ -2,17 +2,15 @@
 
 import { useEffect, useRef, useState } from 'react'
 import type { DocumentActions } from './actions'
-import type { CollabSession } from './CollabSession'
+import type { CollabSession } from '../engine/CollabSession'
+import { setLiveTitle, watchLiveTitle } from '../engine/documentShape'
 
-/** Where the live title lives inside the Y.Doc, next to the body: everyone sees each keystroke. */
-export const META_MAP = 'meta'
-export const TITLE_KEY = 'title'
 /** The document list's copy of the title is written once typing pauses. */
 const PERSIST_DELAY_MS = 600
 
 /**
  * The document title. Writers' keystrokes go into the Y.Doc (live for everyone
- * in the document) and, once they pause, into the metadata database (the list).
+ * in the document, engine/documentShape.ts) and, once they pause, into the metadata database (the list).
  */
 export function TitleField({
   session,
@@ -37,14 +35,7 @@ export function TitleField({
 
   useEffect(() => {
     if (!session) return
-    const meta = session.doc.getMap<string>(META_MAP)
-    const update = () => {
-      const live = meta.get(TITLE_KEY)
-      if (typeof live === 'string') setTitle(live)
-    }
-    update()
-    meta.observe(update)
-    return () => meta.unobserve(update)
+    return watchLiveTitle(session.doc, setTitle)
   }, [session])
 
   useEffect(() => {
@@ -67,7 +58,7 @@ export function TitleField({
   function handleChange(event: React.ChangeEvent<HTMLInputElement>) {
     const value = event.target.value
     setTitle(value)
-    session?.doc.getMap<string>(META_MAP).set(TITLE_KEY, value)
+    if (session) setLiveTitle(session.doc, value)
     pendingTitle.current = value
     clearTimeout(persistTimer.current)
     persistTimer.current = setTimeout(() => void persist(), PERSIST_DELAY_MS)

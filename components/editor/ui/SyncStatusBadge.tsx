@@ -1,4 +1,4 @@
-import { SyncStatus, syncStatusLabel, type ClosedReason } from './syncStatus'
+import { SyncStatus, syncStatusLabel, type ClosedReason } from '../engine/syncStatus'
 
 const DOT_CLASS: Record<SyncStatus, string> = {
   connecting: 'bg-amber-400 animate-pulse',

@@ -2,8 +2,8 @@
 
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { TokenAccess } from '@/lib/access'
-import { CollabSession, type CollabSnapshot } from './CollabSession'
-import { resolveSyncUrl } from './syncUrl'
+import { CollabSession, type CollabSnapshot } from '../engine/CollabSession'
+import { resolveSyncUrl } from '../engine/syncUrl'
 
 export interface UseCollabSessionOptions {
   documentId: string

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { peopleFromAwareness } from './presence'
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { keepColorDistinct, peopleFromAwareness, watchPeople, type Person } from './presence'
 import { colorForUser, distinctColorFor, initialsOf, USER_COLORS } from './userColor'
 
 describe('people in the document', () => {
@@ -62,5 +64,55 @@ describe('distinct presence colours', () => {
 
   it('ignores the user’s own other tabs', () => {
     expect(distinctColorFor(first, [{ id: first, color: colorForUser(first) }])).toBe(colorForUser(first))
+  })
+})
+
+/** Two tabs' awareness, each change relayed to the other as the sync server would. */
+function twoTabs() {
+  const a = new Awareness(new Y.Doc())
+  const b = new Awareness(new Y.Doc())
+  const relay = (from: Awareness, to: Awareness) =>
+    from.on('update', ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
+      if (origin !== 'relay') applyAwarenessUpdate(to, encodeAwarenessUpdate(from, [...added, ...updated, ...removed]), 'relay')
+    })
+  relay(a, b)
+  relay(b, a)
+  return { a, b, destroy: () => [a, b].forEach((awareness) => awareness.destroy()) }
+}
+
+describe('presence across tabs', () => {
+  const ids = Array.from({ length: 200 }, (_, i) => `user-${i}`)
+  const [low, high] = ids.filter((id) => colorForUser(id) === colorForUser(ids[0])).slice(0, 2).sort()
+  const userNamed = (id: string) => ({ id, name: id, color: colorForUser(id) })
+  const colorOf = (awareness: Awareness) => (awareness.getLocalState()?.user as { color: string }).color
+
+  it('two people whose colours collide end up with different carets, the same on both screens', () => {
+    const { a, b, destroy } = twoTabs()
+    const stops = [keepColorDistinct(a, userNamed(low)), keepColorDistinct(b, userNamed(high))]
+    expect(colorOf(a)).toBe(colorForUser(low))
+    expect(colorOf(b)).not.toBe(colorOf(a))
+    expect(USER_COLORS).toContain(colorOf(b))
+    // Each screen sees the other's settled colour.
+    const seenByA = peopleFromAwareness(a.getStates() as Map<number, Record<string, unknown>>, low)
+    expect(seenByA.find((person) => person.id === high)?.color).toBe(colorOf(b))
+    stops.forEach((stop) => stop())
+    destroy()
+  })
+
+  it('tells the people list who is here as people come and go', () => {
+    const { a, b, destroy } = twoTabs()
+    a.setLocalStateField('user', userNamed(low))
+    const seen: Person[][] = []
+    const stop = watchPeople(a, low, (people) => seen.push(people))
+    expect(seen.at(-1)?.map((person) => person.id)).toEqual([low])
+    b.setLocalStateField('user', userNamed(high))
+    expect(seen.at(-1)?.map((person) => [person.id, person.isSelf])).toEqual([
+      [low, true],
+      [high, false],
+    ])
+    b.setLocalState(null)
+    expect(seen.at(-1)?.map((person) => person.id)).toEqual([low])
+    stop()
+    destroy()
   })
 })

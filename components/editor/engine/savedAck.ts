@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import { MessageType } from '@/lib/protocol'
 
 /**
- * Tandem's saved acknowledgements (CONTRACT.md, "Saved acknowledgements"):
+ * Tandem's saved acknowledgements (docs/sync-protocol.md, "Saved acknowledgements"):
  * the client sends a bare type-100 message; the server answers at once and
  * after every write to its store with type 100 + the room's persisted state
  * vector. Our edits are saved once that vector's clock for our clientID has

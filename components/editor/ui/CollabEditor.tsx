@@ -7,8 +7,8 @@ import { Placeholder } from '@tiptap/extensions'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import StarterKit from '@tiptap/starter-kit'
 import { useEffect } from 'react'
-import type { CollabSession } from './CollabSession'
-import type { PresenceUser } from './presence'
+import type { CollabSession } from '../engine/CollabSession'
+import type { PresenceUser } from '../engine/presence'
 
 /**
  * Tiptap on the session's Y.Doc. Render it keyed on the session (a new

@@ -1,9 +1,9 @@
 'use client'
 
 import { useEffect, useState } from 'react'
-import type { CollabSession } from './CollabSession'
-import { peopleFromAwareness, type Person } from './presence'
-import { initialsOf } from './userColor'
+import type { CollabSession } from '../engine/CollabSession'
+import { watchPeople, type Person } from '../engine/presence'
+import { initialsOf } from '../engine/userColor'
 
 /** Everyone in the document right now, once per person however many tabs they have open. */
 export function PresenceList({ session, selfId }: { session: CollabSession | null; selfId: string }) {
@@ -11,11 +11,7 @@ export function PresenceList({ session, selfId }: { session: CollabSession | nul
 
   useEffect(() => {
     if (!session) return
-    const awareness = session.provider.awareness
-    const update = () => setPeople(peopleFromAwareness(awareness.getStates() as Map<number, Record<string, unknown>>, selfId))
-    update()
-    awareness.on('change', update)
-    return () => awareness.off('change', update)
+    return watchPeople(session.provider.awareness, selfId, setPeople)
   }, [session, selfId])
 
   return (

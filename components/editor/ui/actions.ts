@@ -1,7 +1,8 @@
 /**
  * What the editor's components need from the web app's server, as plain
  * function types. The page (app/d/[id]/page.tsx) passes the server actions in
- * as props, so components/ never imports app/ (STYLE.md §2: app → components → lib).
+ * as props, so components/ never imports app/: imports flow one way, app →
+ * components → lib.
  */
 import type { MemberRole, Role } from '@/lib/roles'
 
