@@ -20,7 +20,8 @@ export class Broadcaster {
   private outgoingUpdatesOrigin: BatchOrigin = undefined
   private readonly outgoingAwareness = new Map<number, AwarenessEntry>()
   private outgoingAwarenessOrigin: BatchOrigin = undefined
-  private flushScheduled = false
+  /** The end-of-turn flush, while one is scheduled. */
+  private scheduledFlush: NodeJS.Immediate | null = null
 
   constructor(
     private readonly peers: ReadonlySet<Peer>,
@@ -48,15 +49,22 @@ export class Broadcaster {
     return queued
   }
 
+  /** Drops what is queued (the room is being torn down: nobody is left to send it to). */
+  cancel(): void {
+    if (this.scheduledFlush) clearImmediate(this.scheduledFlush)
+    this.scheduledFlush = null
+    this.outgoingUpdates = []
+    this.outgoingAwareness.clear()
+  }
+
   private scheduleFlush(): void {
-    if (this.flushScheduled) return
-    this.flushScheduled = true
-    setImmediate(this.flush)
+    if (this.scheduledFlush) return
+    this.scheduledFlush = setImmediate(this.flush)
   }
 
   /** Sends what this turn queued: one update frame, then one awareness frame, to each receiver. */
   private readonly flush = (): void => {
-    this.flushScheduled = false
+    this.scheduledFlush = null
     if (this.outgoingUpdates.length > 0) {
       const updates = this.outgoingUpdates
       const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)

@@ -246,8 +246,9 @@ export class Room implements PeerRoom, PersistTarget {
     closeForDeletion(this.peers)
   }
 
-  /** Stops background work; the caller has flushed the persist queue. */
+  /** Stops background work; the caller has flushed the persist queue and no peer is left. */
   destroy(): void {
+    this.broadcaster.cancel()
     this.liveDoc?.destroy()
   }
 }
