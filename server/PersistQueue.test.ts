@@ -30,6 +30,8 @@ const storedOf = async (docId: string) => (await store.load(docId)).updates.map(
 let store: SqliteStore
 let batches: number[]
 let failNext: number
+/** Runs inside the next write, before it fails or commits (to enqueue while a batch is in flight). */
+let duringWrite: (() => void) | null
 let queue: PersistQueue
 let written: number[]
 let failed: number
@@ -39,8 +41,16 @@ beforeEach(() => {
   store = new SqliteStore(':memory:')
   batches = []
   failNext = 0
+  duringWrite = null
   const appendBatch = store.appendBatch.bind(store)
   store.appendBatch = async (entries) => {
+    const during = duringWrite
+    duringWrite = null
+    if (during) {
+      // As a room would: on a later turn, while the write is under way.
+      await Promise.resolve()
+      during()
+    }
     if (failNext > 0) {
       failNext--
       throw new Error('disk full')
@@ -125,10 +135,11 @@ describe('a failing store', () => {
     const a = new FakeTarget('a')
     failNext = 2
     queue.enqueue(a, bytes(1))
+    // Arrives while the failing batch is being written: it must stay behind that batch.
+    duringWrite = () => queue.enqueue(a, bytes(2))
     await vi.advanceTimersByTimeAsync(INTERVAL_MS)
     expect(failed).toBe(1)
     expect(queue.lastError?.message).toBe('disk full')
-    queue.enqueue(a, bytes(2))
     // First retry after 2 × the interval, the second after 4 ×.
     await vi.advanceTimersByTimeAsync(2 * INTERVAL_MS)
     expect(failed).toBe(2)
