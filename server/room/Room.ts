@@ -21,17 +21,8 @@ import { encodeAwarenessUpdate } from '../AwarenessStore'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
 import type { StoredDocument } from '../persistence/DocumentStore'
-import {
-  assertValidUpdate,
-  decodeStateVectorStrict,
-  encodeAwarenessMessage,
-  encodePermissionDenied,
-  encodeSyncStep1,
-  encodeSyncStep1FromStateVector,
-  encodeSyncStep2,
-  encodeSyncStep2FromUpdate,
-  readMessage,
-} from '../protocol'
+import { assertValidUpdate, decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage } from '../protocol'
+import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2, encodeSyncStep2FromUpdate } from '../protocol'
 import { Broadcaster } from './Broadcaster'
 import { ColdDocument } from './ColdDocument'
 import { Compaction } from './Compaction'
@@ -65,14 +56,10 @@ export class Room implements PeerRoom, PersistTarget {
     this.cold = new ColdDocument(stored)
     this.broadcaster = new Broadcaster(this.peers, deps.metrics)
     this.saved = new SavedAcks(this, this.broadcaster)
-    this.compaction = new Compaction(docId, stored, {
-      store: deps.store,
-      shared: deps.fanout.shared,
-      compactAfterUpdates: deps.compactAfterUpdates,
-      log: deps.log,
-    })
-    this.presence = new Presence(docId, this.broadcaster, deps.fanout, deps.log)
-    this.crossInstance = new CrossInstance(this, this.presence, deps.fanout, deps.log)
+    const { store, fanout, compactAfterUpdates, log } = deps
+    this.compaction = new Compaction(docId, stored, { store, shared: fanout.shared, compactAfterUpdates, log })
+    this.presence = new Presence(docId, this.broadcaster, fanout, log)
+    this.crossInstance = new CrossInstance(this, this.presence, fanout, log)
     if (this.cold.isEmpty) this.materialize()
   }
 
