@@ -68,6 +68,7 @@ export class Connection implements Peer {
   /** Heartbeat: cleared on each ping, set by a pong or any message. */
   private isAlive = true
   private readonly rate: RateBucket
+  private readonly limits: ConnectionLimits
   /** The room's logger, not a child per connection: connections are many, and each child costs memory. */
   readonly log: Logger
 
@@ -81,6 +82,7 @@ export class Connection implements Peer {
     this.name = identity.name
     this.tokenAccess = identity.tokenAccess
     this.access = identity.access
+    this.limits = context.limits
     this.rate = new RateBucket(context.limits.maxMessagesPerSecond)
     this.log = room.log
   }
@@ -136,7 +138,7 @@ export class Connection implements Peer {
    */
   send(frame: Uint8Array, onWritten?: () => void): boolean {
     if (this.connState !== ConnState.Live || this.socket.readyState !== OPEN) return false
-    if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.log.warn({ connId: this.id, bufferedBytes: this.socket.bufferedAmount }, 'receiver too slow, dropping connection')
       this.terminate()
       return false
