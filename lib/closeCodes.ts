@@ -1,5 +1,5 @@
 /**
- * WebSocket close codes the sync server uses, straight from CONTRACT.md.
+ * WebSocket close codes the sync server uses, as docs/sync-protocol.md lists them.
  * Clients (components/) read the same table to decide whether to reconnect.
  */
 export const CloseCode = {

@@ -1,4 +1,4 @@
-/** A document id: 1 to 128 characters of `[A-Za-z0-9_-]`, case-sensitive (CONTRACT.md, "Connecting"). */
+/** A document id: 1 to 128 characters of `[A-Za-z0-9_-]`, case-sensitive (docs/sync-protocol.md, "Connecting"). */
 export const DOC_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
 
 export function isValidDocId(value: unknown): value is string {

@@ -1,6 +1,6 @@
 /**
  * Message types of the y-websocket protocol, plus Tandem's opt-in "saved"
- * acknowledgement (CONTRACT.md, "Wire protocol" and "Saved acknowledgements").
+ * acknowledgement (docs/sync-protocol.md, "Wire protocol" and "Saved acknowledgements").
  * Every frame starts with one of these as a lib0 varUint.
  */
 export const MessageType = {

@@ -1,7 +1,7 @@
 /**
  * Access tokens shared by the web app (which mints them) and the sync server
  * (which verifies them): a JWT signed with HS256 over the UTF-8 bytes of
- * `AUTH_SECRET` (CONTRACT.md, "Connecting"). A self-hoster's own backend can
+ * `AUTH_SECRET` (docs/sync-protocol.md, "Connecting"). A self-hoster's own backend can
  * mint the same token with any JWT library.
  */
 import { SignJWT, jwtVerify, errors } from 'jose'
@@ -36,7 +36,7 @@ const claimsSchema = z.object({
 
 const encoder = new TextEncoder()
 
-/** The HMAC key: the UTF-8 bytes of the secret string, as the contract says. */
+/** The HMAC key: the UTF-8 bytes of the secret string (docs/sync-protocol.md, "Connecting"). */
 export function secretKey(secret: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(secret)
 }

@@ -4,7 +4,7 @@
  * We keep awareness ourselves instead of using y-protocols' `Awareness` class:
  * that class runs a timer per instance and parses every state, while the server
  * only needs to (1) know which connection introduced which client ID, so one
- * user can neither erase nor impersonate another's presence (CONTRACT.md,
+ * user can neither erase nor impersonate another's presence (docs/sync-protocol.md,
  * "Wire protocol"), and (2) keep each state's JSON text to hand to joiners.
  * The wire format is y-protocols' awareness update:
  * `count, (clientID, clock, JSON state)*`, with state `null` meaning removed.

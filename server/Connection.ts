@@ -1,13 +1,22 @@
 /**
- * One client's socket in one room: who it is, what it may do, and the limits
- * that protect everyone else from it (rate, send buffer).
+ * The WebSocket transport: one `ws` socket as a room's `Peer`. It owns the
+ * socket's listeners, the heartbeat, the rate bucket, the bounded send buffer
+ * and every close, and it alone writes its state; the room sees only the
+ * `Peer` interface (room/Peer.ts).
+ *
+ * Life: `open()` wires the listeners and joins the room → frames go through
+ * the checks below to the room → the socket closes (by either side, or
+ * terminated for a missed pong or a full send buffer) → the room is left,
+ * once, and the server is told.
  */
 import type { Logger } from 'pino'
-import type { AccessLevel, TokenAccess } from '../lib/access'
-import { canWrite } from '../lib/access'
+import type { RawData } from 'ws'
+import { canWrite, type AccessLevel, type TokenAccess } from '../lib/access'
 import { CloseCode } from '../lib/closeCodes'
+import { RateBucket } from './RateBucket'
+import { handlePeerFrame, type Peer, type PeerRoom } from './room/Peer'
 
-/** The part of a `ws` WebSocket the server uses; tests may pass anything shaped like it. */
+/** The part of a `ws` WebSocket the server uses; a unit test passes anything shaped like it. */
 export interface SocketLike {
   readonly readyState: number
   readonly bufferedAmount: number
@@ -15,6 +24,9 @@ export interface SocketLike {
   close(code?: number, reason?: string): void
   terminate(): void
   ping(): void
+  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown
+  on(event: 'pong' | 'close', listener: () => void): unknown
+  on(event: 'error', listener: (error: Error) => void): unknown
 }
 
 const OPEN = 1
@@ -36,53 +48,86 @@ export interface ConnectionLimits {
   maxBufferedBytes: number
 }
 
+/** What every connection of one server shares: made once per server, never per connection. */
+export interface ConnectionContext {
+  limits: ConnectionLimits
+  metrics: { recordReceived(frameBytes: number): void }
+  /** The socket closed and the room was left. */
+  onClosed(conn: Connection): void
+}
+
 let nextConnectionId = 1
 
-export class Connection {
+export class Connection implements Peer {
   readonly id = nextConnectionId++
-  state: ConnState = ConnState.Live
   readonly sub: string
   readonly name: string | undefined
   readonly tokenAccess: TokenAccess
   access: AccessLevel
-  /** Opted in to saved acknowledgements (message type 100). */
-  wantsSavedAcks = false
+  private connState: ConnState = ConnState.Live
   /** Heartbeat: cleared on each ping, set by a pong or any message. */
-  isAlive = true
-
-  // Token bucket (CONTRACT.md: a bucket of 5x the rate, refilled at the rate per second).
-  private tokens: number
-  private lastRefillMs: number
-  private readonly bucketSize: number
+  private isAlive = true
+  private readonly rate: RateBucket
+  private readonly limits: ConnectionLimits
+  /** The room's logger, not a child per connection: connections are many, and each child costs memory. */
+  readonly log: Logger
 
   constructor(
     private readonly socket: SocketLike,
     identity: ConnectionIdentity,
-    private readonly limits: ConnectionLimits,
-    readonly log: Logger,
+    private readonly room: PeerRoom,
+    private readonly context: ConnectionContext,
   ) {
     this.sub = identity.sub
     this.name = identity.name
     this.tokenAccess = identity.tokenAccess
     this.access = identity.access
-    this.bucketSize = limits.maxMessagesPerSecond * 5
-    this.tokens = this.bucketSize
-    this.lastRefillMs = performance.now()
+    this.limits = context.limits
+    this.rate = new RateBucket(context.limits.maxMessagesPerSecond)
+    this.log = room.log
+  }
+
+  get state(): ConnState {
+    return this.connState
   }
 
   get canWrite(): boolean {
     return canWrite(this.access)
   }
 
-  /** Takes one message from the bucket; false when the connection has flooded it. */
-  takeMessageToken(): boolean {
-    const now = performance.now()
-    const refill = ((now - this.lastRefillMs) / 1000) * this.limits.maxMessagesPerSecond
-    this.tokens = Math.min(this.bucketSize, this.tokens + refill)
-    this.lastRefillMs = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
+  /** Wires the socket's listeners and joins the room. */
+  open(): void {
+    const { socket, log } = this
+    socket.on('message', this.handleMessage)
+    socket.on('pong', () => {
+      this.isAlive = true
+    })
+    // ws reports protocol faults (oversized frame: it closes with 1009 itself) as errors; the close follows.
+    socket.on('error', (error) => log.warn({ err: error.message }, 'socket error'))
+    socket.on('close', this.handleClose)
+    this.room.join(this)
+    log.debug({ connId: this.id, access: this.access }, 'connection joined')
+  }
+
+  private readonly handleMessage = (data: RawData, isBinary: boolean): void => {
+    if (this.connState !== ConnState.Live) return
+    this.isAlive = true
+    // binaryType is ws's default, 'nodebuffer': every message is one Buffer.
+    const frame = data as Buffer
+    this.context.metrics.recordReceived(frame.length)
+    if (!isBinary) return this.close(CloseCode.Unsupported, 'text frames are not supported')
+    if (!this.rate.take()) {
+      this.log.warn({ connId: this.id }, 'message flood, closing')
+      return this.close(CloseCode.PolicyViolation, 'too many messages')
+    }
+    handlePeerFrame(this.room, this, frame)
+  }
+
+  private readonly handleClose = (): void => {
+    this.connState = ConnState.Closed
+    this.room.leave(this)
+    this.context.onClosed(this)
+    this.log.debug({ connId: this.id }, 'connection closed')
   }
 
   /**
@@ -92,11 +137,10 @@ export class Connection {
    * frame has been handed to the operating system.
    */
   send(frame: Uint8Array, onWritten?: () => void): boolean {
-    if (this.state !== ConnState.Live || this.socket.readyState !== OPEN) return false
+    if (this.connState !== ConnState.Live || this.socket.readyState !== OPEN) return false
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.log.warn({ connId: this.id, bufferedBytes: this.socket.bufferedAmount }, 'receiver too slow, dropping connection')
-      this.state = ConnState.Closed
-      this.socket.terminate()
+      this.terminate()
       return false
     }
     if (onWritten) this.socket.send(frame, () => onWritten())
@@ -105,17 +149,22 @@ export class Connection {
   }
 
   close(code: number, reason: string): void {
-    if (this.state === ConnState.Closed) return
-    this.state = ConnState.Closed
+    if (this.connState === ConnState.Closed) return
+    this.connState = ConnState.Closed
     this.socket.close(code, reason)
+  }
+
+  /** Cuts the socket off without a closing handshake (missed pong, full buffer, shutdown grace over). */
+  terminate(): void {
+    this.connState = ConnState.Closed
+    this.socket.terminate()
   }
 
   /** Called on each heartbeat tick: terminate if the previous ping went unanswered. */
   heartbeat(): void {
     if (!this.isAlive) {
       this.log.debug({ connId: this.id }, 'missed pong, terminating')
-      this.state = ConnState.Closed
-      this.socket.terminate()
+      this.terminate()
       return
     }
     this.isAlive = false

@@ -1,8 +1,9 @@
 /**
  * Group commit: updates from every room are collected and written to the store
  * together, at most `intervalMs` after the first one arrived, in one
- * transaction. The contract promises durability within one second; a write per
- * message would block the event loop (SQLite) or flood the pool (PostgreSQL).
+ * transaction. Updates are promised durable within one second
+ * (docs/sync-protocol.md, "Durability and shutdown"); a write per message
+ * would block the event loop (SQLite) or flood the pool (PostgreSQL).
  *
  * Writes are strictly sequential, so a batch's state vectors describe exactly
  * what is durable once it commits. On a store failure the batch goes back to
@@ -11,6 +12,7 @@
  */
 import type { Logger } from 'pino'
 import type { DocumentStore } from './persistence/DocumentStore'
+import type { PersistSink } from './room/deps'
 
 /** A room as the queue sees it. */
 export interface PersistTarget {
@@ -34,7 +36,7 @@ export interface PersistQueueOptions {
 
 const MAX_RETRY_DELAY_MS = 5_000
 
-export class PersistQueue {
+export class PersistQueue implements PersistSink {
   private pending: Pending[] = []
   /** The batch being written now. */
   private inFlight: Pending[] = []

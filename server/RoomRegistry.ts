@@ -2,14 +2,19 @@
  * Loads rooms on demand and unloads them when idle.
  *
  * - Concurrent joins share one load: the map holds the loading promise.
- * - A caller `acquire`s a room and must `release` it (or attach a connection):
+ * - A caller `acquire`s a room and must `release` it (or join a peer to it):
  *   while held, the room cannot start unloading, so nothing is answered from a
  *   room that is going away.
  * - An empty, unheld room unloads `roomIdleMs` later: flush its writes, fold
  *   the log into a snapshot, then drop it. Never while a write is in flight.
+ * - Each loaded room is subscribed to the relay: room traffic goes to the
+ *   room, whole-document operations to `onDocumentMessage` (documents.ts).
  */
 import type { Logger } from 'pino'
-import { Room, type RoomDeps } from './Room'
+import type { DocumentMessage, Fanout } from './fanout/Fanout'
+import type { DocumentStore } from './persistence/DocumentStore'
+import type { PersistSink, RoomDeps } from './room/deps'
+import { Room } from './room/Room'
 
 interface RoomEntry {
   room: Promise<Room>
@@ -19,10 +24,19 @@ interface RoomEntry {
   unloading: Promise<void> | null
 }
 
+/** What the registry needs beyond what it hands each room. */
+export interface RegistryDeps extends Omit<RoomDeps, 'store' | 'persistQueue' | 'fanout' | 'onEmpty'> {
+  store: Pick<DocumentStore, 'load' | 'compact'>
+  persistQueue: PersistSink & { flush(): Promise<void> }
+  fanout: Pick<Fanout, 'shared' | 'publish' | 'subscribe' | 'unsubscribe' | 'onReconnect'>
+}
+
 export interface RoomRegistryOptions {
   roomIdleMs: number
-  deps: RoomDeps
+  deps: RegistryDeps
   log: Logger
+  /** Another instance deleted the document or changed someone's access (documents.ts handles it). */
+  onDocumentMessage?: (room: Room, message: DocumentMessage) => void
 }
 
 export class RoomRegistry {
@@ -71,18 +85,12 @@ export class RoomRegistry {
     }
   }
 
-  /** Ends a hold; when nothing holds the room and nobody is connected, the idle countdown starts. */
+  /** Ends a hold; when nothing holds the room and nobody is in it, the idle countdown starts. */
   release(room: Room): void {
     const entry = this.entries.get(room.docId)
     if (!entry) return
     entry.holds = Math.max(0, entry.holds - 1)
     this.maybeScheduleIdle(room, entry)
-  }
-
-  /** A connection left `room`; see whether it is now idle. */
-  connectionLeft(room: Room): void {
-    const entry = this.entries.get(room.docId)
-    if (entry) this.maybeScheduleIdle(room, entry)
   }
 
   /** Drops a deleted room at once, without writing a snapshot of it. */
@@ -101,28 +109,30 @@ export class RoomRegistry {
     return rooms.filter((room): room is Room => room !== null)
   }
 
-  /** Unloads every room now (shutdown): the caller has already closed the connections. */
+  /** Unloads every room now (shutdown): the caller has already closed the peers. */
   async unloadAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((docId) => this.unload(docId)))
   }
 
   private async load(docId: string): Promise<Room> {
-    const { deps } = this.options
+    const { deps, onDocumentMessage } = this.options
     const started = performance.now()
     const stored = await deps.store.load(docId)
     const log = this.options.log.child({ docId })
-    const room = new Room(docId, stored, { ...deps, log })
+    const room = new Room(docId, stored, { ...deps, log, onEmpty: this.roomEmptied })
     await deps.fanout.subscribe(docId, (message) => {
-      room.handleFanout(message)
-      // Deleted through another instance: nothing of it may be written from here any more.
-      if (message.kind === 'deleted') {
-        deps.persistQueue.discard(docId)
-        void this.discard(docId)
-      }
+      if (message.kind === 'deleted' || message.kind === 'access') onDocumentMessage?.(room, message)
+      else room.handleFanout(message)
     })
     room.requestSync()
     log.debug({ ms: Math.round(performance.now() - started), storedUpdates: stored.updates.length }, 'room loaded')
     return room
+  }
+
+  /** The last peer left `room`: start the idle countdown unless something holds it. */
+  private readonly roomEmptied = (room: Room): void => {
+    const entry = this.entries.get(room.docId)
+    if (entry) this.maybeScheduleIdle(room, entry)
   }
 
   /**
@@ -144,10 +154,10 @@ export class RoomRegistry {
   }
 
   private maybeScheduleIdle(room: Room, entry: RoomEntry): void {
-    if (entry.holds > 0 || room.connections.size > 0 || entry.idleTimer || entry.unloading) return
+    if (entry.holds > 0 || room.peerCount > 0 || entry.idleTimer || entry.unloading) return
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null
-      if (entry.holds === 0 && room.connections.size === 0) void this.unload(room.docId)
+      if (entry.holds === 0 && room.peerCount === 0) void this.unload(room.docId)
     }, this.options.roomIdleMs)
   }
 

@@ -1,9 +1,9 @@
 import { CloseCode } from '../lib/closeCodes'
 
 /**
- * A fault of one connection's input. Thrown anywhere below the connection's
- * message handler and caught once there, which closes that connection only
- * (STYLE.md, "Errors and close codes").
+ * A fault of one connection's input. Thrown anywhere below the room's message
+ * handler and caught once, in `handlePeerFrame` (room/Peer.ts), which closes
+ * that connection only, with `closeCode` (docs/sync-protocol.md, "Bad input").
  */
 export class SyncError extends Error {
   constructor(

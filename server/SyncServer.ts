@@ -2,20 +2,25 @@
  * The sync server: one HTTP server whose port serves /healthz, /metrics, the
  * document API, and WebSocket upgrades at /<docId>.
  *
- * Connection lifecycle (server/README.md has the long form):
- *   upgrade → authorise over HTTP (400/401/403/410, never a socket) → load the
- *   room (shared between concurrent joins) → accept the socket → join (sync
- *   step 1, awareness, read-only notice) → messages → close (presence removed,
- *   the room idles out ROOM_IDLE_MS later).
+ * This file puts the server together and owns the upgrade and shutdown;
+ * each part has a file of its own (server/README.md has the map).
+ *
+ * Connection lifecycle:
+ *   upgrade → judge the raw path and authorise over HTTP (400/401/403/410,
+ *   never a socket) → load the room (shared between concurrent joins) →
+ *   accept the socket → Connection.open (join: sync step 1, awareness,
+ *   read-only notice) → messages → close (presence removed, the room idles
+ *   out ROOM_IDLE_MS later).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import pino, { type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CloseCode } from '../lib/closeCodes'
 import { importVerificationKey } from '../lib/token'
 import { authorize } from './authorize'
-import { Connection } from './Connection'
+import { Connection, type ConnectionContext, type ConnectionIdentity } from './Connection'
+import { DependencyMonitor, type Dependency } from './DependencyMonitor'
+import { Documents } from './documents'
 import { LocalFanout } from './fanout/LocalFanout'
 import type { Fanout } from './fanout/Fanout'
 import { handleHttpRequest, type HttpContext } from './httpApi'
@@ -23,10 +28,9 @@ import { ServerMetrics } from './metrics'
 import { DEFAULT_LIMITS, type ServerLimits, type SyncServerOptions } from './options'
 import { PersistQueue } from './PersistQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
-import type { Room } from './Room'
+import { docIdOfUpgradePath, parseRequestTarget } from './requestTarget'
+import type { Room } from './room/Room'
 import { RoomRegistry } from './RoomRegistry'
-import { SyncError } from './SyncError'
-import { DependencyMonitor, type Dependency } from './DependencyMonitor'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -53,9 +57,11 @@ export class SyncServer {
   private readonly key: Promise<CryptoKey>
   private readonly persistQueue: PersistQueue
   private readonly registry: RoomRegistry
+  private readonly documents: Documents
   private readonly http: Server
   private readonly wss: WebSocketServer
-  private readonly sockets = new Map<WebSocket, Connection>()
+  private readonly connections = new Set<Connection>()
+  private readonly connectionContext: ConnectionContext
   private readonly dependencies: DependencyMonitor
   private heartbeat: NodeJS.Timeout | null = null
   private stopping: Promise<void> | null = null
@@ -67,7 +73,7 @@ export class SyncServer {
     this.fanout = options.fanout ?? new LocalFanout()
     this.key = importVerificationKey(options.authSecret)
     this.metrics = new ServerMetrics(
-      { connections: () => this.sockets.size, rooms: () => this.registry.size },
+      { connections: () => this.connections.size, rooms: () => this.registry.size },
       { processMetrics: true },
     )
     const dependencies: Dependency[] = [{ name: 'database', ping: () => this.store.ping() }]
@@ -96,9 +102,22 @@ export class SyncServer {
         compactAfterUpdates: this.limits.compactAfterUpdates,
         log: this.log,
       },
+      onDocumentMessage: (room, message) => this.documents.handleFromElsewhere(room, message),
     })
-    // maxPayload makes ws itself close an oversized frame's connection with 1009. Text frames are
-    // refused whole with 1003 (CONTRACT), so ws need not check their UTF-8 (it would close with 1007).
+    this.documents = new Documents({
+      store: this.store,
+      rooms: this.registry,
+      persistQueue: this.persistQueue,
+      fanout: this.fanout,
+      log: this.log,
+    })
+    this.connectionContext = {
+      limits: this.limits,
+      metrics: this.metrics,
+      onClosed: (conn) => this.connections.delete(conn),
+    }
+    // maxPayload makes ws itself close an oversized frame's connection with 1009. Text frames are refused
+    // whole with 1003 (docs/sync-protocol.md, "Bad input"), so ws need not check their UTF-8 (it would close with 1007).
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxMessageBytes,
@@ -108,13 +127,12 @@ export class SyncServer {
     const httpContext: HttpContext = {
       key: () => this.key,
       store: this.store,
-      registry: this.registry,
-      persistQueue: this.persistQueue,
-      fanout: this.fanout,
+      documents: this.documents,
       metrics: this.metrics,
       maxMessageBytes: this.limits.maxMessageBytes,
       isStopping: () => this.stopping !== null,
       checkDependencies: () => this.dependencies.check(),
+      lastPersistError: () => this.persistQueue.lastError,
       log: this.log,
     }
     this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
@@ -149,12 +167,12 @@ export class SyncServer {
   }
 
   private async shutdown(): Promise<void> {
-    this.log.info({ connections: this.sockets.size, rooms: this.registry.size }, 'shutting down')
+    this.log.info({ connections: this.connections.size, rooms: this.registry.size }, 'shutting down')
     if (this.heartbeat) clearInterval(this.heartbeat)
     this.dependencies.stop()
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     this.http.closeIdleConnections()
-    for (const conn of this.sockets.values()) conn.goAway()
+    for (const conn of this.connections) conn.goAway()
     await this.waitForSocketsToClose(CLOSE_GRACE_MS)
     await this.persistQueue.flush()
     await this.registry.unloadAll()
@@ -168,18 +186,19 @@ export class SyncServer {
 
   private async waitForSocketsToClose(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs
-    while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-    for (const socket of this.sockets.keys()) socket.terminate()
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    for (const conn of this.connections) conn.terminate()
   }
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy())
     if (this.stopping) return refuseUpgrade(socket, 503, 'shutting down')
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const docId = url.pathname.slice(1)
+    // The path as sent, never normalised: `/../etc` is the bad docId `../etc` (400), not `etc`.
+    const target = parseRequestTarget(req.url)
+    const docId = docIdOfUpgradePath(target.path)
     let room: Room | null = null
     try {
-      const auth = await authorize(await this.key, this.store, { docId, token: url.searchParams.get('token'), needs: 'read' })
+      const auth = await authorize(await this.key, this.store, { docId, token: new URLSearchParams(target.query).get('token'), needs: 'read' })
       if (!auth.ok) return refuseUpgrade(socket, auth.status, auth.reason)
       room = await this.registry.acquire(docId)
       // The client may have gone while the room loaded (y-redis's isClosed check).
@@ -189,7 +208,8 @@ export class SyncServer {
       }
       const joined = room
       const { token, access } = auth
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, joined, { sub: token.sub, name: token.name, tokenAccess: token.access, access }))
+      const identity: ConnectionIdentity = { sub: token.sub, name: token.name, tokenAccess: token.access, access }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, joined, identity))
     } catch (error) {
       this.log.error({ err: error, docId }, 'upgrade failed')
       if (!socket.destroyed) refuseUpgrade(socket, 500, 'internal error')
@@ -198,52 +218,14 @@ export class SyncServer {
     }
   }
 
-  private attach(ws: WebSocket, room: Room, identity: ConstructorParameters<typeof Connection>[1]): void {
-    // The room's logger, not a child per connection: connections are many, and each child costs memory.
-    const log = room.log
-    const conn = new Connection(ws, identity, this.limits, log)
-    this.sockets.set(ws, conn)
-    ws.on('pong', () => {
-      conn.isAlive = true
-    })
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.handleMessage(conn, room, data, isBinary))
-    // ws reports protocol faults (oversized frame: it closes with 1009 itself) as errors; the close follows.
-    ws.on('error', (error) => log.warn({ err: error.message }, 'socket error'))
-    ws.on('close', () => {
-      this.sockets.delete(ws)
-      conn.state = 'closed'
-      room.leave(conn)
-      this.registry.connectionLeft(room)
-      log.debug({ connId: conn.id }, 'connection closed')
-    })
-    room.join(conn)
-    log.debug({ connId: conn.id, access: conn.access }, 'connection joined')
-  }
-
-  private handleMessage(conn: Connection, room: Room, data: Buffer, isBinary: boolean): void {
-    if (conn.state !== 'live') return
-    conn.isAlive = true
-    this.metrics.recordReceived(data.length)
-    if (!isBinary) return conn.close(CloseCode.Unsupported, 'text frames are not supported')
-    if (!conn.takeMessageToken()) {
-      conn.log.warn({ connId: conn.id }, 'message flood, closing')
-      return conn.close(CloseCode.PolicyViolation, 'too many messages')
-    }
-    try {
-      room.handleMessage(conn, data)
-    } catch (error) {
-      if (error instanceof SyncError) {
-        conn.log.warn({ connId: conn.id, reason: error.message }, 'bad input, closing connection')
-        conn.close(error.closeCode, error.message)
-      } else {
-        conn.log.error({ err: error, connId: conn.id }, 'failed to handle a message')
-        conn.close(CloseCode.InternalError, 'internal error')
-      }
-    }
+  private accept(ws: WebSocket, room: Room, identity: ConnectionIdentity): void {
+    const conn = new Connection(ws, identity, room, this.connectionContext)
+    this.connections.add(conn)
+    conn.open()
   }
 
   private beat(): void {
-    for (const conn of this.sockets.values()) conn.heartbeat()
+    for (const conn of this.connections) conn.heartbeat()
   }
 }
 

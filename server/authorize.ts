@@ -1,7 +1,8 @@
 /**
  * Decides whether a request may open (or call the API of) a document, before
- * any socket exists: the contract's refusals in its order, 400 → 401 → 403 →
- * 410, then the effective access after any access change.
+ * any socket exists: the refusals in their documented order, 400 → 401 → 403 →
+ * 410 (docs/sync-protocol.md, "Connecting"), then the effective access after
+ * any access change.
  */
 import { accessAllows, minAccess, type AccessLevel, type TokenAccess } from '../lib/access'
 import { isValidDocId } from '../lib/docId'

@@ -1,6 +1,6 @@
 /**
  * The only reader of process.env for the sync server: parses it once, with the
- * contract's defaults, into a frozen object (CONTRACT.md, "Starting it").
+ * documented defaults, into a frozen object (docs/sync-protocol.md, "Starting it").
  */
 import { z } from 'zod'
 

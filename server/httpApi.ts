@@ -1,32 +1,43 @@
 /**
- * Plain HTTP on the sync server's port: /healthz, /metrics and the document API
- * (CONTRACT.md, "HTTP on the same port"). WebSocket upgrades are SyncServer's.
+ * Plain HTTP on the sync server's port: /healthz, /metrics and the document
+ * API (docs/sync-protocol.md, "HTTP on the same port"). HTTP only: route,
+ * authorise, parse and validate the body, hand the operation to documents.ts,
+ * write the answer. WebSocket upgrades are SyncServer's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { LIVE_ACCESS_LEVELS, type AccessLevel } from '../lib/access'
+import { isValidDocId } from '../lib/docId'
 import { authorize } from './authorize'
-import type { Fanout } from './fanout/Fanout'
+import type { HealthReport } from './DependencyMonitor'
+import type { Documents } from './documents'
 import type { ServerMetrics } from './metrics'
-import type { PersistQueue } from './PersistQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { assertValidUpdate } from './protocol'
-import type { RoomRegistry } from './RoomRegistry'
-import type { HealthReport } from './DependencyMonitor'
+import { parseRequestTarget } from './requestTarget'
 
 export interface HttpContext {
   key(): Promise<CryptoKey>
+  /** For authorisation (deletion times, access changes). */
   store: DocumentStore
-  registry: RoomRegistry
-  persistQueue: PersistQueue
-  fanout: Fanout
+  documents: Documents
   metrics: ServerMetrics
   maxMessageBytes: number
   isStopping(): boolean
   checkDependencies(): Promise<HealthReport>
+  /** The last failed write, until a write succeeds again. */
+  lastPersistError(): Error | null
   log: Logger
 }
+
+/**
+ * Every path under /docs/ is a document route: `/docs/<docId>`, optionally
+ * followed by `/update` or `/access`. The docId is whatever stands between,
+ * as sent, so `/docs/../x/update` names the bad docId `../x` (400) rather
+ * than an unknown route (404).
+ */
+const DOCS_ROUTE = /^\/docs\/(.*?)(\/update|\/access)?$/
 
 const accessChangeSchema = z.object({
   sub: z.string().min(1).max(256),
@@ -51,14 +62,14 @@ export async function handleHttpRequest(ctx: HttpContext, req: IncomingMessage, 
       sendJson(res, error.status, { error: error.message })
       return
     }
-    ctx.log.error({ err: error, method: req.method, path: pathOf(req) }, 'request failed')
+    ctx.log.error({ err: error, method: req.method, path: parseRequestTarget(req.url).path }, 'request failed')
     if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
     else res.destroy()
   }
 }
 
 async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = pathOf(req)
+  const { path } = parseRequestTarget(req.url)
   const method = req.method ?? 'GET'
   if (path === '/healthz' && method === 'GET') return health(ctx, res)
   if (path === '/metrics' && method === 'GET') {
@@ -66,9 +77,11 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     res.end(await ctx.metrics.registry.metrics())
     return
   }
-  const match = /^\/docs\/([^/]+)(\/update|\/access)?$/.exec(path)
+  const match = DOCS_ROUTE.exec(path)
   if (match) {
     const [, docId, action = ''] = match
+    // First, as for an upgrade: a bad docId is 400 whatever the method or the token.
+    if (!isValidDocId(docId)) throw new HttpError(400, 'invalid document id')
     if (method === 'GET' && action === '/update') return getUpdate(ctx, req, res, docId)
     if (method === 'POST' && action === '/update') return postUpdate(ctx, req, res, docId)
     if (method === 'DELETE' && action === '') return deleteDocument(ctx, req, res, docId)
@@ -82,22 +95,16 @@ async function health(ctx: HttpContext, res: ServerResponse): Promise<void> {
   if (ctx.isStopping()) return sendJson(res, 503, { status: 'error', failing: 'server', reason: 'shutting down' })
   const report = await ctx.checkDependencies()
   if (!report.ok) return sendJson(res, 503, { status: 'error', failing: report.failing, reason: report.reason })
-  if (ctx.persistQueue.lastError) {
-    return sendJson(res, 503, { status: 'error', failing: 'database', reason: ctx.persistQueue.lastError.message })
-  }
+  const persistError = ctx.lastPersistError()
+  if (persistError) return sendJson(res, 503, { status: 'error', failing: 'database', reason: persistError.message })
   sendJson(res, 200, { status: 'ok' })
 }
 
 async function getUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
   await authorizeCall(ctx, req, docId, 'read')
-  const room = await ctx.registry.acquire(docId)
-  try {
-    const update = room.encodeState()
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': update.length })
-    res.end(update)
-  } finally {
-    ctx.registry.release(room)
-  }
+  const update = await ctx.documents.read(docId)
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': update.length })
+  res.end(update)
 }
 
 async function postUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
@@ -109,28 +116,13 @@ async function postUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerRes
   } catch {
     throw new HttpError(400, 'body is not a Yjs update')
   }
-  const room = await ctx.registry.acquire(docId)
-  try {
-    room.applyUpdate(body, { source: 'api' })
-    // Answer once it is durable: the caller may be about to tell a user "saved".
-    await ctx.persistQueue.flush()
-  } finally {
-    ctx.registry.release(room)
-  }
+  await ctx.documents.write(docId, body)
   res.writeHead(204).end()
 }
 
 async function deleteDocument(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
   await authorizeCall(ctx, req, docId, 'admin')
-  const room = await ctx.registry.peek(docId)
-  room?.closeForDeletion()
-  ctx.fanout.publish(docId, { kind: 'deleted' })
-  // Drop what is queued and let an in-flight write finish, so nothing of the document is written after the delete.
-  ctx.persistQueue.discard(docId)
-  await ctx.persistQueue.flush()
-  await ctx.store.deleteDocument(docId, nowSeconds())
-  await ctx.registry.discard(docId)
-  ctx.log.info({ docId }, 'document deleted')
+  await ctx.documents.delete(docId)
   res.writeHead(204).end()
 }
 
@@ -143,11 +135,7 @@ async function changeAccess(ctx: HttpContext, req: IncomingMessage, res: ServerR
   } catch {
     throw new HttpError(400, 'expected {"sub": "<user id>", "access": "read" | "write" | "none"}')
   }
-  await ctx.store.recordAccessChange(docId, parsed.sub, { access: parsed.access, changedAt: nowSeconds() })
-  const room = await ctx.registry.peek(docId)
-  room?.applyAccessChange(parsed.sub, parsed.access)
-  ctx.fanout.publish(docId, { kind: 'access', sub: parsed.sub, access: parsed.access })
-  ctx.log.info({ docId, access: parsed.access }, 'access changed')
+  await ctx.documents.changeAccess(docId, parsed.sub, parsed.access)
   res.writeHead(204).end()
 }
 
@@ -187,14 +175,4 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
   res.end(text)
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/'
-  const query = url.indexOf('?')
-  return query === -1 ? url : url.slice(0, query)
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000)
 }

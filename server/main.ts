@@ -11,7 +11,7 @@ import type { DocumentStore } from './persistence/DocumentStore'
 import { openSqliteStore } from './persistence/SqliteStore'
 import { SyncServer } from './SyncServer'
 
-/** The contract gives shutdown 10 seconds; past this we exit anyway, non-zero. */
+/** Shutdown is promised within 10 seconds (docs/sync-protocol.md, "Durability and shutdown"); past this we exit anyway, non-zero. */
 const SHUTDOWN_DEADLINE_MS = 9_000
 
 async function main(): Promise<void> {

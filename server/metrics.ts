@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics (CONTRACT.md, "HTTP on the same port"). Each server owns
+ * Prometheus metrics (docs/sync-protocol.md, "HTTP on the same port"). Each server owns
  * its own registry so several servers can run in one process (tests). Gauges
  * are read when scraped, never updated on the hot path; counters are bumped
  * once per broadcast with the receiver count, not once per receiver.

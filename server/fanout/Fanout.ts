@@ -14,6 +14,12 @@ export type FanoutMessage =
   /** "Here is my state vector: send me what I lack." Sent when a room loads and after a reconnect. */
   | { kind: 'sync-request'; stateVector: Uint8Array }
 
+/** What the room itself handles (room/CrossInstance.ts). */
+export type RoomTrafficMessage = Extract<FanoutMessage, { kind: 'update' | 'awareness' | 'sync-request' }>
+
+/** Operations on the document as a whole, owned by documents.ts. */
+export type DocumentMessage = Extract<FanoutMessage, { kind: 'access' | 'deleted' }>
+
 export type FanoutHandler = (message: FanoutMessage) => void
 
 export interface Fanout {

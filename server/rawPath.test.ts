@@ -1,0 +1,102 @@
+/**
+ * A docId is judged on the request target exactly as sent, before the token
+ * (docs/sync-protocol.md, "Connecting" and "HTTP on the same port"). The
+ * requests go over a raw TCP socket: every HTTP client and WebSocket client
+ * normalises `/../etc` to `/etc` before sending it, which is precisely what
+ * the server must not do.
+ */
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signAccessToken } from '../lib/token'
+import { SqliteStore } from './persistence/SqliteStore'
+import { SyncServer } from './SyncServer'
+
+const SECRET = 'raw-path-test-secret'
+let server: SyncServer
+let port: number
+
+beforeAll(async () => {
+  server = new SyncServer({ authSecret: SECRET, store: new SqliteStore(':memory:') })
+  ;({ port } = await server.listen(0, '127.0.0.1'))
+})
+
+afterAll(() => server.stop())
+
+/** Sends `request` as is and resolves with the status code of the answer's first line. */
+function rawStatus(request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request))
+    let received = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => {
+      received += chunk
+      const lineEnd = received.indexOf('\r\n')
+      if (lineEnd === -1) return
+      socket.destroy()
+      const match = /^HTTP\/1\.1 (\d{3}) /.exec(received.slice(0, lineEnd))
+      if (match) resolve(Number(match[1]))
+      else reject(new Error(`not an HTTP status line: ${received.slice(0, lineEnd)}`))
+    })
+    socket.on('error', reject)
+    socket.on('close', () => reject(new Error(`closed before a status line: ${JSON.stringify(received)}`)))
+  })
+}
+
+const upgrade = (target: string) =>
+  rawStatus(
+    `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  )
+
+const request = (method: string, target: string, token?: string) =>
+  rawStatus(
+    `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n` +
+      (token ? `Authorization: Bearer ${token}\r\n` : '') +
+      '\r\n',
+  )
+
+const tokenFor = (doc: string) => signAccessToken(SECRET, { sub: 'u1', doc, access: 'admin' })
+
+describe('upgrades', () => {
+  it('/../etc is the bad docId "../etc" (400), even with a valid token for "etc"', async () => {
+    const token = await tokenFor('etc')
+    // The control: the same token opens /etc itself.
+    expect(await upgrade(`/etc?token=${token}`)).toBe(101)
+    for (const target of ['/../etc', '/./etc', '/x/../etc', '//etc', '/%2e%2e/etc', '/etc/']) {
+      expect(await upgrade(`${target}?token=${token}`), target).toBe(400)
+      expect(await upgrade(target), `${target} without a token`).toBe(400)
+    }
+  })
+
+  it('an absolute-form target is judged by its path, like any other', async () => {
+    const token = await tokenFor('etc')
+    expect(await upgrade(`http://127.0.0.1:${port}/etc?token=${token}`)).toBe(101)
+    expect(await upgrade(`http://127.0.0.1:${port}/../etc?token=${token}`)).toBe(400)
+  })
+})
+
+describe('the document API', () => {
+  it('a /docs/ route whose docId is bad as sent is 400, whatever the method, token or suffix', async () => {
+    const token = await tokenFor('x')
+    for (const [method, target] of [
+      ['GET', '/docs/../x/update'],
+      ['POST', '/docs/y/../x/update'],
+      ['DELETE', '/docs/./x'],
+      ['POST', '/docs/%2e%2e/access'],
+      ['GET', '/docs/x/update/extra'],
+      ['PUT', '/docs/../x'],
+      ['GET', '/docs/'],
+    ]) {
+      expect(await request(method, target, token), `${method} ${target}`).toBe(400)
+    }
+  })
+
+  it('a good docId goes on to the token check; paths outside /docs/ stay 404', async () => {
+    expect(await request('GET', '/docs/x/update')).toBe(401)
+    expect(await request('GET', `/docs/x/update`, await tokenFor('x'))).toBe(200)
+    expect(await request('PUT', '/docs/x/update', await tokenFor('x'))).toBe(405)
+    for (const target of ['/docs', '/nope', '/x/../docs/x/update', '/healthz/../docs/x/update']) {
+      expect(await request('GET', target), target).toBe(404)
+    }
+  })
+})

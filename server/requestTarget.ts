@@ -1,0 +1,32 @@
+/**
+ * The request target exactly as the client sent it, split into path and
+ * query and never normalised. `new URL()` would resolve `/../etc` to `/etc`
+ * and judge a docId the client never asked for; a bad docId must be refused
+ * as sent, with 400, before the token is even looked at
+ * (docs/sync-protocol.md, "Connecting").
+ */
+export interface RequestTarget {
+  /** The path as sent: percent-escapes, dot segments and doubled slashes kept. */
+  path: string
+  /** The query string without its `?` ('' when there is none). */
+  query: string
+}
+
+/** `http://host:port` of an absolute-form target (RFC 9112 §3.2.2), which servers must accept. */
+const ABSOLUTE_FORM_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/
+
+export function parseRequestTarget(target: string | undefined): RequestTarget {
+  let rest = target ?? '/'
+  const absolute = ABSOLUTE_FORM_PREFIX.exec(rest)
+  if (absolute) rest = rest.slice(absolute[0].length) || '/'
+  const hash = rest.indexOf('#')
+  if (hash !== -1) rest = rest.slice(0, hash)
+  const question = rest.indexOf('?')
+  if (question === -1) return { path: rest, query: '' }
+  return { path: rest.slice(0, question), query: rest.slice(question + 1) }
+}
+
+/** The docId of an upgrade to `/<docId>`: everything after the first slash, as sent ('' if the path has no leading slash). */
+export function docIdOfUpgradePath(path: string): string {
+  return path.startsWith('/') ? path.slice(1) : ''
+}

@@ -1,0 +1,468 @@
+/**
+ * Unit tests of a room, with fake peers (no sockets), fake timers, a real
+ * PersistQueue and a real SQLite store in memory. What is checked is what a
+ * client sees: the frames each peer is sent, and what the store holds.
+ */
+import * as decoding from 'lib0/decoding'
+import pino from 'pino'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { canWrite, type AccessLevel, type TokenAccess } from '../../lib/access'
+import { MessageType } from '../../lib/protocol'
+import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from '../AwarenessStore'
+import type { FanoutMessage } from '../fanout/Fanout'
+import { PersistQueue } from '../PersistQueue'
+import { SqliteStore } from '../persistence/SqliteStore'
+import { encodeAwarenessMessage, encodeSyncStep1FromStateVector, encodeUpdateMessage } from '../protocol'
+import { SyncError } from '../SyncError'
+import type { RoomDeps } from './deps'
+import type { Peer } from './Peer'
+import { READ_ONLY_REASON } from './peerAccess'
+import { Room } from './Room'
+
+const silent = pino({ level: 'silent' })
+
+type Sent =
+  | { kind: 'step1'; stateVector: Uint8Array }
+  | { kind: 'step2'; update: Uint8Array }
+  | { kind: 'update'; update: Uint8Array }
+  | { kind: 'awareness'; entries: AwarenessEntry[] }
+  | { kind: 'denied'; reason: string }
+  | { kind: 'saved'; stateVector: Uint8Array }
+
+function decodeSent(frame: Uint8Array): Sent {
+  const decoder = decoding.createDecoder(frame)
+  const type = decoding.readVarUint(decoder)
+  switch (type) {
+    case MessageType.Sync: {
+      const step = decoding.readVarUint(decoder)
+      const payload = decoding.readVarUint8Array(decoder)
+      if (step === 0) return { kind: 'step1', stateVector: payload }
+      return step === 1 ? { kind: 'step2', update: payload } : { kind: 'update', update: payload }
+    }
+    case MessageType.Awareness:
+      return { kind: 'awareness', entries: decodeAwarenessUpdate(decoding.readVarUint8Array(decoder)) }
+    case MessageType.Auth:
+      decoding.readVarUint(decoder)
+      return { kind: 'denied', reason: decoding.readVarString(decoder) }
+    case MessageType.Saved:
+      return { kind: 'saved', stateVector: decoding.readVarUint8Array(decoder) }
+    default:
+      throw new Error(`unexpected frame type ${type}`)
+  }
+}
+
+/** A peer that records what it is sent; `send` fails once it is closed. */
+class FakePeer implements Peer {
+  private static nextId = 1
+  readonly id = FakePeer.nextId++
+  readonly sent: Sent[] = []
+  closed: { code: number; reason: string } | null = null
+  access: AccessLevel
+
+  constructor(
+    readonly sub: string,
+    readonly tokenAccess: TokenAccess = 'write',
+    readonly name: string | undefined = undefined,
+  ) {
+    this.access = tokenAccess
+  }
+
+  get canWrite(): boolean {
+    return canWrite(this.access)
+  }
+
+  send(frame: Buffer, onWritten?: () => void): boolean {
+    if (this.closed) return false
+    this.sent.push(decodeSent(frame))
+    onWritten?.()
+    return true
+  }
+
+  close(code: number, reason: string): void {
+    this.closed ??= { code, reason }
+  }
+
+  /** What was sent of one kind, and forget everything sent so far. */
+  take<K extends Sent['kind']>(kind: K): Extract<Sent, { kind: K }>[] {
+    const matching = this.sent.filter((frame): frame is Extract<Sent, { kind: K }> => frame.kind === kind)
+    this.sent.length = 0
+    return matching
+  }
+}
+
+function textUpdate(text: string, clientID: number, base?: Y.Doc): { update: Uint8Array; doc: Y.Doc } {
+  const doc = new Y.Doc()
+  doc.clientID = clientID
+  if (base) Y.applyUpdate(doc, Y.encodeStateAsUpdate(base))
+  const before = Y.encodeStateVector(doc)
+  doc.getText('text').insert(doc.getText('text').length, text)
+  return { update: Y.encodeStateAsUpdate(doc, before), doc }
+}
+
+function textOf(update: Uint8Array): string {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, update)
+  return doc.getText('text').toString()
+}
+
+const awarenessFrame = (entries: AwarenessEntry[]) => encodeAwarenessMessage(encodeAwarenessUpdate(entries))
+const SAVED_REQUEST = Uint8Array.of(MessageType.Saved)
+const emptyDocument = { updates: [], snapshotStateVector: null, lastSeq: 0, logLength: 0 }
+
+/** A fan-out that records what the room publishes (shared: as with Redis). */
+class RecordingFanout {
+  readonly published: FanoutMessage[] = []
+  constructor(readonly shared: boolean) {}
+  publish(_docId: string, message: FanoutMessage): void {
+    this.published.push(message)
+  }
+}
+
+let store: SqliteStore
+let queue: PersistQueue
+let broadcasts: { receivers: number; bytes: number }[]
+
+function roomDeps(overrides: Partial<RoomDeps> = {}): RoomDeps {
+  return {
+    store,
+    persistQueue: queue,
+    fanout: new RecordingFanout(false),
+    metrics: { recordBroadcast: (receivers, bytes) => broadcasts.push({ receivers, bytes }) },
+    compactAfterUpdates: 1000,
+    log: silent,
+    ...overrides,
+  }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  store = new SqliteStore(':memory:')
+  queue = new PersistQueue(store, { intervalMs: 50 }, silent)
+  broadcasts = []
+})
+
+afterEach(async () => {
+  queue.stop()
+  await store.close()
+  vi.useRealTimers()
+})
+
+/** Lets the room's end-of-turn broadcast run. */
+const endOfTurn = () => vi.advanceTimersByTimeAsync(0)
+
+describe('joining', () => {
+  it('a joiner is sent sync step 1 with the room\'s state vector; a read-only joiner is also told it may not write', () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('hi', 1).update))
+    const reader = new FakePeer('r', 'read')
+    room.join(reader)
+    expect(reader.sent.map((frame) => frame.kind)).toEqual(['step1', 'denied'])
+    expect(Y.decodeStateVector(reader.take('step1')[0].stateVector)).toEqual(new Map([[1, 2]]))
+    const writer2 = new FakePeer('w2')
+    room.join(writer2)
+    expect(writer2.sent.map((frame) => frame.kind)).toEqual(['step1'])
+  })
+
+  it('a cold room answers a fresh client with the stored bytes, and its state vector without building the document', async () => {
+    const { update } = textUpdate('stored', 7)
+    const stored = { updates: [update], snapshotStateVector: null, lastSeq: 1, logLength: 1 }
+    const room = new Room('doc', stored, roomDeps())
+    const fresh = new FakePeer('f')
+    room.join(fresh)
+    expect(Y.decodeStateVector(fresh.take('step1')[0].stateVector)).toEqual(new Map([[7, 6]]))
+    room.handleMessage(fresh, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    const [step2] = fresh.take('step2')
+    expect(step2.update).toEqual(update)
+    // And it is a live room for everything else: a write lands on top of what was stored.
+    room.handleMessage(fresh, encodeUpdateMessage(textUpdate('!', 8).update))
+    expect(room.doc.getText('text').toString()).toMatch(/^(stored!|!stored)$/)
+  })
+})
+
+describe('document updates', () => {
+  it('are applied once, stored once and relayed as one frame to every other peer, never echoed to the sender', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [a, b, c] = [new FakePeer('a'), new FakePeer('b'), new FakePeer('c')]
+    for (const peer of [a, b, c]) room.join(peer)
+    for (const peer of [a, b, c]) peer.take('step1')
+    const { update } = textUpdate('hello', 1)
+    room.handleMessage(a, encodeUpdateMessage(update))
+    expect(room.doc.getText('text').toString()).toBe('hello')
+    // Nothing goes out before the end of the turn: that is what lets a burst become one frame.
+    expect(b.sent).toEqual([])
+    broadcasts.length = 0
+    await endOfTurn()
+    expect(a.take('update')).toEqual([])
+    expect(b.take('update').map((frame) => textOf(frame.update))).toEqual(['hello'])
+    expect(c.take('update').map((frame) => textOf(frame.update))).toEqual(['hello'])
+    // Counted once per frame, with its receivers.
+    expect(broadcasts).toEqual([{ receivers: 2, bytes: expect.any(Number) }])
+    await vi.advanceTimersByTimeAsync(50)
+    expect(textOf(Y.mergeUpdates((await store.load('doc')).updates))).toBe('hello')
+    expect((await store.load('doc')).logLength).toBe(1)
+  })
+
+  it('from several peers in one turn go out as one merged frame to each receiver', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [a, b, watcher] = [new FakePeer('a'), new FakePeer('b'), new FakePeer('watcher')]
+    for (const peer of [a, b, watcher]) room.join(peer)
+    for (const peer of [a, b, watcher]) peer.take('step1')
+    room.handleMessage(a, encodeUpdateMessage(textUpdate('A', 1).update))
+    room.handleMessage(b, encodeUpdateMessage(textUpdate('B', 2).update))
+    room.handleMessage(a, encodeUpdateMessage(textUpdate('C', 3).update))
+    await endOfTurn()
+    const frames = watcher.take('update')
+    expect(frames).toHaveLength(1)
+    expect(textOf(frames[0].update).split('').sort().join('')).toBe('ABC')
+    // With more than one sender in the batch, the senders get it too (each lacks the other's part).
+    expect(a.take('update')).toHaveLength(1)
+    expect(b.take('update')).toHaveLength(1)
+  })
+
+  it('a duplicate is neither relayed nor stored again', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [a, b] = [new FakePeer('a'), new FakePeer('b')]
+    room.join(a)
+    room.join(b)
+    const { update } = textUpdate('once', 1)
+    room.handleMessage(a, encodeUpdateMessage(update))
+    await endOfTurn()
+    b.take('update')
+    room.handleMessage(a, encodeUpdateMessage(update))
+    await endOfTurn()
+    expect(b.take('update')).toEqual([])
+    expect(queue.size).toBe(1)
+  })
+
+  it('a read-only peer\'s updates are neither applied, relayed nor stored', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [reader, other] = [new FakePeer('r', 'read'), new FakePeer('o')]
+    room.join(reader)
+    room.join(other)
+    other.take('step1')
+    room.handleMessage(reader, encodeUpdateMessage(textUpdate('nope', 1).update))
+    await endOfTurn()
+    expect(room.doc.getText('text').toString()).toBe('')
+    expect(other.take('update')).toEqual([])
+    expect(queue.size).toBe(0)
+  })
+
+  it('an update that does not decode throws SyncError 1002 and leaves the document exactly as it was', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('kept', 1).update))
+    const before = Y.encodeStateAsUpdate(room.doc)
+    const { update } = textUpdate(' lost', 2)
+    const truncated = update.subarray(0, update.length - 2)
+    const error = (() => {
+      try {
+        room.handleMessage(writer, encodeUpdateMessage(truncated))
+      } catch (caught) {
+        return caught
+      }
+    })()
+    expect(error).toBeInstanceOf(SyncError)
+    expect((error as SyncError).closeCode).toBe(1002)
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before)
+    expect(queue.size).toBe(1)
+  })
+})
+
+describe('saved acknowledgements', () => {
+  it('a peer that asks is told what is durable now and after each write; peers that did not ask are told nothing', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [asker, other] = [new FakePeer('asker'), new FakePeer('other')]
+    room.join(asker)
+    room.join(other)
+    room.handleMessage(asker, SAVED_REQUEST)
+    expect(asker.take('saved').map((ack) => Y.decodeStateVector(ack.stateVector))).toEqual([new Map()])
+    room.handleMessage(asker, encodeUpdateMessage(textUpdate('abc', 5).update))
+    await endOfTurn()
+    expect(asker.take('saved')).toEqual([])
+    await vi.advanceTimersByTimeAsync(50)
+    expect(asker.take('saved').map((ack) => Y.decodeStateVector(ack.stateVector))).toEqual([new Map([[5, 3]])])
+    expect(other.take('saved')).toEqual([])
+    // Once the asker has left, nobody is told (and nothing is sent to a peer that is gone).
+    room.leave(asker)
+    room.handleMessage(other, encodeUpdateMessage(textUpdate('d', 6).update))
+    await vi.advanceTimersByTimeAsync(50)
+    expect(asker.take('saved')).toEqual([])
+    expect(other.take('saved')).toEqual([])
+  })
+
+  it('a late subscriber on a room whose writes were stored unobserved is told the whole document once nothing is pending', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('xy', 3).update))
+    const early = new FakePeer('early')
+    room.join(early)
+    // Still queued: the ack may only say what is durable, so not yet 'xy'.
+    room.handleMessage(early, SAVED_REQUEST)
+    expect(Y.decodeStateVector(early.take('saved')[0].stateVector)).toEqual(new Map())
+    room.leave(early)
+    await vi.advanceTimersByTimeAsync(50)
+    const late = new FakePeer('late')
+    room.join(late)
+    room.handleMessage(late, SAVED_REQUEST)
+    expect(Y.decodeStateVector(late.take('saved')[0].stateVector)).toEqual(new Map([[3, 2]]))
+  })
+})
+
+describe('compaction', () => {
+  it('folds the stored log into one snapshot once it holds compactAfterUpdates entries', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps({ compactAfterUpdates: 3 }))
+    const writer = new FakePeer('w')
+    room.join(writer)
+    for (const [i, text] of ['a', 'b'].entries()) room.handleMessage(writer, encodeUpdateMessage(textUpdate(text, i + 1).update))
+    await vi.advanceTimersByTimeAsync(50)
+    expect((await store.load('doc')).logLength).toBe(2)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('c', 3).update))
+    await vi.advanceTimersByTimeAsync(50)
+    const stored = await store.load('doc')
+    expect(stored.logLength).toBe(0)
+    expect(stored.updates).toHaveLength(1)
+    expect(textOf(stored.updates[0]).split('').sort().join('')).toBe('abc')
+  })
+
+  it('never compacts a deleted document', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('gone', 1).update))
+    await vi.advanceTimersByTimeAsync(50)
+    room.closeForDeletion()
+    await room.compact()
+    expect((await store.load('doc')).logLength).toBe(1)
+  })
+})
+
+describe('presence', () => {
+  const state = (clientId: number, clock: number, value: unknown): AwarenessEntry => ({ clientId, clock, json: JSON.stringify(value) })
+
+  it('a peer\'s presence reaches the others at the end of the turn, and a joiner gets everyone\'s', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [a, b] = [new FakePeer('a'), new FakePeer('b')]
+    room.join(a)
+    room.join(b)
+    room.handleMessage(a, awarenessFrame([state(11, 1, { user: 'a' })]))
+    await endOfTurn()
+    expect(b.take('awareness').map((frame) => frame.entries)).toEqual([[state(11, 1, { user: 'a' })]])
+    expect(a.take('awareness')).toEqual([])
+    const late = new FakePeer('late')
+    room.join(late)
+    expect(late.take('awareness').map((frame) => frame.entries)).toEqual([[state(11, 1, { user: 'a' })]])
+  })
+
+  it('a peer can neither overwrite nor erase another peer\'s client ID; leaving removes its states for everyone', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [a, b] = [new FakePeer('a'), new FakePeer('b')]
+    room.join(a)
+    room.join(b)
+    room.handleMessage(a, awarenessFrame([state(11, 1, { user: 'a' })]))
+    await endOfTurn()
+    room.handleMessage(b, awarenessFrame([state(11, 5, { user: 'impostor' })]))
+    room.handleMessage(b, awarenessFrame([{ clientId: 11, clock: 6, json: 'null' }]))
+    await endOfTurn()
+    expect(a.take('awareness')).toEqual([])
+    b.take('awareness')
+    room.leave(a)
+    await endOfTurn()
+    expect(b.take('awareness').map((frame) => frame.entries)).toEqual([[{ clientId: 11, clock: 2, json: 'null' }]])
+  })
+})
+
+describe('other instances', () => {
+  it('the room publishes its own changes; changes from elsewhere are relayed here but neither published again nor stored', async () => {
+    const fanout = new RecordingFanout(true)
+    const room = new Room('doc', emptyDocument, roomDeps({ fanout }))
+    const [local, watcher] = [new FakePeer('local'), new FakePeer('watcher')]
+    room.join(local)
+    room.join(watcher)
+    watcher.take('step1')
+    const own = textUpdate('own', 1).update
+    room.handleMessage(local, encodeUpdateMessage(own))
+    expect(fanout.published).toEqual([{ kind: 'update', update: own }])
+    fanout.published.length = 0
+    room.handleFanout({ kind: 'update', update: textUpdate('theirs', 2).update })
+    await endOfTurn()
+    expect(watcher.take('update')).toHaveLength(1)
+    expect(fanout.published).toEqual([])
+    expect(queue.size).toBe(1)
+  })
+
+  it('a sync request is answered with exactly what the asker lacks, and a request in turn when the asker holds more', () => {
+    const fanout = new RecordingFanout(true)
+    const room = new Room('doc', emptyDocument, roomDeps({ fanout }))
+    const writer = new FakePeer('w')
+    room.join(writer)
+    const first = textUpdate('first', 1)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate(' second', 1, first.doc).update))
+    fanout.published.length = 0
+    // The asker has 'first' and something of its own (client 9) that we lack.
+    const asker = textUpdate('!', 9, first.doc).doc
+    room.handleFanout({ kind: 'sync-request', stateVector: Y.encodeStateVector(asker) })
+    const [answer, counterRequest] = fanout.published
+    expect(answer.kind).toBe('update')
+    Y.applyUpdate(asker, (answer as { update: Uint8Array }).update)
+    // Now it lacks nothing the room holds.
+    expect(Y.encodeStateAsUpdate(room.doc, Y.encodeStateVector(asker))).toEqual(Uint8Array.of(0, 0))
+    expect(asker.getText('text').toString()).toContain(' second')
+    expect(counterRequest).toEqual({ kind: 'sync-request', stateVector: Y.encodeStateVector(room.doc) })
+  })
+})
+
+describe('access changes and deletion', () => {
+  it('lowering a writer to read tells it so and stops applying its updates; other users are untouched', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [bob, alice] = [new FakePeer('bob'), new FakePeer('alice')]
+    room.join(bob)
+    room.join(alice)
+    bob.take('denied')
+    room.applyAccessChange('bob', 'read')
+    expect(bob.take('denied')).toEqual([{ kind: 'denied', reason: READ_ONLY_REASON }])
+    room.handleMessage(bob, encodeUpdateMessage(textUpdate('bob', 1).update))
+    room.handleMessage(alice, encodeUpdateMessage(textUpdate('alice', 2).update))
+    expect(room.doc.getText('text').toString()).toBe('alice')
+    expect(alice.closed).toBeNull()
+  })
+
+  it('none closes that user\'s peers with 4403, and a change never grants more than the token', () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [reader, writer] = [new FakePeer('bob', 'read'), new FakePeer('bob', 'write')]
+    room.join(reader)
+    room.join(writer)
+    room.applyAccessChange('bob', 'write')
+    expect(reader.canWrite).toBe(false)
+    room.applyAccessChange('bob', 'none')
+    expect(reader.closed).toEqual({ code: 4403, reason: 'access revoked' })
+    expect(writer.closed).toEqual({ code: 4403, reason: 'access revoked' })
+  })
+
+  it('deletion closes every peer with 4404', () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const peers = [new FakePeer('a'), new FakePeer('b', 'read')]
+    for (const peer of peers) room.join(peer)
+    room.closeForDeletion()
+    expect(room.deleted).toBe(true)
+    expect(peers.map((peer) => peer.closed?.code)).toEqual([4404, 4404])
+  })
+})
+
+it('tells its owner when the last peer has left, not before', () => {
+  const emptied: string[] = []
+  const room = new Room('doc', emptyDocument, roomDeps({ onEmpty: (r) => emptied.push(r.docId) }))
+  const [a, b] = [new FakePeer('a'), new FakePeer('b')]
+  room.join(a)
+  room.join(b)
+  expect(room.leave(a)).toBe(false)
+  expect(emptied).toEqual([])
+  expect(room.leave(b)).toBe(true)
+  expect(emptied).toEqual(['doc'])
+  expect(room.peerCount).toBe(0)
+})

@@ -1,0 +1,250 @@
+/**
+ * One document in memory and the peers editing it. This file holds the sync
+ * handling (the y-websocket messages, applying updates) and puts the room's
+ * other parts together, each in its own file:
+ *
+ * - ColdDocument: the stored bytes, until the live Y.Doc is needed
+ * - Broadcaster: one merged frame per room per event-loop turn
+ * - SavedAcks, Compaction: what is durable, and folding the log
+ * - Presence: awareness, with who owns which client ID
+ * - CrossInstance: traffic with the same room on other instances
+ * - peerAccess: access changes and deletion, as they reach the peers
+ *
+ * Hot path: an incoming update is decoded once to validate it, applied once,
+ * queued once for the store, and relayed as one frame per room per turn
+ * (several updates in one turn are merged), never encoded per receiver.
+ */
+import type { Logger } from 'pino'
+import * as Y from 'yjs'
+import type { LiveAccess } from '../../lib/access'
+import { encodeAwarenessUpdate } from '../AwarenessStore'
+import type { RoomTrafficMessage } from '../fanout/Fanout'
+import type { PersistTarget } from '../PersistQueue'
+import type { StoredDocument } from '../persistence/DocumentStore'
+import { assertValidUpdate, decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage } from '../protocol'
+import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2, encodeSyncStep2FromUpdate } from '../protocol'
+import { Broadcaster } from './Broadcaster'
+import { ColdDocument } from './ColdDocument'
+import { Compaction } from './Compaction'
+import { CrossInstance } from './CrossInstance'
+import type { RoomDeps, UpdateOrigin } from './deps'
+import type { Peer, PeerRoom } from './Peer'
+import { READ_ONLY_REASON, applyAccessChange, closeForDeletion } from './peerAccess'
+import { Presence } from './Presence'
+import { SavedAcks } from './SavedAcks'
+
+export class Room implements PeerRoom, PersistTarget {
+  private readonly peers = new Set<Peer>()
+  private readonly cold: ColdDocument
+  /** The live document; null while the room still holds only its stored bytes. */
+  private liveDoc: Y.Doc | null = null
+  /** Bumped by every transaction that changed the document (see `applyUpdate`). */
+  private changeCount = 0
+  private readonly broadcaster: Broadcaster
+  private readonly saved: SavedAcks
+  private readonly compaction: Compaction
+  private readonly presence: Presence
+  private readonly crossInstance: CrossInstance
+  /** Set by `closeForDeletion`: the room refuses to compact and is about to be dropped. */
+  deleted = false
+
+  constructor(
+    readonly docId: string,
+    stored: StoredDocument,
+    private readonly deps: RoomDeps,
+  ) {
+    this.cold = new ColdDocument(stored)
+    this.broadcaster = new Broadcaster(this.peers, deps.metrics)
+    this.saved = new SavedAcks(this, this.broadcaster)
+    const { store, fanout, compactAfterUpdates, log } = deps
+    this.compaction = new Compaction(docId, stored, { store, shared: fanout.shared, compactAfterUpdates, log })
+    this.presence = new Presence(docId, this.broadcaster, fanout, log)
+    this.crossInstance = new CrossInstance(this, this.presence, fanout, log)
+    if (this.cold.isEmpty) this.materialize()
+  }
+
+  /** This room's logger (a child of the server's, with the docId). */
+  get log(): Logger {
+    return this.deps.log
+  }
+
+  /** How many peers are in the room (the registry unloads an empty one). */
+  get peerCount(): number {
+    return this.peers.size
+  }
+
+  /** The live document, built from the stored bytes on first use. */
+  get doc(): Y.Doc {
+    return this.liveDoc ?? this.materialize()
+  }
+
+  private materialize(): Y.Doc {
+    if (this.liveDoc) return this.liveDoc
+    const doc = this.cold.build(this.deps.log)
+    this.liveDoc = doc
+    this.saved.documentBuilt(doc)
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (transaction.deleteSet.clients.size > 0 || stateAdvanced(transaction)) this.changeCount++
+    })
+    return doc
+  }
+
+  // ---- peers ----
+
+  join(peer: Peer): void {
+    this.peers.add(peer)
+    // A cold room states what it holds without building the document (ColdDocument.getStateVector).
+    const step1 = this.cold.isCold ? encodeSyncStep1FromStateVector(this.cold.getStateVector()) : encodeSyncStep1(this.doc)
+    this.broadcaster.sendTo(peer, step1)
+    const states = this.presence.presentStates()
+    if (states.length > 0) this.broadcaster.sendTo(peer, encodeAwarenessMessage(encodeAwarenessUpdate(states)))
+    if (!peer.canWrite) this.broadcaster.sendTo(peer, encodePermissionDenied(READ_ONLY_REASON))
+  }
+
+  /** Removes a peer that is gone, and its presence; returns true when the room is now empty. */
+  leave(peer: Peer): boolean {
+    if (!this.peers.delete(peer)) return this.peers.size === 0
+    this.saved.unsubscribe(peer)
+    this.presence.removePeer(peer)
+    if (this.peers.size > 0) return false
+    this.deps.onEmpty?.(this)
+    return true
+  }
+
+  /** Handles one binary frame from `peer`. Throws SyncError for bad input; the transport closes `peer`. */
+  handleMessage(peer: Peer, frame: Uint8Array): void {
+    const message = readMessage(frame)
+    switch (message.type) {
+      case 'sync-step1': {
+        const theirs = decodeStateVectorStrict(message.stateVector)
+        if (this.cold.isCold && theirs.size === 0) {
+          // A fresh client on a cold room: the stored bytes are exactly what it lacks. Build the
+          // document only once they are on their way: building blocks the event loop for tens of
+          // milliseconds, and a large frame goes out over several turns of it.
+          const step2 = encodeSyncStep2FromUpdate(this.cold.asOneUpdate())
+          const queued = this.broadcaster.sendTo(peer, step2, () => setImmediate(() => this.materialize()))
+          if (!queued) setImmediate(() => this.materialize())
+          return
+        }
+        this.broadcaster.sendTo(peer, encodeSyncStep2(this.doc, message.stateVector))
+        return
+      }
+      case 'sync-update':
+        // A read-only peer's document updates are never applied nor relayed (docs/sync-protocol.md, "Wire protocol").
+        if (!peer.canWrite) return
+        this.applyUpdate(message.update, { source: 'client', peer })
+        return
+      case 'awareness':
+        this.presence.applyFromPeer(peer, message.update)
+        return
+      case 'query-awareness':
+        this.broadcaster.sendTo(peer, encodeAwarenessMessage(encodeAwarenessUpdate(this.presence.presentStates())))
+        return
+      case 'saved':
+        this.saved.subscribe(peer)
+        return
+      case 'auth':
+        return
+    }
+  }
+
+  // ---- document ----
+
+  /**
+   * Validates, applies, stores and relays one update. Throws SyncError (1002)
+   * before touching the document when the update does not decode.
+   * Returns whether the document changed.
+   */
+  applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean {
+    assertValidUpdate(update)
+    const doc = this.doc
+    const changesBefore = this.changeCount
+    Y.applyUpdate(doc, update, origin)
+    // An update whose dependencies are missing is held as pending, changing nothing yet;
+    // it must still be stored and relayed, or receivers could never apply what depends on it.
+    const store = doc.store
+    const changed = this.changeCount !== changesBefore || store.pendingStructs !== null || store.pendingDs !== null
+    if (!changed) return false
+    this.broadcaster.queueUpdate(update, origin.source === 'client' ? origin.peer : null)
+    // Another instance stored and published it already.
+    if (origin.source === 'fanout') return true
+    if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'update', update })
+    this.deps.persistQueue.enqueue(this, update)
+    return true
+  }
+
+  /** The whole document as one update (GET /docs/<id>/update). */
+  encodeState(): Uint8Array {
+    return this.cold.isCold ? this.cold.asOneUpdate() : Y.encodeStateAsUpdate(this.doc)
+  }
+
+  // ---- durability (PersistTarget, SavedAcksSource) ----
+
+  currentStateVector(): Uint8Array | null {
+    // Nobody is listening for acknowledgements: skip the encoding (SavedAcks).
+    return this.saved.wanted ? Y.encodeStateVector(this.doc) : null
+  }
+
+  onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array | null }): void {
+    const due = this.compaction.written(lastSeq, count)
+    this.saved.written(stateVector)
+    if (due) void this.compact()
+  }
+
+  coldStateVector(): Uint8Array | null {
+    return this.cold.isCold ? this.cold.getStateVector() : null
+  }
+
+  hasPendingWrites(): boolean {
+    return this.deps.persistQueue.hasPendingFor(this.docId)
+  }
+
+  /** Folds the stored log into one snapshot (Compaction); never for a deleted document. */
+  compact(): Promise<void> {
+    if (this.deleted) return this.compaction.inProgress
+    return this.compaction.run(this.liveDoc)
+  }
+
+  // ---- other instances, access, deletion ----
+
+  /** Room traffic another instance published (updates, presence, sync requests). */
+  handleFanout(message: RoomTrafficMessage): void {
+    this.crossInstance.handle(message)
+  }
+
+  /** Asks the other instances for what this room lacks (after loading, after a relay outage). */
+  requestSync(): void {
+    this.crossInstance.requestSync()
+  }
+
+  /** Applies stored or relayed content that was already stored and published elsewhere. */
+  applyFromElsewhere(update: Uint8Array): void {
+    this.crossInstance.applyFromElsewhere(update)
+  }
+
+  /** Applies an access change to `sub`'s peers, never beyond what each one's token grants. */
+  applyAccessChange(sub: string, access: LiveAccess): void {
+    applyAccessChange(this.peers, sub, access, this.broadcaster)
+  }
+
+  /** The document was deleted: close every peer with 4404 and refuse further compaction. */
+  closeForDeletion(): void {
+    this.deleted = true
+    closeForDeletion(this.peers)
+  }
+
+  /** Stops background work; the caller has flushed the persist queue and no peer is left. */
+  destroy(): void {
+    this.broadcaster.cancel()
+    this.liveDoc?.destroy()
+  }
+}
+
+function stateAdvanced(transaction: Y.Transaction): boolean {
+  const { beforeState, afterState } = transaction
+  if (afterState.size !== beforeState.size) return true
+  for (const [client, clock] of afterState) {
+    if (beforeState.get(client) !== clock) return true
+  }
+  return false
+}

@@ -1,0 +1,51 @@
+/**
+ * What a room needs from the rest of the server, each as the smallest
+ * interface that will do, so a unit test can stand in for any of them.
+ */
+import type { Logger } from 'pino'
+import type { Fanout } from '../fanout/Fanout'
+import type { PersistTarget } from '../PersistQueue'
+import type { DocumentStore } from '../persistence/DocumentStore'
+import type { Peer } from './Peer'
+import type { Room } from './Room'
+
+/** Where a room's changes go to be stored (PersistQueue: group commit). */
+export interface PersistSink {
+  enqueue(target: PersistTarget, update: Uint8Array): void
+  /** Is anything of this document queued or being written? */
+  hasPendingFor(docId: string): boolean
+}
+
+/** Counts what a room sends (ServerMetrics). */
+export interface BroadcastMetrics {
+  /** One frame sent to `receivers` peers: called once per frame, never once per receiver. */
+  recordBroadcast(receivers: number, frameBytes: number): void
+}
+
+/** The store as a loaded room uses it: only to fold its log into a snapshot. */
+export type CompactingStore = Pick<DocumentStore, 'compact'>
+
+/** The relay to other instances as a room uses it (subscribing is the registry's). */
+export type RoomFanout = Pick<Fanout, 'shared' | 'publish'>
+
+export interface RoomDeps {
+  store: CompactingStore
+  persistQueue: PersistSink
+  fanout: RoomFanout
+  metrics: BroadcastMetrics
+  /** Fold the log into a snapshot once it holds this many updates. */
+  compactAfterUpdates: number
+  log: Logger
+  /** The last peer left (the registry starts the idle countdown). */
+  onEmpty?: (room: Room) => void
+}
+
+/**
+ * Where a change came from: decides whether it is stored and published (the
+ * transaction origin of the Y.Doc update, as Hocuspocus tags them).
+ */
+export type UpdateOrigin =
+  | { source: 'client'; peer: Peer }
+  | { source: 'api' }
+  /** From another instance, or re-read from the store after an outage: stored already, published already. */
+  | { source: 'fanout' }
