@@ -10,7 +10,7 @@ import { defineConfig, devices } from '@playwright/test'
  * disturbing tests in other workers.
  */
 
-// Debian's Chromium when present (STACK.md: never `npx playwright install` here); Playwright's own elsewhere,
+// Debian's Chromium when present (machines without internet cannot run `npx playwright install`); Playwright's own elsewhere,
 // which `npm run test:e2e` installs first when it is missing (e2e/support/ensureBrowser.mjs).
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 const launchOptions = existsSync(SYSTEM_CHROMIUM)

@@ -32,12 +32,22 @@ export interface HttpContext {
 }
 
 /**
- * Every path under /docs/ is a document route: `/docs/<docId>`, optionally
- * followed by `/update` or `/access`. The docId is whatever stands between,
- * as sent, so `/docs/../x/update` names the bad docId `../x` (400) rather
- * than an unknown route (404).
+ * Every path under /docs/ names a document: `/docs/<docId>` then an action
+ * (none, `/update` or `/access`). Both are read as sent: a first segment that
+ * is not a valid docId (`/docs/../x`, `/docs/%2e%2e/x`), or a dot segment
+ * after it (`/docs/y/../x/update`), is a bad document id (400); a good docId
+ * with an action we do not serve is an unknown route (404).
  */
-const DOCS_ROUTE = /^\/docs\/(.*?)(\/update|\/access)?$/
+const DOCS_PREFIX = '/docs/'
+const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access'])
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i
+
+function documentRoute(path: string): { docId: string; action: string } | null {
+  if (!path.startsWith(DOCS_PREFIX)) return null
+  const rest = path.slice(DOCS_PREFIX.length)
+  const slash = rest.indexOf('/')
+  return slash === -1 ? { docId: rest, action: '' } : { docId: rest.slice(0, slash), action: rest.slice(slash) }
+}
 
 const accessChangeSchema = z.object({
   sub: z.string().min(1).max(256),
@@ -77,11 +87,12 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     res.end(await ctx.metrics.registry.metrics())
     return
   }
-  const match = DOCS_ROUTE.exec(path)
-  if (match) {
-    const [, docId, action = ''] = match
+  const document = documentRoute(path)
+  if (document) {
+    const { docId, action } = document
     // First, as for an upgrade: a bad docId is 400 whatever the method or the token.
-    if (!isValidDocId(docId)) throw new HttpError(400, 'invalid document id')
+    if (!isValidDocId(docId) || DOT_SEGMENT.test(action)) throw new HttpError(400, 'invalid document id')
+    if (!DOCUMENT_ACTIONS.has(action)) throw new HttpError(404, 'not found')
     if (method === 'GET' && action === '/update') return getUpdate(ctx, req, res, docId)
     if (method === 'POST' && action === '/update') return postUpdate(ctx, req, res, docId)
     if (method === 'DELETE' && action === '') return deleteDocument(ctx, req, res, docId)

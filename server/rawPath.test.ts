@@ -58,6 +58,7 @@ const request = (method: string, target: string, token?: string) =>
 const tokenFor = (doc: string) => signAccessToken(SECRET, { sub: 'u1', doc, access: 'admin' })
 
 describe('upgrades', () => {
+  // proves: CONNECT-4
   it('/../etc is the bad docId "../etc" (400), even with a valid token for "etc"', async () => {
     const token = await tokenFor('etc')
     // The control: the same token opens /etc itself.
@@ -76,6 +77,7 @@ describe('upgrades', () => {
 })
 
 describe('the document API', () => {
+  // proves: CONNECT-4
   it('a /docs/ route whose docId is bad as sent is 400, whatever the method, token or suffix', async () => {
     const token = await tokenFor('x')
     for (const [method, target] of [
@@ -83,7 +85,6 @@ describe('the document API', () => {
       ['POST', '/docs/y/../x/update'],
       ['DELETE', '/docs/./x'],
       ['POST', '/docs/%2e%2e/access'],
-      ['GET', '/docs/x/update/extra'],
       ['PUT', '/docs/../x'],
       ['GET', '/docs/'],
     ]) {
@@ -91,11 +92,11 @@ describe('the document API', () => {
     }
   })
 
-  it('a good docId goes on to the token check; paths outside /docs/ stay 404', async () => {
+  it('a good docId goes on to the token check; unknown actions and paths outside /docs/ stay 404', async () => {
     expect(await request('GET', '/docs/x/update')).toBe(401)
     expect(await request('GET', `/docs/x/update`, await tokenFor('x'))).toBe(200)
     expect(await request('PUT', '/docs/x/update', await tokenFor('x'))).toBe(405)
-    for (const target of ['/docs', '/nope', '/x/../docs/x/update', '/healthz/../docs/x/update']) {
+    for (const target of ['/docs/x/update/extra', '/docs/x/history', '/docs', '/nope', '/x/../docs/x/update', '/healthz/../docs/x/update']) {
       expect(await request('GET', target), target).toBe(404)
     }
   })

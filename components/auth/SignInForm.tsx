@@ -14,7 +14,7 @@ export interface OAuthButton {
 
 /** Email + password sign-in, plus a button per configured OAuth provider. */
 export function SignInForm({ callbackUrl, oauth, initialError }: { callbackUrl: string; oauth: OAuthButton[]; initialError?: string }) {
-  // The session request sets the CSRF cookie; posting before it lands can be rejected (STACK.md, CSRF race).
+  // The session request sets the CSRF cookie; posting before it lands can be rejected (next-auth v4 sets it on the first /api/auth/session answer).
   const { status } = useSession()
   const [error, setError] = useState(initialError ?? '')
   const [pending, setPending] = useState(false)

@@ -172,7 +172,7 @@ export class EditorPage {
 
   /**
    * The document's text without other people's caret labels, which live
-   * inside the contenteditable (STACK.md, pitfall 8). Blocks are not separated:
+   * inside the contenteditable (CollaborationCaret renders them there). Blocks are not separated:
    * see {@link blocks} for that.
    */
   async text(): Promise<string> {

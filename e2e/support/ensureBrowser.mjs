@@ -2,7 +2,7 @@
 // playwright.config.ts uses /usr/bin/chromium when present (Debian's); otherwise
 // Playwright's own build, which this installs on first use, so a newcomer's
 // `npm test` needs no extra command. Never run where /usr/bin/chromium exists
-// (STACK.md, pitfall 15: the machine's Chromium is the one to use there).
+// (Playwright cannot download its own browser on machines without internet access).
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chromium } from '@playwright/test'
