@@ -19,7 +19,7 @@ export interface UsersTable {
   /** Lower-cased and trimmed; unique. */
   email: string
   name: string
-  /** bcrypt hash; null for accounts that only sign in through OAuth. */
+  /** argon2id hash (bcrypt for accounts made before; replaced at their next sign-in); null for accounts that only sign in through OAuth. */
   password_hash: string | null
   created_at: string
 }

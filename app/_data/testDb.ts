@@ -4,6 +4,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { postgresTestUrl, serviceAvailable } from '../../testkit/services'
 import { openMigratedDatabase, type Db } from './db'
+import { TEST_ARGON2 } from './passwords'
 import { createPasswordUser, type PublicUser } from './users'
 
 /**
@@ -79,7 +80,7 @@ export async function addUser(db: Db, name: string): Promise<PublicUser> {
   const result = await createPasswordUser(
     db,
     { name, email: `${name.toLowerCase()}-${counter}@example.test`, password: 'correct horse battery' },
-    4,
+    TEST_ARGON2,
   )
   if (!result.ok) throw new Error(JSON.stringify(result.errors))
   return result.user
