@@ -12,6 +12,7 @@ export interface Database {
   documents: DocumentsTable
   memberships: MembershipsTable
   share_links: ShareLinksTable
+  auth_attempts: AuthAttemptsTable
 }
 
 export interface UsersTable {
@@ -57,6 +58,15 @@ export interface ShareLinksTable {
   role: MemberRole
   created_by: string
   created_at: string
+}
+
+/** Counted sign-in failures and sign-ups, for throttling (app/_data/throttle.ts); pruned once expired. */
+export interface AuthAttemptsTable {
+  id: string
+  /** What is limited and for whom: `<rule>:<email or client address>`. */
+  bucket: string
+  /** When (ISO-8601, UTC). */
+  at: string
 }
 
 export type UserRow = Selectable<UsersTable>

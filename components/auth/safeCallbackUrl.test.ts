@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { safeCallbackUrl } from './safeCallbackUrl'
+import { safeCallbackUrl, safeRedirectUrl } from './safeCallbackUrl'
 
 describe('safeCallbackUrl', () => {
   it('keeps paths on this site', () => {
@@ -90,5 +90,19 @@ describe('safeCallbackUrl', () => {
 
   it.each(GOOD_PATHS)('keeps %j', (url) => {
     expect(safeCallbackUrl(url)).toBe(url)
+  })
+
+  describe("next-auth's redirect callback", () => {
+    const base = 'https://app.example'
+    it.each(GOOD_PATHS)('keeps %j, as a path or as an absolute URL on this site', (path) => {
+      expect(safeRedirectUrl(path, base)).toBe(base + path)
+      expect(safeRedirectUrl(base + path, base)).toBe(base + path)
+    })
+    it.each([...KNOWN_BYPASSES, base, `${base}.evil.example/`, `${base}@evil.example/`, `${base}//evil.example`, `${base}/%09/evil.example`])(
+      'sends %j home',
+      (url) => {
+        expect(safeRedirectUrl(url, base)).toBe(`${base}/`)
+      },
+    )
   })
 })

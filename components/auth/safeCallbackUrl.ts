@@ -32,6 +32,19 @@ export function safeCallbackUrl(value: string | string[] | undefined | null): st
   return '/' // still decoding after that many layers: nothing legitimate is encoded so deep
 }
 
+/**
+ * next-auth's `redirect` callback: `url` (a path, or an absolute URL on this
+ * site) if it passes {@link safeCallbackUrl}, else home; always absolute on `baseUrl`.
+ *
+ * @example
+ * safeRedirectUrl('https://app.example/d/abc', 'https://app.example') // 'https://app.example/d/abc'
+ * safeRedirectUrl('/%09/evil.example', 'https://app.example')         // 'https://app.example/'
+ */
+export function safeRedirectUrl(url: string, baseUrl: string): string {
+  const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url
+  return `${baseUrl}${safeCallbackUrl(path)}`
+}
+
 /** Our own links are short; a long callback is an attack or a mistake. */
 const MAX_CALLBACK_LENGTH = 2048
 /** `%25252F` is `/` three decodings deep; our pages never nest encodings that far. */
