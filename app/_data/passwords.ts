@@ -1,5 +1,5 @@
 import 'server-only'
-import { Algorithm, hash, verify } from '@node-rs/argon2'
+import { hash, verify, type Algorithm } from '@node-rs/argon2'
 import bcrypt from 'bcryptjs'
 
 /**
@@ -24,10 +24,13 @@ export const DEFAULT_ARGON2: Argon2Params = { memoryCost: 19_456, timeCost: 2, p
 /** The smallest argon2 allows, for tests that create many users; never for real accounts. */
 export const TEST_ARGON2: Argon2Params = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
+/** `Algorithm.Argon2id`: the package declares a const enum, which isolated modules cannot read. */
+const ARGON2ID = 2 as Algorithm
+
 const BCRYPT_PREFIX = /^\$2[aby]\$\d\d\$/
 
 export async function hashPassword(password: string, params: Argon2Params = DEFAULT_ARGON2): Promise<string> {
-  return hash(password, { algorithm: Algorithm.Argon2id, ...params })
+  return hash(password, { algorithm: ARGON2ID, ...params })
 }
 
 export interface PasswordCheck {
