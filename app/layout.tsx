@@ -1,11 +1,15 @@
 import type { Metadata, Viewport } from 'next'
+import { connection } from 'next/server'
 import { Providers } from '@/components/Providers'
 import './globals.css'
 
 export const metadata: Metadata = { title: 'Tandem', description: 'Write documents together, live.' }
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 }
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request, never prerendered: its scripts carry the nonce of that
+  // request's Content-Security-Policy (proxy.ts), which a page built ahead of time cannot know.
+  await connection()
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">

@@ -85,13 +85,17 @@ test.describe('sharing and access', () => {
     const share = await alice.editor.openShareDialog()
     const link = await share.createLink('Editor')
 
-    // Carol has no account yet: the link sends her to sign in, she signs up, and lands in the document.
+    // Carol has no account yet: the link sends her to sign in, she signs up, comes back to the
+    // link, which still asks, and lands in the document once she presses Join.
     const carol = await actor('Carol', { signUp: false })
     await carol.page.goto(link)
     await expect(carol.page).toHaveURL(/\/signin\?callbackUrl=%2Fs%2F/)
     await carol.page.getByRole('link', { name: 'Create an account' }).click()
     await carol.signUpPage.fill({ name: carol.name, email: carol.email, password: carol.password })
     await carol.signUpPage.submit()
+    await expect(carol.page).toHaveURL(link)
+    await expect(carol.page.getByRole('heading', { name: 'Join “Untitled” as editor' })).toBeVisible()
+    await carol.page.getByRole('button', { name: 'Join' }).click()
     await expect(carol.page).toHaveURL(new RegExp(`/d/${documentId}$`))
     await carol.editor.waitUntilLive()
     await carol.editor.typeAtEnd('Carol joined by link.')

@@ -4,6 +4,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { postgresTestUrl, serviceAvailable } from './services'
 import { openMigratedDatabase, type Db } from '../app/_data/db'
+import { TEST_ARGON2 } from '../app/_data/passwords'
 import { createPasswordUser, type PublicUser } from '../app/_data/users'
 
 /**
@@ -81,7 +82,7 @@ export async function addUser(db: Db, name: string): Promise<PublicUser> {
   const result = await createPasswordUser(
     db,
     { name, email: `${name.toLowerCase()}-${counter}@example.test`, password: 'correct horse battery' },
-    4,
+    TEST_ARGON2,
   )
   if (!result.ok) throw new Error(JSON.stringify(result.errors))
   return result.user

@@ -4,6 +4,7 @@ import type { Provider } from 'next-auth/providers/index'
 import CredentialsProvider from 'next-auth/providers/credentials'
 import GitHubProvider from 'next-auth/providers/github'
 import GoogleProvider from 'next-auth/providers/google'
+import { safeRedirectUrl } from '@/components/auth/safeCallbackUrl'
 import { getConfig, type OAuthProviderConfig } from './config'
 import { getDb } from './db'
 import { findOrCreateOAuthUser, verifyPassword } from './users'
@@ -64,6 +65,13 @@ export function getAuthOptions(): NextAuthOptions {
       ...config.oauthProviders.map(oauthProvider),
     ],
     callbacks: {
+      /**
+       * Where next-auth sends people after signing in or out (OAuth callbacks,
+       * `callbackUrl` posted to it): our own origin, on a path that passes the
+       * same check as the sign-in page's, else home. next-auth's default
+       * accepts any `/…` string, tab-smuggled hosts included.
+       */
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       /** OAuth identities map to a local user; refusing here shows an error on /signin. */
       async signIn({ account, user }) {
         if (!account || account.type === 'credentials') return true

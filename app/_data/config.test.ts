@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
-const { readConfig } = await import('./config')
+const { readConfig, readTrustProxy } = await import('./config')
 
 describe('web app configuration', () => {
   const dirs: string[] = []
@@ -34,6 +34,14 @@ describe('web app configuration', () => {
     expect(first.authSecret.length).toBeGreaterThan(20)
     expect(readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim()).toBe(first.authSecret)
     expect(readConfig({ DATA_DIR: dataDir }).authSecret).toBe(first.authSecret)
+  })
+
+  it('trusts no proxy unless TRUST_PROXY says how many there are, and refuses values it cannot read', () => {
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's' }).trustProxyHops).toBe(0)
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's', TRUST_PROXY: '2' }).trustProxyHops).toBe(2)
+    expect([undefined, '', '0', 'false', 'FALSE'].map(readTrustProxy)).toEqual([0, 0, 0, 0, 0])
+    expect([' 1 ', 'true', '3'].map(readTrustProxy)).toEqual([1, 1, 3])
+    for (const bad of ['yes', '-1', '1.5', '10.0.0.0/8', '100']) expect(() => readTrustProxy(bad)).toThrow(/number of reverse proxies/)
   })
 
   it('switches on each OAuth provider only when all its variables are set', () => {

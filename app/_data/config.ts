@@ -29,6 +29,11 @@ export interface AppConfig {
   /** Where this server reaches the sync server's HTTP API (delete, access changes). */
   syncHttpUrl: string
   oauthProviders: OAuthProviderConfig[]
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For
+   * (TRUST_PROXY); 0: none, the TCP peer is the client (app/_http/clientAddress.ts).
+   */
+  trustProxyHops: number
 }
 
 const DEFAULT_SYNC_PORT = 1234
@@ -58,6 +63,25 @@ function readOAuthProviders(env: Record<string, string | undefined>): OAuthProvi
   return providers
 }
 
+/** More hops than any real deployment has: a typo such as `TRUST_PROXY=10000` is refused rather than trusted. */
+const MAX_TRUST_PROXY_HOPS = 10
+
+/**
+ * TRUST_PROXY: unset, empty, `0` or `false` for none; a number of proxies
+ * (`true` means 1). Anything else stops the app: guessing could let a spoofed
+ * header decide whom sign-in throttling counts against.
+ */
+export function readTrustProxy(value: string | undefined): number {
+  const text = (value ?? '').trim().toLowerCase()
+  if (text === '' || text === 'false') return 0
+  if (text === 'true') return 1
+  const hops = Number(text)
+  if (/^\d+$/.test(text) && hops <= MAX_TRUST_PROXY_HOPS) return hops
+  throw new Error(
+    `TRUST_PROXY=${value} is not understood: set it to the number of reverse proxies in front of the web app (1 for one nginx), or leave it unset when clients connect directly.`,
+  )
+}
+
 /** Builds the config from an environment; exported for tests. */
 export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // turbopackIgnore: DATA_DIR is a run-time location, not a source file to trace into the build.
@@ -71,6 +95,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     syncPort,
     syncHttpUrl: (env.SYNC_HTTP_URL || `http://127.0.0.1:${syncPort}`).replace(/\/+$/, ''),
     oauthProviders: readOAuthProviders(env),
+    trustProxyHops: readTrustProxy(env.TRUST_PROXY),
   }
 }
 

@@ -59,6 +59,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('share_links_document_idx').on('share_links').column('document_id').execute()
     },
   },
+  '2026_12_01_002_auth_attempts': {
+    async up(db: Kysely<unknown>) {
+      // One row per counted attempt (a failed sign-in, a created account), so
+      // limits hold across every web app process sharing the database.
+      await db.schema
+        .createTable('auth_attempts')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('bucket', 'text', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('auth_attempts_bucket_at_idx').on('auth_attempts').columns(['bucket', 'at']).execute()
+      await db.schema.createIndex('auth_attempts_at_idx').on('auth_attempts').column('at').execute()
+    },
+  },
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -167,6 +167,27 @@ describe.each(await testDatabaseKinds())('document operations and who may do the
     expect(await documents.getRole(t.db, docId, stranger.id)).toBe('editor')
   })
 
+  it('describes a share link without using it, and says when joining would add nothing', async () => {
+    const { token } = await sharing.createShareLink(t.db, docId, 'editor', owner.id)
+    await documents.renameDocument(t.db, docId, 'Plans')
+
+    const forStranger = await sharing.describeShareLink(t.db, token, stranger.id)
+    expect(forStranger).toEqual({ documentId: docId, title: 'Plans', ownerName: owner.name, role: 'editor', currentRole: null })
+    expect(sharing.joiningGrantsMore('editor', forStranger!.currentRole)).toBe(true)
+    // Reading it changed nothing.
+    expect(await documents.getRole(t.db, docId, stranger.id)).toBeNull()
+
+    expect((await sharing.describeShareLink(t.db, token, viewer.id))?.currentRole).toBe('viewer')
+    expect(sharing.joiningGrantsMore('editor', 'viewer')).toBe(true)
+    expect((await sharing.describeShareLink(t.db, token, editor.id))?.currentRole).toBe('editor')
+    expect(sharing.joiningGrantsMore('editor', 'editor')).toBe(false)
+    expect(sharing.joiningGrantsMore('viewer', 'owner')).toBe(false)
+    expect((await sharing.describeShareLink(t.db, token, owner.id))?.currentRole).toBe('owner')
+
+    await sharing.revokeShareLink(t.db, docId, token)
+    expect(await sharing.describeShareLink(t.db, token, stranger.id)).toBeNull()
+  })
+
   it('lists my documents and those shared with me, newest edit first, with owner names', async () => {
     const older = await documents.createDocument(t.db, editor.id, 'Eddie’s notes')
     await new Promise((r) => setTimeout(r, 5))

@@ -12,6 +12,7 @@ export interface Database {
   documents: DocumentsTable
   memberships: MembershipsTable
   share_links: ShareLinksTable
+  auth_attempts: AuthAttemptsTable
 }
 
 export interface UsersTable {
@@ -19,7 +20,7 @@ export interface UsersTable {
   /** Lower-cased and trimmed; unique. */
   email: string
   name: string
-  /** bcrypt hash; null for accounts that only sign in through OAuth. */
+  /** argon2id hash (bcrypt for accounts made before; replaced at their next sign-in); null for accounts that only sign in through OAuth. */
   password_hash: string | null
   created_at: string
 }
@@ -57,6 +58,15 @@ export interface ShareLinksTable {
   role: MemberRole
   created_by: string
   created_at: string
+}
+
+/** Counted sign-in failures and sign-ups, for throttling (app/_data/throttle.ts); pruned once expired. */
+export interface AuthAttemptsTable {
+  id: string
+  /** What is limited and for whom: `<rule>:<email or client address>`. */
+  bucket: string
+  /** When (ISO-8601, UTC). */
+  at: string
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -97,12 +97,55 @@ export async function revokeShareLink(db: Db, documentId: string, token: string)
   return Number(result.numDeletedRows) > 0
 }
 
+/** A link token's shape (what newLinkToken makes, with room to spare); anything else is not looked up. */
+export function isShareLinkToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(token)
+}
+
 export async function findShareLink(db: Db, token: string): Promise<ShareLinkRow | null> {
   return (await db.selectFrom('share_links').selectAll().where('token', '=', token).executeTakeFirst()) ?? null
 }
 
+/** What the page behind a share link shows before anyone joins. */
+export interface ShareLinkInvitation {
+  documentId: string
+  title: string
+  ownerName: string
+  /** What joining grants. */
+  role: MemberRole
+  /** What the visitor has already (owner, or a role at least as high as the link's: nothing to join). */
+  currentRole: Role | null
+}
+
 /**
- * Grants the link's role to a signed-in user. Never lowers anyone: an editor
+ * Reads a link without using it: the invitation `/s/<token>` shows on GET.
+ * Null for an unknown (or revoked) link.
+ */
+export async function describeShareLink(db: Db, token: string, userId: string): Promise<ShareLinkInvitation | null> {
+  const row = await db
+    .selectFrom('share_links')
+    .innerJoin('documents', 'documents.id', 'share_links.document_id')
+    .innerJoin('users as owner', 'owner.id', 'documents.owner_id')
+    .leftJoin('memberships', (join) =>
+      join.onRef('memberships.document_id', '=', 'documents.id').on('memberships.user_id', '=', userId),
+    )
+    .select(['documents.id', 'documents.title', 'documents.owner_id', 'owner.name as owner_name', 'share_links.role', 'memberships.role as member_role'])
+    .where('share_links.token', '=', token)
+    .executeTakeFirst()
+  if (!row) return null
+  const currentRole: Role | null = row.owner_id === userId ? 'owner' : (row.member_role ?? null)
+  return { documentId: row.id, title: row.title, ownerName: row.owner_name, role: row.role, currentRole }
+}
+
+/** True when joining through a link with `linkRole` would give someone with `currentRole` more than they have. */
+export function joiningGrantsMore(linkRole: MemberRole, currentRole: Role | null): boolean {
+  return !currentRole || isHigherRole(linkRole, currentRole)
+}
+
+/**
+ * Grants the link's role to a signed-in user: only ever from the Join
+ * button's server action (a POST), never on a page view, so a link followed
+ * cross-site cannot add anyone to a document. Never lowers anyone: an editor
  * opening a view link stays an editor, and the owner stays owner.
  * Returns the document id, or null for an unknown (or revoked) link.
  */

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
 
+const { default: bcrypt } = await import('bcryptjs')
+const { TEST_ARGON2 } = await import('./passwords')
 const { testDatabaseKinds } = await import('../../testkit/appDb')
 const { createPasswordUser, findOrCreateOAuthUser, findUserByEmail, verifyPassword } = await import('./users')
 
@@ -15,22 +17,49 @@ describe.each(await testDatabaseKinds())('users ($name)', (kind) => {
   })
 
   const signUp = (email: string, password = 'correct horse battery', name = 'Ada') =>
-    createPasswordUser(t.db, { name, email, password }, 4)
+    createPasswordUser(t.db, { name, email, password }, TEST_ARGON2)
+  const storedHash = async (email: string) =>
+    (await t.db.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow()).password_hash
 
-  it('creates an account with a normalised email and a bcrypt hash, and signs in with it', async () => {
+  it('creates an account with a normalised email and an argon2id hash, and signs in with it', async () => {
     const result = await signUp('  Ada@Example.TEST ')
     expect(result.ok).toBe(true)
     const stored = await t.db.selectFrom('users').selectAll().executeTakeFirstOrThrow()
     expect(stored.email).toBe('ada@example.test')
-    expect(stored.password_hash).toMatch(/^\$2[aby]\$/)
+    expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/)
     expect(stored.password_hash).not.toContain('correct horse')
-    expect(await verifyPassword(t.db, 'ADA@example.test', 'correct horse battery')).toMatchObject({ name: 'Ada' })
+    expect(await verifyPassword(t.db, 'ADA@example.test', 'correct horse battery', TEST_ARGON2)).toMatchObject({ name: 'Ada' })
+  })
+
+  it('still signs in accounts with an old bcrypt hash, and replaces it with argon2id on success only', async () => {
+    await signUp('ada@example.test')
+    const legacy = await bcrypt.hash('correct horse battery', 4)
+    await t.db.updateTable('users').set({ password_hash: legacy }).where('email', '=', 'ada@example.test').execute()
+
+    expect(await verifyPassword(t.db, 'ada@example.test', 'wrong password!', TEST_ARGON2)).toBeNull()
+    expect(await storedHash('ada@example.test')).toBe(legacy)
+
+    expect(await verifyPassword(t.db, 'ada@example.test', 'correct horse battery', TEST_ARGON2)).toMatchObject({ name: 'Ada' })
+    const upgraded = await storedHash('ada@example.test')
+    expect(upgraded).toMatch(/^\$argon2id\$/)
+    expect(await verifyPassword(t.db, 'ada@example.test', 'correct horse battery', TEST_ARGON2)).toMatchObject({ name: 'Ada' })
+    expect(await storedHash('ada@example.test')).toBe(upgraded)
+  })
+
+  it('rehashes an argon2id hash made with other settings, and leaves a current one alone', async () => {
+    await signUp('ada@example.test')
+    const current = await storedHash('ada@example.test')
+    await verifyPassword(t.db, 'ada@example.test', 'correct horse battery', TEST_ARGON2)
+    expect(await storedHash('ada@example.test')).toBe(current)
+    const stronger = { ...TEST_ARGON2, timeCost: 2 }
+    expect(await verifyPassword(t.db, 'ada@example.test', 'correct horse battery', stronger)).toMatchObject({ name: 'Ada' })
+    expect(await storedHash('ada@example.test')).toMatch(/^\$argon2id\$v=19\$m=1024,t=2,p=1\$/)
   })
 
   it('refuses a wrong password and an unknown email alike', async () => {
     await signUp('ada@example.test')
-    expect(await verifyPassword(t.db, 'ada@example.test', 'wrong password!')).toBeNull()
-    expect(await verifyPassword(t.db, 'nobody@example.test', 'correct horse battery')).toBeNull()
+    expect(await verifyPassword(t.db, 'ada@example.test', 'wrong password!', TEST_ARGON2)).toBeNull()
+    expect(await verifyPassword(t.db, 'nobody@example.test', 'correct horse battery', TEST_ARGON2)).toBeNull()
   })
 
   it('says when an email is taken, whatever its case', async () => {
@@ -53,7 +82,7 @@ describe.each(await testDatabaseKinds())('users ($name)', (kind) => {
     const first = await findOrCreateOAuthUser(t.db, profile)
     const second = await findOrCreateOAuthUser(t.db, { ...profile, email: 'changed@example.test' })
     expect(first.ok && second.ok && first.user.id === second.user.id).toBe(true)
-    expect(await verifyPassword(t.db, 'grace@example.test', '')).toBeNull()
+    expect(await verifyPassword(t.db, 'grace@example.test', '', TEST_ARGON2)).toBeNull()
   })
 
   it('does not link an OAuth identity to an existing password account', async () => {

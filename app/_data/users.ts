@@ -1,13 +1,15 @@
 import 'server-only'
-import bcrypt from 'bcryptjs'
 import { z } from 'zod'
 import type { Db } from './db'
 import { newId, nowIso } from './ids'
+import { checkPassword, DEFAULT_ARGON2, hashPassword, spendVerification, type Argon2Params } from './passwords'
 import type { UserRow } from './schema'
 
-/** bcrypt cost: about 70 ms per hash on one core here; slow enough for stolen hashes, fast enough to sign in. */
-export const BCRYPT_COST = 10
-/** bcrypt reads only the first 72 bytes; longer passwords would silently be truncated. */
+/**
+ * A bound on what each sign-in hashes. It was bcrypt's (which reads only the
+ * first 72 bytes) and stays: accounts made then must keep signing in with the
+ * same rule, and nobody's password manager makes longer ones.
+ */
 const MAX_PASSWORD_BYTES = 72
 export const MIN_PASSWORD_LENGTH = 8
 
@@ -39,7 +41,7 @@ export type FieldErrors = Partial<Record<'name' | 'email' | 'password', string>>
 export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; errors: FieldErrors }
 
 /** Validates and creates a password account. A taken email is a field error, not an exception. */
-export async function createPasswordUser(db: Db, input: SignUpInput, cost = BCRYPT_COST): Promise<CreateUserResult> {
+export async function createPasswordUser(db: Db, input: SignUpInput, hashing: Argon2Params = DEFAULT_ARGON2): Promise<CreateUserResult> {
   const parsed = signUpSchema.safeParse(input)
   if (!parsed.success) {
     const errors: FieldErrors = {}
@@ -57,7 +59,7 @@ export async function createPasswordUser(db: Db, input: SignUpInput, cost = BCRY
     id: newId(),
     email,
     name,
-    password_hash: await bcrypt.hash(password, cost),
+    password_hash: await hashPassword(password, hashing),
     created_at: nowIso(),
   }
   try {
@@ -72,11 +74,34 @@ export async function createPasswordUser(db: Db, input: SignUpInput, cost = BCRY
   return { ok: true, user: toPublic(row) }
 }
 
-/** The user when the email and password match, else null (never says which one was wrong). */
-export async function verifyPassword(db: Db, email: string, password: string): Promise<PublicUser | null> {
+/**
+ * The user when the email and password match, else null (never says which one
+ * was wrong, and takes about as long either way). A match against an old
+ * bcrypt hash replaces it with an argon2id one.
+ */
+export async function verifyPassword(
+  db: Db,
+  email: string,
+  password: string,
+  hashing: Argon2Params = DEFAULT_ARGON2,
+): Promise<PublicUser | null> {
   const row = await db.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst()
-  if (!row?.password_hash) return null
-  return (await bcrypt.compare(password, row.password_hash)) ? toPublic(row) : null
+  if (!row?.password_hash) {
+    await spendVerification(password, hashing)
+    return null
+  }
+  const check = await checkPassword(row.password_hash, password, hashing)
+  if (!check.ok) return null
+  if (check.needsRehash) {
+    // Only if nobody changed it meanwhile (a second sign-in doing the same is harmless either way).
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(password, hashing) })
+      .where('id', '=', row.id)
+      .where('password_hash', '=', row.password_hash)
+      .execute()
+  }
+  return toPublic(row)
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<PublicUser | null> {

@@ -1,9 +1,12 @@
 'use server'
 
+import { redirect } from 'next/navigation'
+import { getDb } from '@/app/_data/db'
 import { getDeps } from '@/app/_data/deps'
 import * as ops from '@/app/_data/operations'
 import { isMemberRole } from '@/app/_data/policy'
 import { getCurrentUser } from '@/app/_data/session'
+import { isShareLinkToken, redeemShareLink } from '@/app/_data/sharing'
 import { isValidDocId } from '@/lib/docId'
 import type { MemberRole } from '@/lib/roles'
 
@@ -52,4 +55,18 @@ export async function revokeLinkAction(documentId: string, token: string): Promi
   const check = await precheck(documentId)
   if (!('userId' in check)) return check
   return ops.revokeLink(await getDeps(), check.userId, documentId, String(token))
+}
+
+/**
+ * The Join button behind a share link (`/s/<token>`): the one place a link
+ * grants its role. A server action, so a POST from this site's own page
+ * (Next.js checks the Origin); opening the link only asks.
+ */
+export async function joinShareLinkAction(token: string): Promise<void> {
+  const linkPage = `/s/${encodeURIComponent(String(token))}`
+  const user = await getCurrentUser()
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(linkPage)}`)
+  const redeemed = isShareLinkToken(String(token)) ? await redeemShareLink(await getDb(), String(token), user.id) : null
+  // A link revoked while the page was open: back to it, which now says so.
+  redirect(redeemed ? `/d/${redeemed.documentId}` : linkPage)
 }

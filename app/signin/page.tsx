@@ -14,6 +14,7 @@ const ERROR_MESSAGES: Record<string, string> = {
   CredentialsSignin: 'Wrong email or password.',
   OAuthAccountNotLinked: 'An account with that email already exists. Sign in with your password.',
   SessionRequired: 'Please sign in to continue.',
+  TooManyAttempts: 'Too many attempts. Wait a few minutes, then try again.',
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -5,7 +5,21 @@ import { signIn, useSession } from 'next-auth/react'
 import { useState } from 'react'
 import { Field } from '@/components/ui/Field'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
-import { signInWithPassword } from './signInWithPassword'
+import { safeCallbackUrl } from './safeCallbackUrl'
+import { signInWithPassword, type SignInOutcome } from './signInWithPassword'
+import { tooManyAttemptsMessage } from './tooManyAttempts'
+
+/** The sentence for a failed sign-in; shared with the sign-up form. */
+export function signInFailureMessage(outcome: Exclude<SignInOutcome, { kind: 'ok' }>): string {
+  switch (outcome.kind) {
+    case 'wrong-credentials':
+      return 'Wrong email or password.'
+    case 'throttled':
+      return tooManyAttemptsMessage(outcome.retryAfterSeconds)
+    case 'failed':
+      return 'Sign-in failed. Please try again.'
+  }
+}
 
 export interface OAuthButton {
   id: string
@@ -25,12 +39,13 @@ export function SignInForm({ callbackUrl, oauth, initialError }: { callbackUrl: 
     setPending(true)
     setError('')
     const outcome = await signInWithPassword(String(form.get('email')), String(form.get('password')))
-    if (outcome === 'ok') {
-      window.location.assign(callbackUrl)
+    if (outcome.kind === 'ok') {
+      // Checked again here, not only by the page: this is where the browser goes.
+      window.location.assign(safeCallbackUrl(callbackUrl))
       return
     }
     setPending(false)
-    setError(outcome === 'wrong-credentials' ? 'Wrong email or password.' : 'Sign-in failed. Please try again.')
+    setError(signInFailureMessage(outcome))
   }
 
   return (

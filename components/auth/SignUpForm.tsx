@@ -5,15 +5,14 @@ import { useSession } from 'next-auth/react'
 import { useState } from 'react'
 import { Field } from '@/components/ui/Field'
 import { primaryButton } from '@/components/ui/buttonStyles'
+import { safeCallbackUrl } from './safeCallbackUrl'
+import { signInFailureMessage } from './SignInForm'
 import { signInWithPassword } from './signInWithPassword'
 
 type Errors = Partial<Record<'name' | 'email' | 'password' | 'form', string>>
 
-export type SignUp = (input: {
-  name: string
-  email: string
-  password: string
-}) => Promise<{ ok: true } | { ok: false; errors: Partial<Record<'name' | 'email' | 'password', string>> }>
+/** The sign-up server action; `errors.form` is for the form as a whole (e.g. too many accounts from one address). */
+export type SignUp = (input: { name: string; email: string; password: string }) => Promise<{ ok: true } | { ok: false; errors: Errors }>
 
 /** Creates the account, then signs in with it and goes on to `callbackUrl`. */
 export function SignUpForm({ callbackUrl, signUp }: { callbackUrl: string; signUp: SignUp }) {
@@ -27,22 +26,19 @@ export function SignUpForm({ callbackUrl, signUp }: { callbackUrl: string; signU
     const input = { name: String(form.get('name')), email: String(form.get('email')), password: String(form.get('password')) }
     setPending(true)
     setErrors({})
+    const failed = (next: Errors) => {
+      setErrors(next)
+      setPending(false)
+    }
     try {
       const result = await signUp(input)
-      if (!result.ok) {
-        setErrors(result.errors)
-        return
-      }
+      if (!result.ok) return failed(result.errors)
       const outcome = await signInWithPassword(input.email, input.password)
-      if (outcome !== 'ok') {
-        setErrors({ form: 'Your account was created, but signing in failed. Please sign in.' })
-        return
-      }
-      window.location.assign(callbackUrl)
+      if (outcome.kind !== 'ok') return failed({ form: `Your account was created, but signing in failed: ${signInFailureMessage(outcome)}` })
+      // Stays "Creating account…" while the next page loads.
+      window.location.assign(safeCallbackUrl(callbackUrl))
     } catch {
-      setErrors({ form: 'Something went wrong. Please try again.' })
-    } finally {
-      setPending(false)
+      failed({ form: 'Something went wrong. Please try again.' })
     }
   }
 

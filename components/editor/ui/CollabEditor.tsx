@@ -9,6 +9,7 @@ import StarterKit from '@tiptap/starter-kit'
 import { useEffect } from 'react'
 import type { CollabSession } from '../engine/CollabSession'
 import type { PresenceUser } from '../engine/presence'
+import { SafeLink } from './SafeLink'
 
 /**
  * Tiptap on the session's Y.Doc. Render it keyed on the session (a new
@@ -20,9 +21,13 @@ export function useCollabEditor(session: CollabSession, user: PresenceUser, writ
       // The server has no DOM; the editor is created after hydration.
       immediatelyRender: false,
       editable: writable,
+      // Tiptap injects its base stylesheet; the page's Content-Security-Policy admits it by this nonce (proxy.ts).
+      injectNonce: pageNonce(),
       extensions: [
         // Collaboration brings its own undo (Yjs UndoManager: only this user's changes), so StarterKit's is off.
-        StarterKit.configure({ undoRedo: false, link: { openOnClick: false, autolink: true, defaultProtocol: 'https' } }),
+        // Links come from SafeLink: only a vetted href, with our rel and target, whatever the document holds.
+        StarterKit.configure({ undoRedo: false, link: false }),
+        SafeLink,
         TaskList,
         TaskItem.configure({ nested: true }),
         Placeholder.configure({ placeholder: 'Start writing…' }),
@@ -49,6 +54,16 @@ export function useCollabEditor(session: CollabSession, user: PresenceUser, writ
   }, [editor, writable])
 
   return editor
+}
+
+/**
+ * The nonce of this page's Content-Security-Policy, as Next.js put it on its
+ * own scripts. (Browsers hide the `nonce` attribute from the DOM once loaded;
+ * the property stays readable for the page's own code.)
+ */
+function pageNonce(): string | undefined {
+  if (typeof document === 'undefined') return undefined
+  return document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined
 }
 
 export function CollabEditorContent({ editor, hidden }: { editor: Editor | null; hidden: boolean }) {
