@@ -10,8 +10,8 @@
  * SQLITE_SYNCHRONOUS=FULL.
  */
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
+import { ensurePrivateDir, preparePrivateSqliteFile } from '../../lib/node/privateFiles'
 import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, FoldedSnapshot, StoredDocument } from './DocumentStore'
 
 export const SQLITE_FILE = 'tandem.db'
@@ -47,13 +47,17 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens (creating if needed) DATA_DIR/tandem.db.
+ * Opens (creating if needed) DATA_DIR/tandem.db. DATA_DIR is made 0700, the
+ * database and its WAL and shared-memory files 0600: documents are nobody
+ * else's to read on the machine.
  * @example
  * const store = openSqliteStore('./data')
  */
 export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): DocumentStore {
-  mkdirSync(dataDir, { recursive: true })
-  return new SqliteStore(path.join(dataDir, SQLITE_FILE), options)
+  ensurePrivateDir(dataDir)
+  const file = path.join(dataDir, SQLITE_FILE)
+  preparePrivateSqliteFile(file)
+  return new SqliteStore(file, options)
 }
 
 export class SqliteStore implements DocumentStore {
