@@ -75,9 +75,11 @@ function open(access: 'read' | 'write' = 'write', maxBufferedBytes = 1_000): Con
   const context: ConnectionContext = {
     limits: { maxMessagesPerSecond: RATE, maxBufferedBytes },
     metrics: { recordReceived: (bytes) => received.push(bytes) },
+    authorizeRenewal: async () => ({ ok: false, reason: 'not under test here' }),
     onClosed: (c) => closed.push(c),
   }
-  const connection = new Connection(socket, { sub: 'alice', tokenAccess: access, access }, room, context)
+  const identity = { sub: 'alice', tokenAccess: access, access, issuedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER }
+  const connection = new Connection(socket, identity, room, context)
   connection.open()
   return connection
 }

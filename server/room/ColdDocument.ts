@@ -68,18 +68,24 @@ export class ColdDocument {
 
   /** Builds the live document from the stored bytes and lets go of them. */
   build(log: Logger): Y.Doc {
-    const doc = new Y.Doc()
-    Y.transact(doc, () => {
-      for (const update of this.updates ?? []) {
-        try {
-          Y.applyUpdate(doc, update)
-        } catch (error) {
-          // Never refuse the whole document for one bad row; keep the rest and say so loudly.
-          log.error({ err: error }, 'skipping a stored update that does not apply')
-        }
-      }
-    })
+    const doc = buildDocument(this.updates ?? [], log)
     this.updates = null
     return doc
   }
+}
+
+/** A Y.Doc holding `updates`, applied in order in one transaction. */
+export function buildDocument(updates: readonly Uint8Array[], log: Logger): Y.Doc {
+  const doc = new Y.Doc()
+  Y.transact(doc, () => {
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(doc, update)
+      } catch (error) {
+        // Never refuse the whole document for one bad row; keep the rest and say so loudly.
+        log.error({ err: error }, 'skipping a stored update that does not apply')
+      }
+    }
+  })
+  return doc
 }

@@ -48,18 +48,22 @@ export class Compaction {
 
   /**
    * Folds the stored log into one snapshot, up to the last entry this room
-   * knows was written. `liveDoc` is the room's document when it is built.
+   * knows was written. `liveDoc` gives the room's document when it is built
+   * and sound, asked when the fold runs; null means "fold the stored rows".
    */
-  run(liveDoc: Y.Doc | null): Promise<void> {
+  run(liveDoc: () => Y.Doc | null): Promise<void> {
     if (this.running || this.logLength === 0) return this.inProgress
     const compactedEntries = this.logLength
     const { log, store } = this.options
+    const foldRows = (updates: Uint8Array[]) => foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply'))
     // Alone, this instance wrote every stored row from this very document, so the live document
     // already is their fold (no rebuild on the event loop). With other instances, fold the rows.
-    const fold =
-      liveDoc && !this.options.shared
-        ? () => ({ update: Y.encodeStateAsUpdate(liveDoc), stateVector: Y.encodeStateVector(liveDoc) })
-        : (updates: Uint8Array[]) => foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply'))
+    const fold = this.options.shared
+      ? foldRows
+      : (updates: Uint8Array[]) => {
+          const doc = liveDoc()
+          return doc ? { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) } : foldRows(updates)
+        }
     this.running = store
       .compact(this.docId, this.lastSeq, fold)
       .then(() => {
