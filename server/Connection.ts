@@ -77,6 +77,12 @@ export class Connection implements Peer {
   private expiresAt: number
   /** Bumped per fresh token received: only the latest one's verdict counts. */
   private renewals = 0
+  /**
+   * Frames that came after a fresh token, held until it is judged (in
+   * order): what a client sends after its new token is judged under it.
+   * Bounded by the rate bucket, and a check takes well under a millisecond.
+   */
+  private heldForRenewal: Buffer[] | null = null
   access: AccessLevel
   private connState: ConnState = ConnState.Live
   /** Heartbeat: cleared on each ping, set by a pong or any message. */
@@ -133,7 +139,8 @@ export class Connection implements Peer {
    */
   renewToken(token: string): Promise<{ couldWrite: boolean } | null> {
     const attempt = ++this.renewals
-    return this.context.authorizeRenewal(this.room.docId, token).then(
+    this.heldForRenewal ??= []
+    const judged = this.context.authorizeRenewal(this.room.docId, token).then(
       (result) => {
         if (this.connState !== ConnState.Live || attempt !== this.renewals) return null
         if (!result.ok || result.identity.sub !== this.sub) {
@@ -158,6 +165,11 @@ export class Connection implements Peer {
         return null
       },
     )
+    // After the verdict is in place (and the room has had its say on it), the waiting frames go on.
+    void judged.then(() => {
+      if (attempt === this.renewals) setImmediate(() => this.releaseHeldFrames())
+    })
+    return judged
   }
 
   /** Called by the server's once-a-second sweep: a connection whose token has expired is closed with 4401. */
@@ -192,7 +204,25 @@ export class Connection implements Peer {
       this.log.warn({ connId: this.id }, 'message flood, closing')
       return this.close(CloseCode.PolicyViolation, 'too many messages')
     }
-    handlePeerFrame(this.room, this, frame)
+    if (this.heldForRenewal) this.heldForRenewal.push(frame)
+    else handlePeerFrame(this.room, this, frame)
+  }
+
+  /** The fresh token is judged: the frames that waited for it go to the room, in order. */
+  private releaseHeldFrames(): void {
+    const held = this.heldForRenewal
+    this.heldForRenewal = null
+    if (!held) return
+    for (const [index, frame] of held.entries()) {
+      if (this.connState !== ConnState.Live) return
+      // A fresh token among them (handled just now) holds the rest again.
+      const waiting = this.heldForRenewal as Buffer[] | null
+      if (waiting) {
+        waiting.push(...held.slice(index))
+        return
+      }
+      handlePeerFrame(this.room, this, frame)
+    }
   }
 
   private readonly handleClose = (): void => {

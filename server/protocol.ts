@@ -79,9 +79,20 @@ function readMessageBody(decoder: decoding.Decoder): IncomingMessage {
  * was when the update is bad.
  */
 export function assertValidUpdate(update: Uint8Array): void {
+  readValidUpdate(update)
+}
+
+/** One struct of a decoded update: what it claims, by client and clock. */
+export type DecodedStruct = Y.Item | Y.GC | Y.Skip
+
+/**
+ * As {@link assertValidUpdate}, returning the decoded structs (the decode is
+ * done anyway: a room uses them to see which parts it already holds).
+ */
+export function readValidUpdate(update: Uint8Array): DecodedStruct[] {
   if (update.length === 0) throw protocolError('empty update')
   try {
-    Y.decodeUpdate(update)
+    return Y.decodeUpdate(update).structs
   } catch {
     throw protocolError('update does not decode')
   }

@@ -131,7 +131,7 @@ export class SqliteStore implements DocumentStore {
     })()
   }
 
-  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void> {
+  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot | null): Promise<void> {
     // better-sqlite3 transactions are synchronous and SQLite has one writer at a time: this is the lock.
     this.db
       .transaction(() => {
@@ -141,6 +141,7 @@ export class SqliteStore implements DocumentStore {
         for (const row of this.statements.logThrough.all(docId, throughSeq)) updates.push(row.update_data)
         if (updates.length === 0) return
         const folded = fold(updates)
+        if (!folded) return
         this.statements.putSnapshot.run(docId, folded.update, folded.stateVector)
         this.statements.trimLog.run(docId, throughSeq)
       })

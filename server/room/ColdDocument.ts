@@ -29,6 +29,11 @@ export class ColdDocument {
     return this.updates !== null
   }
 
+  /** The stored state is one update (a snapshot alone, or one row): it can be handed out as it is, no merge. */
+  get isSingleUpdate(): boolean {
+    return this.updates !== null && this.updates.length <= 1
+  }
+
   /** Nothing was ever stored (a new document is built at once: there is nothing to save by waiting). */
   get isEmpty(): boolean {
     return this.updates !== null && this.updates.length === 0

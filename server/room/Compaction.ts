@@ -11,6 +11,7 @@ import * as Y from 'yjs'
 import type { StoredDocument } from '../persistence/DocumentStore'
 import { foldUpdates } from '../persistence/foldUpdates'
 import type { CompactingStore } from './deps'
+import { hasPending } from './documentParts'
 
 export interface CompactionOptions {
   store: CompactingStore
@@ -62,11 +63,15 @@ export class Compaction {
       ? foldRows
       : (updates: Uint8Array[]) => {
           const doc = liveDoc()
-          return doc ? { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) } : foldRows(updates)
+          if (!doc) return foldRows(updates)
+          // Parts waiting for missing dependencies do not fold safely into one update (documentParts.ts): keep the rows.
+          if (hasPending(doc)) return null
+          return { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }
         }
     this.running = store
       .compact(this.docId, this.lastSeq, fold)
       .then(() => {
+        // Also when the fold declined (pending parts): the next try waits for as many new entries.
         this.logLength -= compactedEntries
       })
       .catch((error) => log.error({ err: error }, 'compaction failed; the log is kept'))

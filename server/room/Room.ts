@@ -25,8 +25,8 @@ import { encodeAwarenessUpdate } from '../AwarenessStore'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
 import type { DocumentPolicy, StoredDocument } from '../persistence/DocumentStore'
-import { assertValidUpdate, decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage } from '../protocol'
-import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2, encodeSyncStep2FromUpdate } from '../protocol'
+import { decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage, readValidUpdate } from '../protocol'
+import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage } from '../protocol'
 import { protocolError } from '../SyncError'
 import { Broadcaster } from './Broadcaster'
 import { ColdDocument } from './ColdDocument'
@@ -34,6 +34,8 @@ import { Compaction } from './Compaction'
 import { CrossInstance } from './CrossInstance'
 import type { RoomDeps, UpdateOrigin } from './deps'
 import { DocumentRebuild } from './DocumentRebuild'
+import { encodeIntegrated, encodePending, hasPending } from './documentParts'
+import { claimedClocks } from './claimedClocks'
 import { handlePeerFrame, type Peer, type PeerRoom } from './Peer'
 import { READ_ONLY_REASON, applyAccessChange, applyStoredPolicy, closeForDeletion } from './peerAccess'
 import { Presence } from './Presence'
@@ -150,7 +152,9 @@ export class Room implements PeerRoom, PersistTarget {
     switch (message.type) {
       case 'sync-step1': {
         const theirs = decodeStateVectorStrict(message.stateVector)
-        if (this.cold.isCold && theirs.size === 0) {
+        // Several stored rows would have to be merged, and a merge is not always what applying them in turn
+        // gives (room/documentParts.ts): then the document is built and answers.
+        if (this.cold.isCold && theirs.size === 0 && this.cold.isSingleUpdate) {
           // A fresh client on a cold room: the stored bytes are exactly what it lacks. Build the
           // document only once they are on their way: building blocks the event loop for tens of
           // milliseconds, and a large frame goes out over several turns of it.
@@ -159,7 +163,11 @@ export class Room implements PeerRoom, PersistTarget {
           if (!queued) setImmediate(() => this.materialize())
           return
         }
-        this.broadcaster.sendTo(peer, encodeSyncStep2(this.doc, message.stateVector))
+        const doc = this.doc
+        this.broadcaster.sendTo(peer, encodeSyncStep2FromUpdate(encodeIntegrated(doc, message.stateVector)))
+        // What waits for missing dependencies goes apart, after the rest (documentParts.ts).
+        const pending = hasPending(doc) ? encodePending(doc, message.stateVector) : null
+        if (pending) this.broadcaster.sendTo(peer, encodeUpdateMessage(pending))
         return
       }
       case 'sync-update':
@@ -199,8 +207,9 @@ export class Room implements PeerRoom, PersistTarget {
    */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean {
     if (this.rebuild.active) throw new Error('applyUpdate while the document is being rebuilt')
-    assertValidUpdate(update)
+    const structs = readValidUpdate(update)
     const doc = this.doc
+    const { pendingStructs, pendingDs } = doc.store
     const changesBefore = this.changeCount
     try {
       Y.applyUpdate(doc, update, origin)
@@ -214,7 +223,10 @@ export class Room implements PeerRoom, PersistTarget {
     const store = doc.store
     const changed = this.changeCount !== changesBefore || store.pendingStructs !== null || store.pendingDs !== null
     if (!changed) return false
-    this.broadcaster.queueUpdate(update, origin.source === 'client' ? origin.peer : null)
+    // Merged with others only into a document that holds nothing back: a merge is what applying the updates in
+    // turn gives only when every one of them integrates whole (claimedClocks.ts). Typing always does.
+    const mergeable = pendingStructs === null && pendingDs === null && !hasPending(doc)
+    this.broadcaster.queueUpdate(update, origin.source === 'client' ? origin.peer : null, claimedClocks(structs), mergeable)
     // Another instance stored and published it already.
     if (origin.source === 'fanout') return true
     if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'update', update })
@@ -236,9 +248,13 @@ export class Room implements PeerRoom, PersistTarget {
     return this.rebuild.settled()
   }
 
-  /** The whole document as one update (GET /docs/<id>/update); after `settled`. */
+  /**
+   * The whole document as one update (GET /docs/<id>/update); after
+   * `settled`. Parts that still wait for missing dependencies are not in it:
+   * merged in, they could cut short what a reader gets (documentParts.ts).
+   */
   encodeState(): Uint8Array {
-    return this.cold.isCold ? this.cold.asOneUpdate() : Y.encodeStateAsUpdate(this.doc)
+    return this.cold.isCold && this.cold.isSingleUpdate ? this.cold.asOneUpdate() : encodeIntegrated(this.doc)
   }
 
   // ---- durability (PersistTarget, SavedAcksSource) ----

@@ -213,3 +213,11 @@ export const INTEGRATION_FAILURE_UPDATE: Uint8Array = Uint8Array.from(
     'base64',
   ),
 )
+
+/** A fresh token for the live connection (Tandem's type 101): the token as a lib0 varString. */
+export function refreshTokenFrame(token: string): Uint8Array {
+  return frameOf((e) => {
+    encoding.writeVarUint(e, MessageType.RefreshToken)
+    encoding.writeVarString(e, token)
+  })
+}
