@@ -283,6 +283,76 @@ describe('document updates', () => {
   })
 })
 
+describe('updates held back for missing dependencies', () => {
+  const clientsOf = (update: Uint8Array) => [...new Set(Y.decodeUpdate(update).structs.map((struct) => struct.id.client))].sort()
+
+  // proves: SYNC-8
+  it('are sent to a joiner apart from the rest, after it, and are not in the GET answer; once they apply, nothing is apart', async () => {
+    const first = textUpdate('hello', 1)
+    const second = textUpdate('X', 2, first.doc)
+    const both = new Y.Doc()
+    Y.applyUpdate(both, first.update)
+    Y.applyUpdate(both, second.update)
+    const third = textUpdate('Y', 3, both)
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    // The third depends on the second, which has not come: held back.
+    room.handleMessage(writer, encodeUpdateMessage(third.update))
+    expect(room.doc.store.pendingStructs).not.toBeNull()
+    const joiner = new FakePeer('joiner')
+    room.join(joiner)
+    joiner.take('step1')
+    room.handleMessage(joiner, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    const sent = joiner.sent.splice(0)
+    expect(sent.map((frame) => frame.kind)).toEqual(['step2', 'update'])
+    const [step2, apart] = sent as [Extract<Sent, { kind: 'step2' }>, Extract<Sent, { kind: 'update' }>]
+    expect(clientsOf(step2.update)).toEqual([1])
+    expect(clientsOf(apart.update)).toEqual([3])
+    expect(clientsOf(room.encodeState())).toEqual([1])
+    // Applied in that order, the joiner holds what the room holds, held back alike.
+    const joined = new Y.Doc()
+    Y.applyUpdate(joined, step2.update)
+    Y.applyUpdate(joined, apart.update)
+    expect(joined.getText('text').toString()).toBe(room.doc.getText('text').toString())
+    expect(joined.store.pendingStructs).not.toBeNull()
+    // The missing one arrives: everything applies, for the room and for whoever holds the same.
+    room.handleMessage(writer, encodeUpdateMessage(second.update))
+    Y.applyUpdate(joined, second.update)
+    expect(room.doc.store.pendingStructs).toBeNull()
+    expect(joined.getText('text').toString()).toBe(room.doc.getText('text').toString())
+    expect(room.doc.getText('text').toString()).toBe('helloXY')
+    const later = new FakePeer('later')
+    room.join(later)
+    later.take('step1')
+    room.handleMessage(later, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    expect(later.sent.map((frame) => frame.kind)).toEqual(['step2'])
+  })
+
+  // proves: SYNC-8
+  it('go out to the other peers alone, never merged with other updates of the same turn', async () => {
+    const first = textUpdate('hello', 1)
+    const second = textUpdate('X', 2, first.doc)
+    const both = new Y.Doc()
+    Y.applyUpdate(both, first.update)
+    Y.applyUpdate(both, second.update)
+    const third = textUpdate('Y', 3, both)
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [writer, watcher] = [new FakePeer('w'), new FakePeer('watcher')]
+    room.join(writer)
+    room.join(watcher)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('!', 4).update))
+    room.handleMessage(writer, encodeUpdateMessage(third.update))
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('?', 5).update))
+    await endOfTurn()
+    const frames = watcher.take('update').map((frame) => clientsOf(frame.update))
+    // The two before it merged and sent first; it alone; what came after it, alone too (held back: nothing merges).
+    expect(frames).toEqual([[1, 4], [3], [5]])
+  })
+})
+
 describe('saved acknowledgements', () => {
   it('a peer that asks is told what is durable now and after each write; peers that did not ask are told nothing', async () => {
     const room = new Room('doc', emptyDocument, roomDeps())

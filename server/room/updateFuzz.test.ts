@@ -389,7 +389,7 @@ async function fuzzRoom(seed: number, cases: number, stats: RunStats): Promise<v
 }
 
 describe('a room fuzzed with mutated real frames', () => {
-  // proves: INPUT-1, INPUT-5, INPUT-6, INPUT-7
+  // proves: INPUT-1, INPUT-5, INPUT-6, INPUT-7, SYNC-8
   it(`keeps every property over ${SEEDS.length} × ${CASES_PER_SEED} cases: only bad senders closed, with their codes; the room, its relays, a joiner and the store equal a replica of what it accepted`, async () => {
     const stats: RunStats = { cases: 0, accepted: 0, closed: new Map(), rebuilds: 0 }
     for (const seed of SEEDS) await fuzzRoom(seed, CASES_PER_SEED, stats)
