@@ -20,7 +20,7 @@ function activeResources(): Record<string, number> {
 
 it('leaves no timer or handle behind once stopped, after serving a client', async () => {
   const before = activeResources()
-  const secret = 'stop-test-secret'
+  const secret = 'stop-test-secret-of-at-least-32-bytes'
   const server = new SyncServer({ authSecret: secret, store: new SqliteStore(':memory:'), limits: { heartbeatIntervalMs: 50 } })
   const { port } = await server.listen(0, '127.0.0.1')
   const token = await signAccessToken(secret, { sub: 'u1', doc: 'doc', access: 'write' })
