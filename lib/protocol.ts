@@ -1,6 +1,8 @@
 /**
- * Message types of the y-websocket protocol, plus Tandem's opt-in "saved"
- * acknowledgement (docs/sync-protocol.md, "Wire protocol" and "Saved acknowledgements").
+ * Message types of the y-websocket protocol, plus Tandem's extensions: the
+ * opt-in "saved" acknowledgement and the fresh token a client sends before
+ * its token expires (docs/sync-protocol.md, "Wire protocol", "Saved
+ * acknowledgements" and "Fresh tokens").
  * Every frame starts with one of these as a lib0 varUint.
  */
 export const MessageType = {
@@ -10,6 +12,8 @@ export const MessageType = {
   QueryAwareness: 3,
   /** Tandem extension: ask for, and receive, the room's persisted state vector. */
   Saved: 100,
+  /** Tandem extension, client to server: a fresh access token (lib0 varString) for the live connection. */
+  RefreshToken: 101,
 } as const
 export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 

@@ -36,6 +36,15 @@ const claimsSchema = z.object({
 
 const encoder = new TextEncoder()
 
+/**
+ * How far in the future a token's `iat` may lie: clocks of the machine that
+ * signs and the one that checks differ a little, never by minutes. A token
+ * "issued" later than this is refused: its `iat` would also let it escape an
+ * access change or a deletion made before that time (those cap tokens issued
+ * up to them), and no honest signer makes one.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 60
+
 /** The HMAC key: the UTF-8 bytes of the secret string (docs/sync-protocol.md, "Connecting"). */
 export function secretKey(secret: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(secret)
@@ -73,15 +82,21 @@ export type TokenFailure = 'missing' | 'invalid'
 export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; failure: TokenFailure; reason: string }
 
 /**
- * Verifies signature (HS256 only), expiry, `nbf` when present, and the shape of
- * every required claim. Never throws: a failure says why, for a 401 body.
+ * Verifies signature (HS256 only), expiry, `nbf` when present, an `iat` no
+ * more than {@link MAX_CLOCK_SKEW_SECONDS} ahead of `nowSeconds`, and the
+ * shape of every required claim. Never throws: a failure says why, for a 401 body.
  */
-export async function verifyAccessToken(key: Uint8Array | CryptoKey, token: string | null | undefined): Promise<VerifyResult> {
+export async function verifyAccessToken(
+  key: Uint8Array | CryptoKey,
+  token: string | null | undefined,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<VerifyResult> {
   if (!token) return { ok: false, failure: 'missing', reason: 'token missing' }
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] })
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(nowSeconds * 1000) })
     const parsed = claimsSchema.safeParse(payload)
     if (!parsed.success) return { ok: false, failure: 'invalid', reason: 'token claims invalid' }
+    if (parsed.data.iat > nowSeconds + MAX_CLOCK_SKEW_SECONDS) return { ok: false, failure: 'invalid', reason: 'token issued in the future' }
     return { ok: true, token: parsed.data }
   } catch (error) {
     const reason = error instanceof errors.JWTExpired ? 'token expired' : 'token invalid'

@@ -32,7 +32,14 @@ function run(name: string, command: string, args: string[], childEnv: NodeJS.Pro
   return child
 }
 
-const secret = resolveAuthSecret(env.AUTH_SECRET, dataDir)
+let secret: ReturnType<typeof resolveAuthSecret>
+try {
+  secret = resolveAuthSecret(env.AUTH_SECRET, dataDir)
+} catch (error) {
+  // A secret too short to sign with (lib/node/authSecret.ts): neither process may start with it.
+  say((error as Error).message)
+  process.exit(2)
+}
 if (secret.source === 'generated') say(`AUTH_SECRET not set: generated one into ${secret.file}`)
 if (!dev) {
   try {

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Connection, type ConnectionContext } from './Connection'
+import { Connection, type ConnectionContext, type ConnectionIdentity, type RenewalResult } from './Connection'
 import type { Peer, PeerRoom } from './room/Peer'
 import { protocolError } from './SyncError'
 
@@ -71,13 +71,17 @@ let closed: Connection[]
 let received: number[]
 let conn: Connection
 
-function open(access: 'read' | 'write' = 'write', maxBufferedBytes = 1_000): Connection {
+let renewals: Map<string, RenewalResult>
+
+function open(access: 'read' | 'write' = 'write', maxBufferedBytes = 1_000, expiresAt = Number.MAX_SAFE_INTEGER): Connection {
   const context: ConnectionContext = {
     limits: { maxMessagesPerSecond: RATE, maxBufferedBytes },
     metrics: { recordReceived: (bytes) => received.push(bytes) },
+    authorizeRenewal: async (_docId, token) => renewals.get(token) ?? { ok: false, reason: 'token invalid' },
     onClosed: (c) => closed.push(c),
   }
-  const connection = new Connection(socket, { sub: 'alice', tokenAccess: access, access }, room, context)
+  const identity: ConnectionIdentity = { sub: 'alice', tokenAccess: access, access, issuedAt: 100, expiresAt }
+  const connection = new Connection(socket, identity, room, context)
   connection.open()
   return connection
 }
@@ -88,6 +92,7 @@ beforeEach(() => {
   room = new FakeRoom()
   closed = []
   received = []
+  renewals = new Map()
   conn = open()
 })
 
@@ -180,4 +185,88 @@ it('leaves the room exactly once when the socket closes, and tells the server', 
   expect(room.left).toEqual([conn])
   expect(closed).toEqual([conn])
   expect(conn.state).toBe('closed')
+})
+
+describe('token expiry and fresh tokens', () => {
+  const identity = (overrides: Partial<ConnectionIdentity>): RenewalResult => ({
+    ok: true,
+    identity: { sub: 'alice', name: 'Alice', tokenAccess: 'write', access: 'write', issuedAt: 200, expiresAt: 2_000, ...overrides },
+  })
+
+  // proves: AUTH-13
+  it('is closed with 4401 by the sweep once its token expires, not a second before', () => {
+    socket = new FakeSocket()
+    conn = open('write', 1_000, 1_000)
+    conn.closeIfExpired(999)
+    expect(socket.closedWith).toBeNull()
+    conn.closeIfExpired(1_000)
+    expect(socket.closedWith).toEqual({ code: 4401, reason: 'token expired' })
+  })
+
+  // proves: EXT-2
+  it('a fresh token for the same user replaces the old one: its expiry, name and access', async () => {
+    socket = new FakeSocket()
+    conn = open('write', 1_000, 1_000)
+    renewals.set('fresh', identity({ name: 'Alice B.', tokenAccess: 'admin', access: 'write', issuedAt: 900 }))
+    expect(await conn.renewToken('fresh')).toEqual({ couldWrite: true })
+    conn.closeIfExpired(1_999)
+    expect(socket.closedWith).toBeNull()
+    expect([conn.name, conn.tokenAccess, conn.access, conn.tokenIssuedAt]).toEqual(['Alice B.', 'admin', 'write', 900])
+    conn.closeIfExpired(2_000)
+    expect(socket.closedWith?.code).toBe(4401)
+  })
+
+  // proves: EXT-2
+  it('a fresh token that grants less lowers the connection (the room then says permission-denied)', async () => {
+    renewals.set('read', identity({ tokenAccess: 'read', access: 'read' }))
+    expect(await conn.renewToken('read')).toEqual({ couldWrite: true })
+    expect(conn.canWrite).toBe(false)
+    expect(socket.closedWith).toBeNull()
+  })
+
+  // proves: EXT-3
+  it('closes with 4401 for a fresh token that is refused, or that is for another user', async () => {
+    expect(await conn.renewToken('garbage')).toBeNull()
+    expect(socket.closedWith).toEqual({ code: 4401, reason: 'fresh token refused' })
+
+    socket = new FakeSocket()
+    conn = open()
+    renewals.set('bob', identity({ sub: 'bob' }))
+    expect(await conn.renewToken('bob')).toBeNull()
+    expect(socket.closedWith?.code).toBe(4401)
+    expect(conn.access).toBe('write')
+  })
+
+  // proves: EXT-2
+  it('what arrives after a fresh token waits until the token is judged, then reaches the room in order', async () => {
+    renewals.set('fresh', identity({ tokenAccess: 'read', access: 'read' }))
+    const judged = conn.renewToken('fresh')
+    socket.receive(Uint8Array.of(0, 2, 1, 7))
+    socket.receive(Uint8Array.of(1, 1, 0))
+    expect(room.frames).toEqual([])
+    await judged
+    expect(conn.canWrite).toBe(false)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(room.frames).toEqual([Buffer.from([0, 2, 1, 7]), Buffer.from([1, 1, 0])])
+    // A refused token: the connection is closed and what waited is dropped.
+    const refused = conn.renewToken('nonsense')
+    socket.receive(Uint8Array.of(3))
+    await refused
+    await vi.advanceTimersByTimeAsync(0)
+    expect(room.frames).toHaveLength(2)
+    expect(socket.closedWith?.code).toBe(4401)
+  })
+
+  it('only the latest of several fresh tokens counts, and none after the connection closed', async () => {
+    renewals.set('first', identity({ expiresAt: 5_000 }))
+    renewals.set('second', identity({ expiresAt: 6_000 }))
+    const first = conn.renewToken('first')
+    const second = conn.renewToken('second')
+    expect(await first).toBeNull()
+    expect(await second).toEqual({ couldWrite: true })
+    conn.closeIfExpired(5_500)
+    expect(socket.closedWith).toBeNull()
+    conn.close(1001, 'server shutting down')
+    expect(await conn.renewToken('first')).toBeNull()
+  })
 })

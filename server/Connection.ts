@@ -6,7 +6,8 @@
  *
  * Life: `open()` wires the listeners and joins the room → frames go through
  * the checks below to the room → the socket closes (by either side, or
- * terminated for a missed pong or a full send buffer) → the room is left,
+ * terminated for a missed pong or a full send buffer, or closed with 4401
+ * once its token expires unless a fresh one came first) → the room is left,
  * once, and the server is told.
  */
 import type { Logger } from 'pino'
@@ -41,7 +42,13 @@ export interface ConnectionIdentity {
   tokenAccess: TokenAccess
   /** Effective access now. */
   access: AccessLevel
+  /** The token's `iat` and `exp`, in seconds. */
+  issuedAt: number
+  expiresAt: number
 }
+
+/** A fresh token, judged as an upgrade judges one (authorize.ts): the identity it gives, or why not. */
+export type RenewalResult = { ok: true; identity: ConnectionIdentity } | { ok: false; reason: string }
 
 export interface ConnectionLimits {
   maxMessagesPerSecond: number
@@ -52,6 +59,8 @@ export interface ConnectionLimits {
 export interface ConnectionContext {
   limits: ConnectionLimits
   metrics: { recordReceived(frameBytes: number): void }
+  /** Checks a fresh token a client sent for `docId` (message type 101). */
+  authorizeRenewal(docId: string, token: string): Promise<RenewalResult>
   /** The socket closed and the room was left. */
   onClosed(conn: Connection): void
 }
@@ -61,8 +70,19 @@ let nextConnectionId = 1
 export class Connection implements Peer {
   readonly id = nextConnectionId++
   readonly sub: string
-  readonly name: string | undefined
-  readonly tokenAccess: TokenAccess
+  private tokenName: string | undefined
+  private grantedAccess: TokenAccess
+  private issuedAt: number
+  /** When the token expires, in seconds: the server's sweep closes the connection then (`closeIfExpired`). */
+  private expiresAt: number
+  /** Bumped per fresh token received: only the latest one's verdict counts. */
+  private renewals = 0
+  /**
+   * Frames that came after a fresh token, held until it is judged (in
+   * order): what a client sends after its new token is judged under it.
+   * Bounded by the rate bucket, and a check takes well under a millisecond.
+   */
+  private heldForRenewal: Buffer[] | null = null
   access: AccessLevel
   private connState: ConnState = ConnState.Live
   /** Heartbeat: cleared on each ping, set by a pong or any message. */
@@ -79,9 +99,11 @@ export class Connection implements Peer {
     private readonly context: ConnectionContext,
   ) {
     this.sub = identity.sub
-    this.name = identity.name
-    this.tokenAccess = identity.tokenAccess
+    this.tokenName = identity.name
+    this.grantedAccess = identity.tokenAccess
     this.access = identity.access
+    this.issuedAt = identity.issuedAt
+    this.expiresAt = identity.expiresAt
     this.limits = context.limits
     this.rate = new RateBucket(context.limits.maxMessagesPerSecond)
     this.log = room.log
@@ -93,6 +115,68 @@ export class Connection implements Peer {
 
   get canWrite(): boolean {
     return canWrite(this.access)
+  }
+
+  get name(): string | undefined {
+    return this.tokenName
+  }
+
+  get tokenAccess(): TokenAccess {
+    return this.grantedAccess
+  }
+
+  get tokenIssuedAt(): number {
+    return this.issuedAt
+  }
+
+  /**
+   * Checks a fresh token (message type 101). It must be valid for this
+   * document and this user; then the connection lives until its `exp`, with
+   * the access it grants (capped by any access change, as on an upgrade).
+   * Any other token closes the connection with 4401. Resolves with whether
+   * the connection could write before, once the token is in place; null
+   * when it was refused or superseded.
+   */
+  renewToken(token: string): Promise<{ couldWrite: boolean } | null> {
+    const attempt = ++this.renewals
+    this.heldForRenewal ??= []
+    const judged = this.context.authorizeRenewal(this.room.docId, token).then(
+      (result) => {
+        if (this.connState !== ConnState.Live || attempt !== this.renewals) return null
+        if (!result.ok || result.identity.sub !== this.sub) {
+          const reason = result.ok ? 'token is for another user' : result.reason
+          this.log.warn({ connId: this.id, reason }, 'fresh token refused, closing')
+          this.close(CloseCode.TokenExpired, 'fresh token refused')
+          return null
+        }
+        const couldWrite = this.canWrite
+        const { identity } = result
+        this.tokenName = identity.name
+        this.grantedAccess = identity.tokenAccess
+        this.access = identity.access
+        this.issuedAt = identity.issuedAt
+        this.expiresAt = identity.expiresAt
+        this.log.debug({ connId: this.id, access: this.access }, 'token renewed')
+        return { couldWrite }
+      },
+      (error: unknown) => {
+        this.log.error({ err: error, connId: this.id }, 'checking a fresh token failed')
+        this.close(CloseCode.InternalError, 'internal error')
+        return null
+      },
+    )
+    // After the verdict is in place (and the room has had its say on it), the waiting frames go on.
+    void judged.then(() => {
+      if (attempt === this.renewals) setImmediate(() => this.releaseHeldFrames())
+    })
+    return judged
+  }
+
+  /** Called by the server's once-a-second sweep: a connection whose token has expired is closed with 4401. */
+  closeIfExpired(nowSeconds: number): void {
+    if (this.connState !== ConnState.Live || nowSeconds < this.expiresAt) return
+    this.log.debug({ connId: this.id }, 'token expired, closing')
+    this.close(CloseCode.TokenExpired, 'token expired')
   }
 
   /** Wires the socket's listeners and joins the room. */
@@ -120,7 +204,25 @@ export class Connection implements Peer {
       this.log.warn({ connId: this.id }, 'message flood, closing')
       return this.close(CloseCode.PolicyViolation, 'too many messages')
     }
-    handlePeerFrame(this.room, this, frame)
+    if (this.heldForRenewal) this.heldForRenewal.push(frame)
+    else handlePeerFrame(this.room, this, frame)
+  }
+
+  /** The fresh token is judged: the frames that waited for it go to the room, in order. */
+  private releaseHeldFrames(): void {
+    const held = this.heldForRenewal
+    this.heldForRenewal = null
+    if (!held) return
+    for (const [index, frame] of held.entries()) {
+      if (this.connState !== ConnState.Live) return
+      // A fresh token among them (handled just now) holds the rest again.
+      const waiting = this.heldForRenewal as Buffer[] | null
+      if (waiting) {
+        waiting.push(...held.slice(index))
+        return
+      }
+      handlePeerFrame(this.room, this, frame)
+    }
   }
 
   private readonly handleClose = (): void => {

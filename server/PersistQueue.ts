@@ -67,6 +67,15 @@ export class PersistQueue implements PersistSink {
     return this.pending.some(isFor) || this.inFlight.some(isFor)
   }
 
+  /**
+   * The updates of `docId` queued or being written, in order: with what the
+   * store holds, everything the room accepted (a room rebuilding its
+   * document reads them; a rare path, so a scan).
+   */
+  queuedFor(docId: string): Uint8Array[] {
+    return [...this.inFlight, ...this.pending].filter((entry) => entry.target.docId === docId).map((entry) => entry.update)
+  }
+
   /** Drops queued updates of a deleted document, so a late write cannot bring it back. */
   discard(docId: string): void {
     this.pending = this.pending.filter((entry) => entry.target.docId !== docId)

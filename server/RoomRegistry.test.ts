@@ -51,8 +51,10 @@ const peer = (sub: string): Peer => ({
   tokenAccess: 'write',
   access: 'write',
   canWrite: true,
+  tokenIssuedAt: 0,
   send: () => true,
   close: () => {},
+  renewToken: async () => null,
 })
 
 function textUpdate(text: string, clientID: number): Uint8Array {

@@ -17,8 +17,8 @@ import type { Duplex } from 'node:stream'
 import pino, { type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { importVerificationKey } from '../lib/token'
-import { authorize } from './authorize'
-import { Connection, type ConnectionContext, type ConnectionIdentity } from './Connection'
+import { authorize, type Authorization } from './authorize'
+import { Connection, type ConnectionContext, type ConnectionIdentity, type RenewalResult } from './Connection'
 import { DependencyMonitor, type Dependency } from './DependencyMonitor'
 import { Documents } from './documents'
 import { LocalFanout } from './fanout/LocalFanout'
@@ -48,6 +48,12 @@ const DEPENDENCY_CHECK_INTERVAL_MS = 5_000
 /** How long shutdown waits for clients to acknowledge the 1001 close before cutting them off. */
 const CLOSE_GRACE_MS = 1_000
 
+/**
+ * How often connections are checked for an expired token: one sweep for the
+ * whole server (no timer per connection), well within the promised 5 s.
+ */
+const TOKEN_EXPIRY_SWEEP_MS = 1_000
+
 export class SyncServer {
   readonly limits: ServerLimits
   readonly metrics: ServerMetrics
@@ -64,6 +70,8 @@ export class SyncServer {
   private readonly connectionContext: ConnectionContext
   private readonly dependencies: DependencyMonitor
   private heartbeat: NodeJS.Timeout | null = null
+  private expirySweep: NodeJS.Timeout | null = null
+  private policyRecheck: NodeJS.Timeout | null = null
   private stopping: Promise<void> | null = null
 
   constructor(options: SyncServerOptions) {
@@ -100,6 +108,7 @@ export class SyncServer {
         fanout: this.fanout,
         metrics: this.metrics,
         compactAfterUpdates: this.limits.compactAfterUpdates,
+        presenceLimits: { maxAwarenessBytes: this.limits.maxAwarenessBytes, maxAwarenessClients: this.limits.maxAwarenessClients },
         log: this.log,
       },
       onDocumentMessage: (room, message) => this.documents.handleFromElsewhere(room, message),
@@ -111,9 +120,12 @@ export class SyncServer {
       fanout: this.fanout,
       log: this.log,
     })
+    // A relayed access change or deletion lost during the outage is made up for from the store.
+    this.fanout.onReconnect(() => void this.documents.recheckPolicies())
     this.connectionContext = {
       limits: this.limits,
       metrics: this.metrics,
+      authorizeRenewal: (docId, token) => this.authorizeRenewal(docId, token),
       onClosed: (conn) => this.connections.delete(conn),
     }
     // maxPayload makes ws itself close an oversized frame's connection with 1009. Text frames are refused
@@ -133,6 +145,7 @@ export class SyncServer {
       isStopping: () => this.stopping !== null,
       checkDependencies: () => this.dependencies.check(),
       lastPersistError: () => this.persistQueue.lastError,
+      metricsToken: options.metricsToken,
       log: this.log,
     }
     this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
@@ -147,6 +160,9 @@ export class SyncServer {
       this.http.listen(port, host, () => {
         this.http.off('error', reject)
         this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatIntervalMs)
+        this.expirySweep = setInterval(() => this.closeExpired(), TOKEN_EXPIRY_SWEEP_MS)
+        // Alone, an instance applies every access change and deletion itself: nothing can be missed.
+        if (this.fanout.shared) this.policyRecheck = setInterval(() => void this.documents.recheckPolicies(), this.limits.policyRecheckIntervalMs)
         this.dependencies.start(DEPENDENCY_CHECK_INTERVAL_MS)
         const address = this.http.address()
         const boundPort = typeof address === 'object' && address ? address.port : port
@@ -168,7 +184,7 @@ export class SyncServer {
 
   private async shutdown(): Promise<void> {
     this.log.info({ connections: this.connections.size, rooms: this.registry.size }, 'shutting down')
-    if (this.heartbeat) clearInterval(this.heartbeat)
+    for (const timer of [this.heartbeat, this.expirySweep, this.policyRecheck]) if (timer) clearInterval(timer)
     this.dependencies.stop()
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     this.http.closeIdleConnections()
@@ -207,8 +223,7 @@ export class SyncServer {
         return
       }
       const joined = room
-      const { token, access } = auth
-      const identity: ConnectionIdentity = { sub: token.sub, name: token.name, tokenAccess: token.access, access }
+      const identity = identityOf(auth)
       this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, joined, identity))
     } catch (error) {
       this.log.error({ err: error, docId }, 'upgrade failed')
@@ -227,6 +242,22 @@ export class SyncServer {
   private beat(): void {
     for (const conn of this.connections) conn.heartbeat()
   }
+
+  private closeExpired(): void {
+    const nowSeconds = Math.floor(Date.now() / 1000)
+    for (const conn of this.connections) conn.closeIfExpired(nowSeconds)
+  }
+
+  /** A fresh token sent on a live connection is judged as an upgrade's is. */
+  private async authorizeRenewal(docId: string, token: string): Promise<RenewalResult> {
+    const auth = await authorize(await this.key, this.store, { docId, token, needs: 'read' })
+    return auth.ok ? { ok: true, identity: identityOf(auth) } : { ok: false, reason: auth.reason }
+  }
+}
+
+function identityOf(auth: Extract<Authorization, { ok: true }>): ConnectionIdentity {
+  const { token, access } = auth
+  return { sub: token.sub, name: token.name, tokenAccess: token.access, access, issuedAt: token.iat, expiresAt: token.exp }
 }
 
 /** Answers a refused upgrade over plain HTTP: a stock client sees the status, no socket is ever opened. */

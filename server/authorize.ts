@@ -4,10 +4,11 @@
  * 410 (docs/sync-protocol.md, "Connecting"), then the effective access after
  * any access change.
  */
-import { accessAllows, minAccess, type AccessLevel, type TokenAccess } from '../lib/access'
+import { accessAllows, type AccessLevel, type TokenAccess } from '../lib/access'
 import { isValidDocId } from '../lib/docId'
 import { verifyAccessToken, type VerifiedToken } from '../lib/token'
 import type { DocumentStore } from './persistence/DocumentStore'
+import { accessUnderPolicy, issuedBeforeDeletion } from './policy'
 
 export type Authorization =
   | { ok: true; token: VerifiedToken; access: TokenAccess }
@@ -31,14 +32,11 @@ export async function authorize(
   const claims = verified.token
   if (claims.doc !== docId) return { ok: false, status: 403, reason: 'token is for another document' }
   const policy = await store.getPolicy(docId, claims.sub)
-  if (policy.deletedAt !== null && claims.iat <= policy.deletedAt) {
+  if (issuedBeforeDeletion(claims.iat, policy)) {
     return { ok: false, status: 410, reason: 'document was deleted' }
   }
   // An access change caps tokens issued up to it (same second included); later tokens decide alone.
-  let access: AccessLevel = claims.access
-  if (policy.accessChange && claims.iat <= policy.accessChange.changedAt) {
-    access = minAccess(access, policy.accessChange.access)
-  }
+  const access = accessUnderPolicy(claims.access, claims.iat, policy)
   if (access === 'none' || !accessAllows(access, needs)) {
     return { ok: false, status: 403, reason: 'access too low' }
   }

@@ -44,6 +44,8 @@ function peer(sub: string, tokenAccess: TokenAccess = 'write'): Peer & { closed:
     sub,
     name: undefined,
     tokenAccess,
+    tokenIssuedAt: 0,
+    renewToken: async () => null,
     get access() {
       return access
     },

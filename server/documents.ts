@@ -21,14 +21,16 @@ import type { Room } from './room/Room'
 import type { RoomRegistry } from './RoomRegistry'
 
 export interface DocumentsDeps {
-  store: Pick<DocumentStore, 'deleteDocument' | 'recordAccessChange'>
-  rooms: Pick<RoomRegistry, 'acquire' | 'release' | 'peek' | 'discard'>
+  store: Pick<DocumentStore, 'deleteDocument' | 'recordAccessChange' | 'getPolicy'>
+  rooms: Pick<RoomRegistry, 'acquire' | 'release' | 'peek' | 'discard' | 'loadedRooms'>
   persistQueue: Pick<PersistQueue, 'flush' | 'discard'>
   fanout: Pick<Fanout, 'publish'>
   log: Logger
 }
 
 export class Documents {
+  private rechecking: Promise<void> | null = null
+
   constructor(private readonly deps: DocumentsDeps) {}
 
   /** The whole document as one Yjs update (a document never written is empty). */
@@ -36,6 +38,7 @@ export class Documents {
     const { rooms } = this.deps
     const room = await rooms.acquire(docId)
     try {
+      await room.settled()
       return room.encodeState()
     } finally {
       rooms.release(room)
@@ -45,12 +48,14 @@ export class Documents {
   /**
    * Applies a validated update as a writer's would be (stored, relayed,
    * published) and resolves once it is durable: the caller may be about to
-   * tell a user "saved".
+   * tell a user "saved". Throws SyncError (1002) for an update that fails
+   * inside Yjs; the document is then as it was.
    */
   async write(docId: string, update: Uint8Array): Promise<void> {
     const { rooms, persistQueue } = this.deps
     const room = await rooms.acquire(docId)
     try {
+      await room.settled()
       room.applyUpdate(update, { source: 'api' })
       await persistQueue.flush()
     } finally {
@@ -101,12 +106,51 @@ export class Documents {
         room.applyAccessChange(message.sub, message.access)
         return
       case 'deleted':
-        room.closeForDeletion()
-        // Nothing of it may be written from here any more.
-        this.deps.persistQueue.discard(room.docId)
-        void this.deps.rooms.discard(room.docId)
+        this.dropDeletedRoom(room)
         return
     }
+  }
+
+  /**
+   * Re-checks every open connection against the stored deletions and access
+   * changes (SyncServer calls it every `policyRecheckIntervalMs` and after a
+   * relay outage): a relayed message that was lost is made up for, as it
+   * would have applied. One pass at a time.
+   */
+  recheckPolicies(): Promise<void> {
+    this.rechecking ??= this.recheckAll().finally(() => {
+      this.rechecking = null
+    })
+    return this.rechecking
+  }
+
+  private async recheckAll(): Promise<void> {
+    const { rooms, store, log } = this.deps
+    for (const room of await rooms.loadedRooms()) {
+      try {
+        // With nobody connected there is still the deletion to check (the policy of no one in particular).
+        const subs = room.peerSubs()
+        if (subs.size === 0) subs.add('')
+        for (const sub of subs) {
+          if (room.deleted) break
+          const policy = await store.getPolicy(room.docId, sub)
+          if (room.deleted) break
+          if (room.applyStoredPolicy(sub, policy)) {
+            log.warn({ docId: room.docId }, 'a deletion made elsewhere was missed: applying it now')
+            this.dropDeletedRoom(room)
+          }
+        }
+      } catch (error) {
+        log.error({ err: error, docId: room.docId }, 're-checking access failed; trying again at the next check')
+      }
+    }
+  }
+
+  /** The document was deleted elsewhere: close its peers here (4404), write nothing more of it, drop the room. */
+  private dropDeletedRoom(room: Room): void {
+    room.closeForDeletion()
+    this.deps.persistQueue.discard(room.docId)
+    void this.deps.rooms.discard(room.docId)
   }
 }
 

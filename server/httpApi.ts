@@ -4,6 +4,7 @@
  * authorise, parse and validate the body, hand the operation to documents.ts,
  * write the answer. WebSocket upgrades are SyncServer's.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { z } from 'zod'
@@ -16,6 +17,7 @@ import type { ServerMetrics } from './metrics'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { assertValidUpdate } from './protocol'
 import { parseRequestTarget } from './requestTarget'
+import { SyncError } from './SyncError'
 
 export interface HttpContext {
   key(): Promise<CryptoKey>
@@ -28,8 +30,17 @@ export interface HttpContext {
   checkDependencies(): Promise<HealthReport>
   /** The last failed write, until a write succeeds again. */
   lastPersistError(): Error | null
+  /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string
   log: Logger
 }
+
+/**
+ * What /healthz says about a failing dependency. Never the driver's own
+ * message: that can carry host names, users or parts of a connection
+ * string. The detail goes to the log.
+ */
+const FAILING_REASON = { database: 'the database is not answering', redis: 'redis is not answering' } as const
 
 /**
  * Every path under /docs/ names a document: `/docs/<docId>` then an action
@@ -83,6 +94,10 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   const method = req.method ?? 'GET'
   if (path === '/healthz' && method === 'GET') return health(ctx, res)
   if (path === '/metrics' && method === 'GET') {
+    if (ctx.metricsToken !== undefined && !hasBearer(req, ctx.metricsToken)) {
+      res.setHeader('www-authenticate', 'Bearer')
+      throw new HttpError(401, 'metrics need Authorization: Bearer <METRICS_TOKEN>')
+    }
     res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType })
     res.end(await ctx.metrics.registry.metrics())
     return
@@ -105,10 +120,25 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
 async function health(ctx: HttpContext, res: ServerResponse): Promise<void> {
   if (ctx.isStopping()) return sendJson(res, 503, { status: 'error', failing: 'server', reason: 'shutting down' })
   const report = await ctx.checkDependencies()
-  if (!report.ok) return sendJson(res, 503, { status: 'error', failing: report.failing, reason: report.reason })
+  if (!report.ok) {
+    ctx.log.warn({ failing: report.failing, err: report.reason }, 'health check: a dependency is failing')
+    return sendJson(res, 503, { status: 'error', failing: report.failing, reason: FAILING_REASON[report.failing] })
+  }
   const persistError = ctx.lastPersistError()
-  if (persistError) return sendJson(res, 503, { status: 'error', failing: 'database', reason: persistError.message })
+  if (persistError) {
+    ctx.log.warn({ failing: 'database', err: persistError.message }, 'health check: the last write failed')
+    return sendJson(res, 503, { status: 'error', failing: 'database', reason: 'writing to the database failed' })
+  }
   sendJson(res, 200, { status: 'ok' })
+}
+
+/** The request carries `Authorization: Bearer <expected>`, compared in constant time. */
+function hasBearer(req: IncomingMessage, expected: string): boolean {
+  const header = req.headers.authorization
+  if (!header?.startsWith('Bearer ')) return false
+  // Digests have one length whatever was sent, so timingSafeEqual can compare them and the length leaks nothing.
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest()
+  return timingSafeEqual(digest(header.slice('Bearer '.length).trim()), digest(expected))
 }
 
 async function getUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
@@ -127,7 +157,13 @@ async function postUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerRes
   } catch {
     throw new HttpError(400, 'body is not a Yjs update')
   }
-  await ctx.documents.write(docId, body)
+  try {
+    await ctx.documents.write(docId, body)
+  } catch (error) {
+    // It decoded, then failed inside Yjs: the document was rebuilt without it.
+    if (error instanceof SyncError) throw new HttpError(400, 'body is not an update this document can apply')
+    throw error
+  }
   res.writeHead(204).end()
 }
 

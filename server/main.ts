@@ -3,7 +3,7 @@
  * server must be the container's first process. Reads the environment, builds
  * the store and the server, listens, and shuts down cleanly on SIGTERM/SIGINT.
  */
-import { resolveAuthSecret } from '../lib/node/authSecret'
+import { WeakAuthSecretError, resolveAuthSecret, type ResolvedSecret } from '../lib/node/authSecret'
 import { readConfig } from './config'
 import { createLogger } from './log'
 import type { Fanout } from './fanout/Fanout'
@@ -24,7 +24,15 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.LOG_LEVEL)
 
-  const secret = resolveAuthSecret(config.AUTH_SECRET, config.DATA_DIR)
+  let secret: ResolvedSecret
+  try {
+    secret = resolveAuthSecret(config.AUTH_SECRET, config.DATA_DIR)
+  } catch (error) {
+    // A variable it cannot use, as START-5 has it: a message naming it, and status 2.
+    if (!(error instanceof WeakAuthSecretError)) throw error
+    console.error(`tandem-sync: ${error.message}`)
+    process.exit(2)
+  }
   if (secret.source === 'generated') {
     log.warn({ file: secret.file }, 'AUTH_SECRET is not set: generated one; set AUTH_SECRET to the same value in the web app and every instance')
   } else if (secret.source === 'file') {
@@ -65,7 +73,10 @@ async function main(): Promise<void> {
       maxMessageBytes: config.MAX_MESSAGE_BYTES,
       maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
       roomIdleMs: config.ROOM_IDLE_MS,
+      maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
+      maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
     },
+    metricsToken: config.METRICS_TOKEN,
   })
 
   const shutdown = (signal: NodeJS.Signals) => {

@@ -3,6 +3,7 @@
  * environment (config.ts), tests build it directly without touching env.
  */
 import type { Logger } from 'pino'
+import { DEFAULT_MAX_AWARENESS_BYTES, DEFAULT_MAX_AWARENESS_CLIENTS } from './AwarenessStore'
 import type { DocumentStore } from './persistence/DocumentStore'
 import type { Fanout } from './fanout/Fanout'
 
@@ -21,6 +22,16 @@ export interface ServerLimits {
   persistIntervalMs: number
   /** Compact a document's log into one snapshot once it holds this many updates. */
   compactAfterUpdates: number
+  /** One presence state's JSON over this many (UTF-8) bytes closes its connection with 1009. */
+  maxAwarenessBytes: number
+  /** One connection may introduce this many presence client IDs; one more closes it with 1008. */
+  maxAwarenessClients: number
+  /**
+   * With other instances (Redis), re-check every open connection against the
+   * stored deletions and access changes this often (and after each relay
+   * outage), so a relayed message that was lost is made up for.
+   */
+  policyRecheckIntervalMs: number
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -31,6 +42,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   heartbeatIntervalMs: 30_000,
   persistIntervalMs: 50,
   compactAfterUpdates: 1000,
+  maxAwarenessBytes: DEFAULT_MAX_AWARENESS_BYTES,
+  maxAwarenessClients: DEFAULT_MAX_AWARENESS_CLIENTS,
+  policyRecheckIntervalMs: 60_000,
 }
 
 export interface SyncServerOptions {
@@ -40,6 +54,8 @@ export interface SyncServerOptions {
   /** Cross-instance relay; defaults to none (a single instance). */
   fanout?: Fanout
   limits?: Partial<ServerLimits>
+  /** When set, GET /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string
   /** Defaults to a silent logger. */
   log?: Logger
 }

@@ -20,6 +20,10 @@ export type IncomingMessage =
   | { type: 'auth' }
   | { type: 'query-awareness' }
   | { type: 'saved' }
+  | { type: 'refresh-token'; token: string }
+
+/** The longest token a type 101 message may carry, in bytes. */
+export const MAX_TOKEN_BYTES = 8192
 
 /** Parses one frame. Throws a 1002 SyncError for anything malformed, truncated or unknown. */
 export function readMessage(frame: Uint8Array): IncomingMessage {
@@ -57,6 +61,11 @@ function readMessageBody(decoder: decoding.Decoder): IncomingMessage {
       return { type: 'query-awareness' }
     case MessageType.Saved:
       return { type: 'saved' }
+    case MessageType.RefreshToken: {
+      // A JWT is a few hundred bytes; anything longer is not one of ours.
+      if (decoding.peekVarUint(decoder) > MAX_TOKEN_BYTES) throw protocolError('token too long')
+      return { type: 'refresh-token', token: decoding.readVarString(decoder) }
+    }
     default:
       throw protocolError('unknown message type')
   }
@@ -70,9 +79,20 @@ function readMessageBody(decoder: decoding.Decoder): IncomingMessage {
  * was when the update is bad.
  */
 export function assertValidUpdate(update: Uint8Array): void {
+  readValidUpdate(update)
+}
+
+/** One struct of a decoded update: what it claims, by client and clock. */
+export type DecodedStruct = Y.Item | Y.GC | Y.Skip
+
+/**
+ * As {@link assertValidUpdate}, returning the decoded structs (the decode is
+ * done anyway: a room uses them to see which parts it already holds).
+ */
+export function readValidUpdate(update: Uint8Array): DecodedStruct[] {
   if (update.length === 0) throw protocolError('empty update')
   try {
-    Y.decodeUpdate(update)
+    return Y.decodeUpdate(update).structs
   } catch {
     throw protocolError('update does not decode')
   }

@@ -11,7 +11,7 @@ import { signAccessToken } from '../lib/token'
 import { SqliteStore } from './persistence/SqliteStore'
 import { SyncServer } from './SyncServer'
 
-const SECRET = 'raw-path-test-secret'
+const SECRET = 'raw-path-test-secret-of-32-bytes!'
 let server: SyncServer
 let port: number
 

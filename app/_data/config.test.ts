@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
+/** At least 32 bytes: resolveAuthSecret refuses anything shorter (lib/node/authSecret.ts). */
+const SECRET = 'app-config-test-secret-of-32-bytes'
+
 vi.mock('server-only', () => ({}))
 const { readConfig, readTrustProxy } = await import('./config')
 
@@ -18,14 +21,14 @@ describe('web app configuration', () => {
   })
 
   it('defaults: sync server on this host at 1234, its API on 127.0.0.1, no OAuth', () => {
-    const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's' })
-    expect(config).toMatchObject({ syncUrl: null, syncPort: 1234, syncHttpUrl: 'http://127.0.0.1:1234', authSecret: 's', oauthProviders: [] })
+    const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET })
+    expect(config).toMatchObject({ syncUrl: null, syncPort: 1234, syncHttpUrl: 'http://127.0.0.1:1234', authSecret: SECRET, oauthProviders: [] })
   })
 
   it('follows SYNC_PORT, SYNC_URL and SYNC_HTTP_URL', () => {
-    const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's', SYNC_PORT: '4321', SYNC_URL: 'wss://sync.example.com' })
+    const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET, SYNC_PORT: '4321', SYNC_URL: 'wss://sync.example.com' })
     expect(config).toMatchObject({ syncUrl: 'wss://sync.example.com', syncPort: 4321, syncHttpUrl: 'http://127.0.0.1:4321' })
-    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's', SYNC_HTTP_URL: 'http://sync:1234/' }).syncHttpUrl).toBe('http://sync:1234')
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET, SYNC_HTTP_URL: 'http://sync:1234/' }).syncHttpUrl).toBe('http://sync:1234')
   })
 
   it('shares the generated secret file with the sync server when AUTH_SECRET is unset', () => {
@@ -47,7 +50,7 @@ describe('web app configuration', () => {
   it('switches on each OAuth provider only when all its variables are set', () => {
     const env = {
       DATA_DIR: tempDir(),
-      AUTH_SECRET: 's',
+      AUTH_SECRET: SECRET,
       GITHUB_ID: 'gh',
       GITHUB_SECRET: 'ghs',
       GOOGLE_CLIENT_ID: 'only-half',

@@ -1,9 +1,9 @@
 import 'server-only'
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { ensurePrivateDir, preparePrivateSqliteFile } from '@/lib/node/privateFiles'
 import { getConfig } from './config'
 import { migrateToLatest } from './migrations'
 import type { Database } from './schema'
@@ -29,8 +29,11 @@ export function openDatabase(options: DatabaseOptions): Db {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) }),
     })
   }
-  mkdirSync(options.dataDir, { recursive: true })
-  const sqlite = new SqliteDatabase(path.join(/*turbopackIgnore: true*/ options.dataDir, SQLITE_FILE))
+  // Accounts and password hashes: DATA_DIR 0700, the file and its WAL/SHM companions 0600, whatever the umask.
+  ensurePrivateDir(options.dataDir)
+  const file = path.join(/*turbopackIgnore: true*/ options.dataDir, SQLITE_FILE)
+  preparePrivateSqliteFile(file)
+  const sqlite = new SqliteDatabase(file)
   // WAL lets readers run beside the one writer (several app processes may share the file);
   // the busy timeout turns a momentary lock into a short wait instead of an error.
   sqlite.pragma('journal_mode = WAL')

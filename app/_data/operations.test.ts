@@ -63,7 +63,7 @@ describe.each(await testDatabaseKinds())('document operations and who may do the
   })
 
   it('mints tokens with read for viewers, write for editors, admin for the owner, none for strangers', async () => {
-    const secret = 'test-secret'
+    const secret = 'operations-test-secret-of-32-bytes'
     const accessOf = async (user: typeof owner) => {
       const issued = await issueAccessToken(t.db, secret, user, docId)
       if (!issued) return null

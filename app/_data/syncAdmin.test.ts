@@ -35,7 +35,7 @@ beforeEach(() => {
 })
 
 describe('the sync server admin client', () => {
-  const secret = 'sync-admin-test-secret'
+  const secret = 'sync-admin-test-secret-of-32-bytes'
 
   it('deletes with DELETE /docs/<id> and a short admin token for that document, minted for the actor', async () => {
     await createSyncAdmin({ baseUrl, secret }).deleteDocument('doc_1', 'owner-1')

@@ -62,11 +62,12 @@ export interface DocumentStore {
    * Folds the snapshot and every log entry with seq <= `throughSeq` into a new
    * snapshot: reads them, calls `fold` on them (in order), stores the result and
    * removes those entries, all in one transaction under a per-document lock.
+   * A fold that returns null changes nothing (the entries stay as they are).
    * Folding what is *stored* rather than what one process holds in memory is
    * what makes compaction safe while several instances append to the same
    * document: an entry another instance wrote is folded, never dropped.
    */
-  compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void>
+  compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot | null): Promise<void>
   /** Removes the document's content and records when it was deleted. */
   deleteDocument(docId: string, deletedAt: number): Promise<void>
   /** Records an access change for one user on one document (the last one wins). */

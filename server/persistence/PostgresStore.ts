@@ -113,7 +113,7 @@ export class PostgresStore implements DocumentStore {
     return lastSeqByDoc
   }
 
-  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void> {
+  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot | null): Promise<void> {
     await this.transaction(async (client) => {
       // One compaction per document at a time, across every instance.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tandem-compact:${this.schema}:${docId}`])
@@ -129,6 +129,7 @@ export class PostgresStore implements DocumentStore {
       const updates: Uint8Array[] = snapshot.rows.map((row) => row.snapshot)
       for (const row of log.rows) updates.push(row.update_data)
       const folded = fold(updates)
+      if (!folded) return
       await client.query(
         `INSERT INTO ${this.table('doc_snapshots')} (doc_id, snapshot, state_vector) VALUES ($1, $2, $3)
          ON CONFLICT (doc_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,

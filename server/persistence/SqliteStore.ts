@@ -10,8 +10,8 @@
  * SQLITE_SYNCHRONOUS=FULL.
  */
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
+import { ensurePrivateDir, preparePrivateSqliteFile } from '../../lib/node/privateFiles'
 import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, FoldedSnapshot, StoredDocument } from './DocumentStore'
 
 export const SQLITE_FILE = 'tandem.db'
@@ -47,13 +47,17 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens (creating if needed) DATA_DIR/tandem.db.
+ * Opens (creating if needed) DATA_DIR/tandem.db. DATA_DIR is made 0700, the
+ * database and its WAL and shared-memory files 0600: documents are nobody
+ * else's to read on the machine.
  * @example
  * const store = openSqliteStore('./data')
  */
 export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): DocumentStore {
-  mkdirSync(dataDir, { recursive: true })
-  return new SqliteStore(path.join(dataDir, SQLITE_FILE), options)
+  ensurePrivateDir(dataDir)
+  const file = path.join(dataDir, SQLITE_FILE)
+  preparePrivateSqliteFile(file)
+  return new SqliteStore(file, options)
 }
 
 export class SqliteStore implements DocumentStore {
@@ -127,7 +131,7 @@ export class SqliteStore implements DocumentStore {
     })()
   }
 
-  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot): Promise<void> {
+  async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot | null): Promise<void> {
     // better-sqlite3 transactions are synchronous and SQLite has one writer at a time: this is the lock.
     this.db
       .transaction(() => {
@@ -137,6 +141,7 @@ export class SqliteStore implements DocumentStore {
         for (const row of this.statements.logThrough.all(docId, throughSeq)) updates.push(row.update_data)
         if (updates.length === 0) return
         const folded = fold(updates)
+        if (!folded) return
         this.statements.putSnapshot.run(docId, folded.update, folded.stateVector)
         this.statements.trimLog.run(docId, throughSeq)
       })

@@ -18,6 +18,8 @@ type BatchOrigin = Peer | null | undefined
 export class Broadcaster {
   private outgoingUpdates: Uint8Array[] = []
   private outgoingUpdatesOrigin: BatchOrigin = undefined
+  /** Per client, the highest clock the queued updates reach: two that claim the same clocks are never merged. */
+  private readonly outgoingClocks = new Map<number, number>()
   private readonly outgoingAwareness = new Map<number, AwarenessEntry>()
   private outgoingAwarenessOrigin: BatchOrigin = undefined
   /** The end-of-turn flush, while one is scheduled. */
@@ -28,11 +30,34 @@ export class Broadcaster {
     private readonly metrics: BroadcastMetrics,
   ) {}
 
-  /** Queues an update for everyone; `origin` (its sender) is skipped when it is the turn's only sender. */
-  queueUpdate(update: Uint8Array, origin: Peer | null): void {
+  /**
+   * Queues an update for everyone; `origin` (its sender) is skipped when it
+   * is the turn's only sender. `ranges` are the clocks it claims
+   * (claimedClocks.ts): should they overlap what is queued, a merge could
+   * place them otherwise than the room did, so what is queued goes out
+   * first, as it is. An update that is not `mergeable` (the room could not
+   * integrate all of it, or it set free what was held back) goes out alone.
+   */
+  queueUpdate(update: Uint8Array, origin: Peer | null, ranges: readonly number[] = [], mergeable = true): void {
+    if (this.outgoingUpdates.length > 0 && (!mergeable || this.overlapsQueued(ranges))) this.flushUpdates()
+    for (let i = 0; i < ranges.length; i += 3) {
+      const client = ranges[i]
+      const end = ranges[i + 2]
+      if (end > (this.outgoingClocks.get(client) ?? 0)) this.outgoingClocks.set(client, end)
+    }
     this.outgoingUpdates.push(update)
     this.outgoingUpdatesOrigin = mergeOrigin(this.outgoingUpdatesOrigin, origin)
-    this.scheduleFlush()
+    // Alone, now: nothing queued later may be merged with it.
+    if (!mergeable) this.flushUpdates()
+    else this.scheduleFlush()
+  }
+
+  private overlapsQueued(ranges: readonly number[]): boolean {
+    for (let i = 0; i < ranges.length; i += 3) {
+      const reached = this.outgoingClocks.get(ranges[i])
+      if (reached !== undefined && ranges[i + 1] < reached) return true
+    }
+    return false
   }
 
   /** Queues presence entries; a later entry for the same client ID replaces an earlier one. */
@@ -54,6 +79,7 @@ export class Broadcaster {
     if (this.scheduledFlush) clearImmediate(this.scheduledFlush)
     this.scheduledFlush = null
     this.outgoingUpdates = []
+    this.outgoingClocks.clear()
     this.outgoingAwareness.clear()
   }
 
@@ -65,19 +91,25 @@ export class Broadcaster {
   /** Sends what this turn queued: one update frame, then one awareness frame, to each receiver. */
   private readonly flush = (): void => {
     this.scheduledFlush = null
-    if (this.outgoingUpdates.length > 0) {
-      const updates = this.outgoingUpdates
-      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
-      this.sendToAll(encodeUpdateMessage(update), this.outgoingUpdatesOrigin ?? null)
-      this.outgoingUpdates = []
-      this.outgoingUpdatesOrigin = undefined
-    }
+    this.flushUpdates()
     if (this.outgoingAwareness.size > 0) {
       const entries = [...this.outgoingAwareness.values()]
       this.sendToAll(encodeAwarenessMessage(encodeAwarenessUpdate(entries)), this.outgoingAwarenessOrigin ?? null)
       this.outgoingAwareness.clear()
       this.outgoingAwarenessOrigin = undefined
     }
+  }
+
+  /** Sends the queued updates now, merged into one frame. */
+  private flushUpdates(): void {
+    if (this.outgoingUpdates.length === 0) return
+    const updates = this.outgoingUpdates
+    const origin = this.outgoingUpdatesOrigin ?? null
+    this.outgoingUpdates = []
+    this.outgoingUpdatesOrigin = undefined
+    this.outgoingClocks.clear()
+    const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
+    this.sendToAll(encodeUpdateMessage(update), origin)
   }
 
   private sendToAll(frame: Uint8Array, except: Peer | null): void {

@@ -29,6 +29,11 @@ export class ColdDocument {
     return this.updates !== null
   }
 
+  /** The stored state is one update (a snapshot alone, or one row): it can be handed out as it is, no merge. */
+  get isSingleUpdate(): boolean {
+    return this.updates !== null && this.updates.length <= 1
+  }
+
   /** Nothing was ever stored (a new document is built at once: there is nothing to save by waiting). */
   get isEmpty(): boolean {
     return this.updates !== null && this.updates.length === 0
@@ -68,18 +73,24 @@ export class ColdDocument {
 
   /** Builds the live document from the stored bytes and lets go of them. */
   build(log: Logger): Y.Doc {
-    const doc = new Y.Doc()
-    Y.transact(doc, () => {
-      for (const update of this.updates ?? []) {
-        try {
-          Y.applyUpdate(doc, update)
-        } catch (error) {
-          // Never refuse the whole document for one bad row; keep the rest and say so loudly.
-          log.error({ err: error }, 'skipping a stored update that does not apply')
-        }
-      }
-    })
+    const doc = buildDocument(this.updates ?? [], log)
     this.updates = null
     return doc
   }
+}
+
+/** A Y.Doc holding `updates`, applied in order in one transaction. */
+export function buildDocument(updates: readonly Uint8Array[], log: Logger): Y.Doc {
+  const doc = new Y.Doc()
+  Y.transact(doc, () => {
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(doc, update)
+      } catch (error) {
+        // Never refuse the whole document for one bad row; keep the rest and say so loudly.
+        log.error({ err: error }, 'skipping a stored update that does not apply')
+      }
+    }
+  })
+  return doc
 }

@@ -11,6 +11,7 @@ import * as Y from 'yjs'
 import type { StoredDocument } from '../persistence/DocumentStore'
 import { foldUpdates } from '../persistence/foldUpdates'
 import type { CompactingStore } from './deps'
+import { hasPending } from './documentParts'
 
 export interface CompactionOptions {
   store: CompactingStore
@@ -48,21 +49,29 @@ export class Compaction {
 
   /**
    * Folds the stored log into one snapshot, up to the last entry this room
-   * knows was written. `liveDoc` is the room's document when it is built.
+   * knows was written. `liveDoc` gives the room's document when it is built
+   * and sound, asked when the fold runs; null means "fold the stored rows".
    */
-  run(liveDoc: Y.Doc | null): Promise<void> {
+  run(liveDoc: () => Y.Doc | null): Promise<void> {
     if (this.running || this.logLength === 0) return this.inProgress
     const compactedEntries = this.logLength
     const { log, store } = this.options
+    const foldRows = (updates: Uint8Array[]) => foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply'))
     // Alone, this instance wrote every stored row from this very document, so the live document
     // already is their fold (no rebuild on the event loop). With other instances, fold the rows.
-    const fold =
-      liveDoc && !this.options.shared
-        ? () => ({ update: Y.encodeStateAsUpdate(liveDoc), stateVector: Y.encodeStateVector(liveDoc) })
-        : (updates: Uint8Array[]) => foldUpdates(updates, (error) => log.error({ err: error }, 'skipping a stored update that does not apply'))
+    const fold = this.options.shared
+      ? foldRows
+      : (updates: Uint8Array[]) => {
+          const doc = liveDoc()
+          if (!doc) return foldRows(updates)
+          // Parts waiting for missing dependencies do not fold safely into one update (documentParts.ts): keep the rows.
+          if (hasPending(doc)) return null
+          return { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }
+        }
     this.running = store
       .compact(this.docId, this.lastSeq, fold)
       .then(() => {
+        // Also when the fold declined (pending parts): the next try waits for as many new entries.
         this.logLength -= compactedEntries
       })
       .catch((error) => log.error({ err: error }, 'compaction failed; the log is kept'))

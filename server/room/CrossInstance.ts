@@ -11,6 +11,7 @@ import { encodeAwarenessUpdate } from '../AwarenessStore'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import { isEmptyUpdate } from '../protocol'
 import type { RoomFanout, UpdateOrigin } from './deps'
+import { encodeIntegrated, encodePending, hasPending } from './documentParts'
 import type { Presence } from './Presence'
 
 /** The room as cross-instance traffic needs it. */
@@ -69,8 +70,11 @@ export class CrossInstance {
       return
     }
     const { docId, doc } = this.room
-    const diff = Y.encodeStateAsUpdate(doc, theirStateVector)
+    const diff = encodeIntegrated(doc, theirStateVector)
     if (!isEmptyUpdate(diff)) this.fanout.publish(docId, { kind: 'update', update: diff })
+    // Apart from the rest, as to a joiner (documentParts.ts).
+    const pending = hasPending(doc) ? encodePending(doc, theirStateVector) : null
+    if (pending) this.fanout.publish(docId, { kind: 'update', update: pending })
     const states = this.presence.localStates()
     if (states.length > 0) this.fanout.publish(docId, { kind: 'awareness', update: encodeAwarenessUpdate(states) })
     // They may hold what we lack (their clients edited while we were cut off): ask in turn.

@@ -22,11 +22,14 @@ import { SyncError } from '../SyncError'
 export interface Peer {
   /** For log lines only. */
   readonly id: number
-  /** The token's user id: access changes are addressed to it. */
+  /** The token's user id: access changes are addressed to it, and presence is bound to it. */
   readonly sub: string
+  /** The token's display name, if it has one (presence is bound to it). A fresh token may change it. */
   readonly name: string | undefined
   /** What the token grants. An access change can lower `access` below it, never raise it above. */
   readonly tokenAccess: TokenAccess
+  /** The token's `iat` (seconds): access changes and deletions up to then cap it. */
+  readonly tokenIssuedAt: number
   /** Effective access now; the room lowers it on an access change. */
   access: AccessLevel
   /** `access` allows writing (read on every update received: keep it cheap). */
@@ -39,6 +42,14 @@ export interface Peer {
   send(frame: Buffer, onWritten?: () => void): boolean
   /** Closes this peer with a WebSocket close code (lib/closeCodes.ts); idempotent. */
   close(code: number, reason: string): void
+  /**
+   * The client sent a fresh token for this connection (message type 101).
+   * The transport checks it, as it checked the first: then the peer's token,
+   * expiry and access are the new one's, or it is closed with 4401. Resolves
+   * with whether the peer could write before (the room then tells it if it
+   * no longer can), or null when the token was refused.
+   */
+  renewToken(token: string): Promise<{ couldWrite: boolean } | null>
 }
 
 /** A room as a transport sees it. */

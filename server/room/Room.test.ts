@@ -15,8 +15,11 @@ import { PersistQueue } from '../PersistQueue'
 import { SqliteStore } from '../persistence/SqliteStore'
 import { encodeAwarenessMessage, encodeSyncStep1FromStateVector, encodeUpdateMessage } from '../protocol'
 import { SyncError } from '../SyncError'
+import type { DocumentStore } from '../persistence/DocumentStore'
+import { INTEGRATION_FAILURE_UPDATE } from '../test/wire'
 import type { RoomDeps } from './deps'
-import type { Peer } from './Peer'
+import { MAX_REBUILD_BACKLOG_BYTES } from './DocumentRebuild'
+import { handlePeerFrame, type Peer } from './Peer'
 import { READ_ONLY_REASON } from './peerAccess'
 import { Room } from './Room'
 
@@ -59,6 +62,9 @@ class FakePeer implements Peer {
   readonly sent: Sent[] = []
   closed: { code: number; reason: string } | null = null
   access: AccessLevel
+  readonly tokenIssuedAt = 0
+  /** Fresh tokens this peer was handed (the transport's to check; see Connection.test.ts). */
+  readonly renewals: string[] = []
 
   constructor(
     readonly sub: string,
@@ -66,6 +72,11 @@ class FakePeer implements Peer {
     readonly name: string | undefined = undefined,
   ) {
     this.access = tokenAccess
+  }
+
+  async renewToken(token: string): Promise<{ couldWrite: boolean } | null> {
+    this.renewals.push(token)
+    return null
   }
 
   get canWrite(): boolean {
@@ -272,6 +283,76 @@ describe('document updates', () => {
   })
 })
 
+describe('updates held back for missing dependencies', () => {
+  const clientsOf = (update: Uint8Array) => [...new Set(Y.decodeUpdate(update).structs.map((struct) => struct.id.client))].sort()
+
+  // proves: SYNC-8
+  it('are sent to a joiner apart from the rest, after it, and are not in the GET answer; once they apply, nothing is apart', async () => {
+    const first = textUpdate('hello', 1)
+    const second = textUpdate('X', 2, first.doc)
+    const both = new Y.Doc()
+    Y.applyUpdate(both, first.update)
+    Y.applyUpdate(both, second.update)
+    const third = textUpdate('Y', 3, both)
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    // The third depends on the second, which has not come: held back.
+    room.handleMessage(writer, encodeUpdateMessage(third.update))
+    expect(room.doc.store.pendingStructs).not.toBeNull()
+    const joiner = new FakePeer('joiner')
+    room.join(joiner)
+    joiner.take('step1')
+    room.handleMessage(joiner, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    const sent = joiner.sent.splice(0)
+    expect(sent.map((frame) => frame.kind)).toEqual(['step2', 'update'])
+    const [step2, apart] = sent as [Extract<Sent, { kind: 'step2' }>, Extract<Sent, { kind: 'update' }>]
+    expect(clientsOf(step2.update)).toEqual([1])
+    expect(clientsOf(apart.update)).toEqual([3])
+    expect(clientsOf(room.encodeState())).toEqual([1])
+    // Applied in that order, the joiner holds what the room holds, held back alike.
+    const joined = new Y.Doc()
+    Y.applyUpdate(joined, step2.update)
+    Y.applyUpdate(joined, apart.update)
+    expect(joined.getText('text').toString()).toBe(room.doc.getText('text').toString())
+    expect(joined.store.pendingStructs).not.toBeNull()
+    // The missing one arrives: everything applies, for the room and for whoever holds the same.
+    room.handleMessage(writer, encodeUpdateMessage(second.update))
+    Y.applyUpdate(joined, second.update)
+    expect(room.doc.store.pendingStructs).toBeNull()
+    expect(joined.getText('text').toString()).toBe(room.doc.getText('text').toString())
+    expect(room.doc.getText('text').toString()).toBe('helloXY')
+    const later = new FakePeer('later')
+    room.join(later)
+    later.take('step1')
+    room.handleMessage(later, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    expect(later.sent.map((frame) => frame.kind)).toEqual(['step2'])
+  })
+
+  // proves: SYNC-8
+  it('go out to the other peers alone, never merged with other updates of the same turn', async () => {
+    const first = textUpdate('hello', 1)
+    const second = textUpdate('X', 2, first.doc)
+    const both = new Y.Doc()
+    Y.applyUpdate(both, first.update)
+    Y.applyUpdate(both, second.update)
+    const third = textUpdate('Y', 3, both)
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [writer, watcher] = [new FakePeer('w'), new FakePeer('watcher')]
+    room.join(writer)
+    room.join(watcher)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('!', 4).update))
+    room.handleMessage(writer, encodeUpdateMessage(third.update))
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('?', 5).update))
+    await endOfTurn()
+    const frames = watcher.take('update').map((frame) => clientsOf(frame.update))
+    // The two before it merged and sent first; it alone; what came after it, alone too (held back: nothing merges).
+    expect(frames).toEqual([[1, 4], [3], [5]])
+  })
+})
+
 describe('saved acknowledgements', () => {
   it('a peer that asks is told what is durable now and after each write; peers that did not ask are told nothing', async () => {
     const room = new Room('doc', emptyDocument, roomDeps())
@@ -349,13 +430,14 @@ describe('presence', () => {
     const [a, b] = [new FakePeer('a'), new FakePeer('b')]
     room.join(a)
     room.join(b)
-    room.handleMessage(a, awarenessFrame([state(11, 1, { user: 'a' })]))
+    // Already bound to a's token (presence is, see below): relayed exactly as sent.
+    room.handleMessage(a, awarenessFrame([state(11, 1, { user: { id: 'a' } })]))
     await endOfTurn()
-    expect(b.take('awareness').map((frame) => frame.entries)).toEqual([[state(11, 1, { user: 'a' })]])
+    expect(b.take('awareness').map((frame) => frame.entries)).toEqual([[state(11, 1, { user: { id: 'a' } })]])
     expect(a.take('awareness')).toEqual([])
     const late = new FakePeer('late')
     room.join(late)
-    expect(late.take('awareness').map((frame) => frame.entries)).toEqual([[state(11, 1, { user: 'a' })]])
+    expect(late.take('awareness').map((frame) => frame.entries)).toEqual([[state(11, 1, { user: { id: 'a' } })]])
   })
 
   it('a peer can neither overwrite nor erase another peer\'s client ID; leaving removes its states for everyone', async () => {
@@ -363,7 +445,7 @@ describe('presence', () => {
     const [a, b] = [new FakePeer('a'), new FakePeer('b')]
     room.join(a)
     room.join(b)
-    room.handleMessage(a, awarenessFrame([state(11, 1, { user: 'a' })]))
+    room.handleMessage(a, awarenessFrame([state(11, 1, { user: { id: 'a' } })]))
     await endOfTurn()
     room.handleMessage(b, awarenessFrame([state(11, 5, { user: 'impostor' })]))
     room.handleMessage(b, awarenessFrame([{ clientId: 11, clock: 6, json: 'null' }]))
@@ -373,6 +455,291 @@ describe('presence', () => {
     room.leave(a)
     await endOfTurn()
     expect(b.take('awareness').map((frame) => frame.entries)).toEqual([[{ clientId: 11, clock: 2, json: 'null' }]])
+  })
+})
+
+describe('presence bound to the token', () => {
+  const state = (clientId: number, clock: number, value: unknown): AwarenessEntry => ({ clientId, clock, json: JSON.stringify(value) })
+  const relayedTo = (peer: FakePeer) => peer.take('awareness').flatMap((frame) => frame.entries.map((entry) => [entry.clientId, JSON.parse(entry.json)]))
+
+  // proves: PRESENCE-8
+  it("every state relayed carries the sender's token identity (user.id its sub, user.name its name); other fields pass as sent", async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const alice = new FakePeer('alice-id', 'write', 'Alice')
+    const bob = new FakePeer('bob-id', 'read')
+    const watcher = new FakePeer('watcher')
+    for (const peer of [alice, bob, watcher]) room.join(peer)
+    watcher.sent.length = 0
+    room.handleMessage(alice, awarenessFrame([state(1, 1, { user: { id: 'carol-id', name: 'Carol', color: '#ff0000' }, cursor: { anchor: 3 } })]))
+    // No name in bob's token: his own stays, his id does not.
+    room.handleMessage(bob, awarenessFrame([state(2, 1, { user: { name: 'Boss', color: '#00ff00' } })]))
+    room.handleMessage(alice, awarenessFrame([state(3, 1, { cursor: 5 })]))
+    room.handleMessage(bob, awarenessFrame([state(4, 1, { user: 'not an object' })]))
+    await endOfTurn()
+    const expected = [
+      [1, { user: { id: 'alice-id', name: 'Alice', color: '#ff0000' }, cursor: { anchor: 3 } }],
+      [2, { user: { name: 'Boss', color: '#00ff00', id: 'bob-id' } }],
+      [3, { cursor: 5, user: { id: 'alice-id', name: 'Alice' } }],
+      [4, { user: { id: 'bob-id' } }],
+    ]
+    expect(relayedTo(watcher)).toEqual(expected)
+    // What a joiner gets is bound too.
+    const late = new FakePeer('late')
+    room.join(late)
+    expect(relayedTo(late)).toEqual(expected)
+  })
+
+  // proves: PRESENCE-8
+  it('a state that already carries the identity is relayed exactly as it came (not written again); a state that is not an object is refused with 1002', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const alice = new FakePeer('alice-id', 'write', 'Alice')
+    const watcher = new FakePeer('watcher')
+    room.join(alice)
+    room.join(watcher)
+    const exact = '{"user":{"name":"Alice","color":"#123456","id":"alice-id"},"z":[1, 2]}'
+    room.handleMessage(alice, awarenessFrame([{ clientId: 1, clock: 1, json: exact }]))
+    await endOfTurn()
+    expect(watcher.take('awareness').map((frame) => frame.entries[0].json)).toEqual([exact])
+    for (const notAnObject of ['"Alice"', '[1]', '42', 'true']) {
+      const refusal = (() => {
+        try {
+          room.handleMessage(alice, awarenessFrame([{ clientId: 1, clock: 2, json: notAnObject }]))
+        } catch (error) {
+          return error
+        }
+      })()
+      expect(refusal, notAnObject).toBeInstanceOf(SyncError)
+      expect((refusal as SyncError).closeCode).toBe(1002)
+    }
+    // A removal has no state to bind: it passes.
+    room.handleMessage(alice, awarenessFrame([{ clientId: 1, clock: 2, json: 'null' }]))
+    await endOfTurn()
+    expect(watcher.take('awareness').map((frame) => frame.entries)).toEqual([[{ clientId: 1, clock: 2, json: 'null' }]])
+  })
+
+  // proves: PRESENCE-9
+  it("a departed user's client ID taken by someone else shows the taker's identity, never the departed user's", async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const alice = new FakePeer('alice-id', 'write', 'Alice')
+    const mallory = new FakePeer('mallory-id', 'read', 'Mallory')
+    const watcher = new FakePeer('watcher')
+    for (const peer of [alice, mallory, watcher]) room.join(peer)
+    room.handleMessage(alice, awarenessFrame([state(7, 3, { user: { id: 'alice-id', name: 'Alice', color: '#ff0000' } })]))
+    // While alice is here, her ID is hers alone.
+    room.handleMessage(mallory, awarenessFrame([state(7, 1_000_000, { user: { id: 'alice-id', name: 'Alice', color: '#ff0000' } })]))
+    await endOfTurn()
+    expect(relayedTo(watcher)).toEqual([[7, { user: { id: 'alice-id', name: 'Alice', color: '#ff0000' } }]])
+    room.leave(alice)
+    await endOfTurn()
+    expect(relayedTo(watcher)).toEqual([[7, null]])
+    room.handleMessage(mallory, awarenessFrame([state(7, 1_000_000, { user: { id: 'alice-id', name: 'Alice', color: '#ff0000' } })]))
+    await endOfTurn()
+    expect(relayedTo(watcher)).toEqual([[7, { user: { id: 'mallory-id', name: 'Mallory', color: '#ff0000' } }]])
+  })
+})
+
+describe('an update that fails inside Yjs', () => {
+  const bad = INTEGRATION_FAILURE_UPDATE
+  const badClient = Y.decodeUpdate(bad).structs[0].id.client
+
+  /** The store with its loads held until `release()` (a rebuild then stays under way). */
+  function slowStore(): { store: RoomDeps['store']; release: () => void; failNext: (error: Error) => void } {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const failures: Error[] = []
+    return {
+      store: {
+        compact: (...args: Parameters<DocumentStore['compact']>) => store.compact(...args),
+        load: async (docId: string) => {
+          const failure = failures.shift()
+          if (failure) throw failure
+          await gate
+          return store.load(docId)
+        },
+      },
+      release,
+      failNext: (error) => failures.push(error),
+    }
+  }
+
+  const documentOf = (updates: Uint8Array[]) => {
+    const doc = new Y.Doc()
+    for (const update of updates) Y.applyUpdate(doc, update)
+    return doc
+  }
+
+  // proves: INPUT-7
+  it('closes its sender with 1002; the document is exactly as it was: nothing of it is kept, relayed, stored or sent to a joiner', async () => {
+    // It does break a document when applied as it is: that is what the room must undo.
+    const victim = documentOf([textUpdate('x', 1).update])
+    expect(() => Y.applyUpdate(victim, bad)).toThrow(TypeError)
+    expect(victim.getText('text').toString()).toContain('fuzz')
+
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [writer, watcher, mallory] = [new FakePeer('w'), new FakePeer('watcher'), new FakePeer('mallory')]
+    for (const peer of [writer, watcher, mallory]) room.join(peer)
+    const first = textUpdate('stored', 1)
+    handlePeerFrame(room, writer, encodeUpdateMessage(first.update))
+    await vi.advanceTimersByTimeAsync(50)
+    // This one is still queued for the store when the bad one comes: the rebuild must keep it.
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate(' queued', 1, first.doc).update))
+    await endOfTurn()
+    for (const peer of [writer, watcher, mallory]) peer.sent.length = 0
+    const before = Y.encodeStateVector(room.doc)
+    expect(queue.size).toBe(1)
+
+    handlePeerFrame(room, mallory, encodeUpdateMessage(bad))
+    expect(mallory.closed?.code).toBe(1002)
+    await room.settled()
+    expect(Y.encodeStateVector(room.doc)).toEqual(before)
+    expect(room.doc.getText('text').toString()).toBe('stored queued')
+    expect(room.doc.getMap('meta').toJSON()).toEqual({})
+    await endOfTurn()
+    expect(watcher.take('update')).toEqual([])
+    // A joiner is sent the document as it was.
+    const joiner = new FakePeer('joiner')
+    room.join(joiner)
+    expect(joiner.take('step1').map((frame) => frame.stateVector)).toEqual([before])
+    room.handleMessage(joiner, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    const joined = documentOf(joiner.take('step2').map((frame) => frame.update))
+    expect(joined.getText('text').toString()).toBe('stored queued')
+    expect(Y.encodeStateVector(joined)).toEqual(before)
+    // The store holds what was accepted, and nothing of the bad update (also after folding the log).
+    await vi.advanceTimersByTimeAsync(50)
+    await room.compact()
+    const stored = documentOf((await store.load('doc')).updates)
+    expect(stored.getText('text').toString()).toBe('stored queued')
+    expect(Y.encodeStateVector(stored)).toEqual(before)
+    expect(stored.getMap('meta').toJSON()).toEqual({})
+    // And the room goes on: everyone else is still there, and edits flow.
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate('!', 2).update))
+    await endOfTurn()
+    expect(watcher.take('update')).toHaveLength(1)
+    expect([writer.closed, watcher.closed, joiner.closed]).toEqual([null, null, null])
+  })
+
+  // proves: INPUT-8
+  it("the room's other peers stay; what they send, and who joins, while it is rebuilt wait and are handled in order", async () => {
+    const slow = slowStore()
+    const room = new Room('doc', emptyDocument, roomDeps({ store: slow.store }))
+    const [writer, watcher, mallory] = [new FakePeer('w'), new FakePeer('watcher'), new FakePeer('mallory')]
+    for (const peer of [writer, watcher, mallory]) room.join(peer)
+    const first = textUpdate('one', 1)
+    handlePeerFrame(room, writer, encodeUpdateMessage(first.update))
+    await endOfTurn()
+    watcher.sent.length = 0
+
+    handlePeerFrame(room, mallory, encodeUpdateMessage(bad))
+    expect(mallory.closed?.code).toBe(1002)
+    const second = textUpdate(' two', 1, first.doc)
+    handlePeerFrame(room, writer, encodeUpdateMessage(second.update))
+    handlePeerFrame(room, writer, awarenessFrame([{ clientId: 5, clock: 1, json: '{"user":{"id":"w"}}' }]))
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate(' three', 1, second.doc).update))
+    const joiner = new FakePeer('joiner')
+    room.join(joiner)
+    await endOfTurn()
+    // Nothing is handled, and the joiner is not greeted from the broken document, until it is rebuilt.
+    expect(watcher.sent).toEqual([])
+    expect(joiner.sent).toEqual([])
+    expect(room.currentStateVector()).toBeNull()
+
+    slow.release()
+    await room.settled()
+    expect(room.doc.getText('text').toString()).toBe('one two three')
+    expect(room.doc.getMap('meta').toJSON()).toEqual({})
+    await endOfTurn()
+    const relayed = documentOf([first.update, ...watcher.take('update').map((frame) => frame.update)])
+    expect(relayed.getText('text').toString()).toBe('one two three')
+    // Greeted after the frames that came before it, from the rebuilt document.
+    expect(joiner.take('step1').map((frame) => frame.stateVector)).toEqual([Y.encodeStateVector(room.doc)])
+    expect([writer.closed, watcher.closed, joiner.closed]).toEqual([null, null, null])
+  })
+
+  // proves: INPUT-7
+  it('while the store cannot answer, the rebuild is retried; nothing of the bad update is acknowledged as saved meanwhile', async () => {
+    const slow = slowStore()
+    slow.failNext(new Error('database away'))
+    slow.release()
+    const room = new Room('doc', emptyDocument, roomDeps({ store: slow.store }))
+    const [writer, asker, mallory] = [new FakePeer('w'), new FakePeer('asker'), new FakePeer('mallory')]
+    for (const peer of [writer, asker, mallory]) room.join(peer)
+    room.handleMessage(asker, SAVED_REQUEST)
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate('kept', 1).update))
+    handlePeerFrame(room, mallory, encodeUpdateMessage(bad))
+    expect(mallory.closed?.code).toBe(1002)
+    // The queued write goes out during the rebuild: its acknowledgement must not claim the bad update.
+    await vi.advanceTimersByTimeAsync(50)
+    await vi.advanceTimersByTimeAsync(1_000)
+    await room.settled()
+    expect(room.doc.getText('text').toString()).toBe('kept')
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate('!', 2).update))
+    await vi.advanceTimersByTimeAsync(50)
+    const acks = asker.take('saved').map((ack) => Y.decodeStateVector(ack.stateVector))
+    expect(acks.length).toBeGreaterThan(0)
+    for (const ack of acks) expect(ack.has(badClient)).toBe(false)
+    expect(acks.at(-1)).toEqual(new Map([[1, 4], [2, 1]]))
+  })
+
+  // proves: INPUT-7
+  it('a fold of the log while the document is rebuilt folds the stored rows, never the broken document', async () => {
+    const slow = slowStore()
+    const room = new Room('doc', emptyDocument, roomDeps({ store: slow.store }))
+    const [writer, mallory] = [new FakePeer('w'), new FakePeer('mallory')]
+    room.join(writer)
+    room.join(mallory)
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate('kept', 1).update))
+    await vi.advanceTimersByTimeAsync(50)
+    handlePeerFrame(room, mallory, encodeUpdateMessage(bad))
+    await room.compact()
+    const stored = documentOf((await store.load('doc')).updates)
+    expect(stored.getText('text').toString()).toBe('kept')
+    expect(stored.getMap('meta').toJSON()).toEqual({})
+    slow.release()
+    await room.settled()
+  })
+
+  // proves: CLOSE-2
+  it('a peer that sends more than the rebuild can hold for it is closed with 1013; the others are not', async () => {
+    const slow = slowStore()
+    const room = new Room('doc', emptyDocument, roomDeps({ store: slow.store }))
+    const [flooder, other, mallory] = [new FakePeer('flooder'), new FakePeer('other'), new FakePeer('mallory')]
+    for (const peer of [flooder, other, mallory]) room.join(peer)
+    handlePeerFrame(room, mallory, encodeUpdateMessage(bad))
+    const half = new Uint8Array(MAX_REBUILD_BACKLOG_BYTES / 2 + 1)
+    handlePeerFrame(room, flooder, half)
+    expect(flooder.closed).toBeNull()
+    handlePeerFrame(room, flooder, half)
+    expect(flooder.closed?.code).toBe(1013)
+    handlePeerFrame(room, other, encodeUpdateMessage(textUpdate('fine', 3).update))
+    expect(other.closed).toBeNull()
+    slow.release()
+    await room.settled()
+    expect(room.doc.getText('text').toString()).toBe('fine')
+    expect(other.closed).toBeNull()
+  })
+
+  // proves: SCALE-11
+  it('one relayed by another instance is dropped: the document is as it was, and nothing of it is relayed, stored or published', async () => {
+    const fanout = new RecordingFanout(true)
+    const room = new Room('doc', emptyDocument, roomDeps({ fanout }))
+    const [writer, watcher] = [new FakePeer('w'), new FakePeer('watcher')]
+    room.join(writer)
+    room.join(watcher)
+    handlePeerFrame(room, writer, encodeUpdateMessage(textUpdate('ours', 1).update))
+    await vi.advanceTimersByTimeAsync(50)
+    watcher.sent.length = 0
+    fanout.published.length = 0
+    const before = Y.encodeStateVector(room.doc)
+    room.handleFanout({ kind: 'update', update: bad })
+    await room.settled()
+    expect(Y.encodeStateVector(room.doc)).toEqual(before)
+    expect(room.doc.getText('text').toString()).toBe('ours')
+    await endOfTurn()
+    expect(watcher.take('update')).toEqual([])
+    expect(queue.size).toBe(0)
+    // It asks the others for what it may lack (relayed updates they have not stored yet), and publishes nothing else.
+    expect(fanout.published.map((message) => message.kind)).toEqual(['sync-request'])
+    expect(writer.closed).toBeNull()
   })
 })
 

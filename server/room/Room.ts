@@ -8,28 +8,36 @@
  * - SavedAcks, Compaction: what is durable, and folding the log
  * - Presence: awareness, with who owns which client ID
  * - CrossInstance: traffic with the same room on other instances
- * - peerAccess: access changes and deletion, as they reach the peers
+ * - peerAccess: access changes, deletion and the stored policy, as they reach the peers
+ * - DocumentRebuild: the document put back as it was after an update failed inside Yjs
  *
  * Hot path: an incoming update is decoded once to validate it, applied once,
  * queued once for the store, and relayed as one frame per room per turn
  * (several updates in one turn are merged), never encoded per receiver.
+ * The rare update that still throws inside Yjs costs nothing until it
+ * happens: then the document is rebuilt (DocumentRebuild).
  */
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { LiveAccess } from '../../lib/access'
+import { CloseCode } from '../../lib/closeCodes'
 import { encodeAwarenessUpdate } from '../AwarenessStore'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
-import type { StoredDocument } from '../persistence/DocumentStore'
-import { assertValidUpdate, decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage } from '../protocol'
-import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2, encodeSyncStep2FromUpdate } from '../protocol'
+import type { DocumentPolicy, StoredDocument } from '../persistence/DocumentStore'
+import { decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage, readValidUpdate } from '../protocol'
+import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage } from '../protocol'
+import { protocolError } from '../SyncError'
 import { Broadcaster } from './Broadcaster'
 import { ColdDocument } from './ColdDocument'
 import { Compaction } from './Compaction'
 import { CrossInstance } from './CrossInstance'
 import type { RoomDeps, UpdateOrigin } from './deps'
-import type { Peer, PeerRoom } from './Peer'
-import { READ_ONLY_REASON, applyAccessChange, closeForDeletion } from './peerAccess'
+import { DocumentRebuild } from './DocumentRebuild'
+import { encodeIntegrated, encodePending, hasPending } from './documentParts'
+import { claimedClocks } from './claimedClocks'
+import { handlePeerFrame, type Peer, type PeerRoom } from './Peer'
+import { READ_ONLY_REASON, applyAccessChange, applyStoredPolicy, closeForDeletion } from './peerAccess'
 import { Presence } from './Presence'
 import { SavedAcks } from './SavedAcks'
 
@@ -45,8 +53,11 @@ export class Room implements PeerRoom, PersistTarget {
   private readonly compaction: Compaction
   private readonly presence: Presence
   private readonly crossInstance: CrossInstance
+  private readonly rebuild: DocumentRebuild
   /** Set by `closeForDeletion`: the room refuses to compact and is about to be dropped. */
   deleted = false
+  /** When the room was loaded, in token seconds (a deletion after it means this room is stale). */
+  readonly loadedAtSeconds = Math.floor(Date.now() / 1000)
 
   constructor(
     readonly docId: string,
@@ -56,10 +67,11 @@ export class Room implements PeerRoom, PersistTarget {
     this.cold = new ColdDocument(stored)
     this.broadcaster = new Broadcaster(this.peers, deps.metrics)
     this.saved = new SavedAcks(this, this.broadcaster)
-    const { store, fanout, compactAfterUpdates, log } = deps
+    const { store, fanout, compactAfterUpdates, log, persistQueue } = deps
     this.compaction = new Compaction(docId, stored, { store, shared: fanout.shared, compactAfterUpdates, log })
-    this.presence = new Presence(docId, this.broadcaster, fanout, log)
+    this.presence = new Presence(docId, this.broadcaster, fanout, log, deps.presenceLimits)
     this.crossInstance = new CrossInstance(this, this.presence, fanout, log)
+    this.rebuild = new DocumentRebuild({ docId, store, persistQueue, log })
     if (this.cold.isEmpty) this.materialize()
   }
 
@@ -80,9 +92,13 @@ export class Room implements PeerRoom, PersistTarget {
 
   private materialize(): Y.Doc {
     if (this.liveDoc) return this.liveDoc
-    const doc = this.cold.build(this.deps.log)
-    this.liveDoc = doc
+    const doc = this.adopt(this.cold.build(this.deps.log))
     this.saved.documentBuilt(doc)
+    return doc
+  }
+
+  private adopt(doc: Y.Doc): Y.Doc {
+    this.liveDoc = doc
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.deleteSet.clients.size > 0 || stateAdvanced(transaction)) this.changeCount++
     })
@@ -93,6 +109,17 @@ export class Room implements PeerRoom, PersistTarget {
 
   join(peer: Peer): void {
     this.peers.add(peer)
+    if (this.rebuild.active) {
+      this.rebuild.defer(() => {
+        if (this.peers.has(peer)) this.greet(peer)
+      })
+      return
+    }
+    this.greet(peer)
+  }
+
+  /** What a joiner is sent: sync step 1, everyone's presence, and for a reader the read-only notice. */
+  private greet(peer: Peer): void {
     // A cold room states what it holds without building the document (ColdDocument.getStateVector).
     const step1 = this.cold.isCold ? encodeSyncStep1FromStateVector(this.cold.getStateVector()) : encodeSyncStep1(this.doc)
     this.broadcaster.sendTo(peer, step1)
@@ -113,11 +140,21 @@ export class Room implements PeerRoom, PersistTarget {
 
   /** Handles one binary frame from `peer`. Throws SyncError for bad input; the transport closes `peer`. */
   handleMessage(peer: Peer, frame: Uint8Array): void {
+    if (this.rebuild.active) {
+      // Handled, in order, once the document is back (its own failure then closes the peer as usual).
+      const held = this.rebuild.defer(() => {
+        if (this.peers.has(peer)) handlePeerFrame(this, peer, frame)
+      }, frame.length)
+      if (!held) peer.close(CloseCode.TryAgainLater, 'document is being recovered')
+      return
+    }
     const message = readMessage(frame)
     switch (message.type) {
       case 'sync-step1': {
         const theirs = decodeStateVectorStrict(message.stateVector)
-        if (this.cold.isCold && theirs.size === 0) {
+        // Several stored rows would have to be merged, and a merge is not always what applying them in turn
+        // gives (room/documentParts.ts): then the document is built and answers.
+        if (this.cold.isCold && theirs.size === 0 && this.cold.isSingleUpdate) {
           // A fresh client on a cold room: the stored bytes are exactly what it lacks. Build the
           // document only once they are on their way: building blocks the event loop for tens of
           // milliseconds, and a large frame goes out over several turns of it.
@@ -126,7 +163,11 @@ export class Room implements PeerRoom, PersistTarget {
           if (!queued) setImmediate(() => this.materialize())
           return
         }
-        this.broadcaster.sendTo(peer, encodeSyncStep2(this.doc, message.stateVector))
+        const doc = this.doc
+        this.broadcaster.sendTo(peer, encodeSyncStep2FromUpdate(encodeIntegrated(doc, message.stateVector)))
+        // What waits for missing dependencies goes apart, after the rest (documentParts.ts).
+        const pending = hasPending(doc) ? encodePending(doc, message.stateVector) : null
+        if (pending) this.broadcaster.sendTo(peer, encodeUpdateMessage(pending))
         return
       }
       case 'sync-update':
@@ -143,6 +184,13 @@ export class Room implements PeerRoom, PersistTarget {
       case 'saved':
         this.saved.subscribe(peer)
         return
+      case 'refresh-token':
+        void peer.renewToken(message.token).then((renewed) => {
+          if (renewed?.couldWrite && !peer.canWrite && this.peers.has(peer)) {
+            this.broadcaster.sendTo(peer, encodePermissionDenied(READ_ONLY_REASON))
+          }
+        })
+        return
       case 'auth':
         return
     }
@@ -152,20 +200,33 @@ export class Room implements PeerRoom, PersistTarget {
 
   /**
    * Validates, applies, stores and relays one update. Throws SyncError (1002)
-   * before touching the document when the update does not decode.
-   * Returns whether the document changed.
+   * when the update does not decode (before touching the document) or when
+   * it throws inside Yjs (the document is then rebuilt without it: nothing
+   * of it is kept, relayed or stored). Returns whether the document changed.
+   * Callers wait out a rebuild first (`settled`, or the room's own backlog).
    */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean {
-    assertValidUpdate(update)
+    if (this.rebuild.active) throw new Error('applyUpdate while the document is being rebuilt')
+    const structs = readValidUpdate(update)
     const doc = this.doc
+    const { pendingStructs, pendingDs } = doc.store
     const changesBefore = this.changeCount
-    Y.applyUpdate(doc, update, origin)
+    try {
+      Y.applyUpdate(doc, update, origin)
+    } catch (error) {
+      this.deps.log.warn({ err: error, source: origin.source }, 'an update failed inside Yjs: rebuilding the document without it')
+      this.rebuild.start((rebuilt) => this.replaceDocument(rebuilt))
+      throw protocolError('update does not apply')
+    }
     // An update whose dependencies are missing is held as pending, changing nothing yet;
     // it must still be stored and relayed, or receivers could never apply what depends on it.
     const store = doc.store
     const changed = this.changeCount !== changesBefore || store.pendingStructs !== null || store.pendingDs !== null
     if (!changed) return false
-    this.broadcaster.queueUpdate(update, origin.source === 'client' ? origin.peer : null)
+    // Merged with others only into a document that holds nothing back: a merge is what applying the updates in
+    // turn gives only when every one of them integrates whole (claimedClocks.ts). Typing always does.
+    const mergeable = pendingStructs === null && pendingDs === null && !hasPending(doc)
+    this.broadcaster.queueUpdate(update, origin.source === 'client' ? origin.peer : null, claimedClocks(structs), mergeable)
     // Another instance stored and published it already.
     if (origin.source === 'fanout') return true
     if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'update', update })
@@ -173,16 +234,35 @@ export class Room implements PeerRoom, PersistTarget {
     return true
   }
 
-  /** The whole document as one update (GET /docs/<id>/update). */
+  /** The rebuilt document replaces the one an update broke; the broken one is dropped. */
+  private replaceDocument(rebuilt: Y.Doc): void {
+    const broken = this.liveDoc
+    this.adopt(rebuilt)
+    broken?.destroy()
+    // Updates other instances relayed are stored by them, maybe not yet: ask for what we lack.
+    this.crossInstance.requestSync()
+  }
+
+  /** Resolves when no rebuild is under way (reads and API writes wait for it). */
+  settled(): Promise<void> {
+    return this.rebuild.settled()
+  }
+
+  /**
+   * The whole document as one update (GET /docs/<id>/update); after
+   * `settled`. Parts that still wait for missing dependencies are not in it:
+   * merged in, they could cut short what a reader gets (documentParts.ts).
+   */
   encodeState(): Uint8Array {
-    return this.cold.isCold ? this.cold.asOneUpdate() : Y.encodeStateAsUpdate(this.doc)
+    return this.cold.isCold && this.cold.isSingleUpdate ? this.cold.asOneUpdate() : encodeIntegrated(this.doc)
   }
 
   // ---- durability (PersistTarget, SavedAcksSource) ----
 
   currentStateVector(): Uint8Array | null {
-    // Nobody is listening for acknowledgements: skip the encoding (SavedAcks).
-    return this.saved.wanted ? Y.encodeStateVector(this.doc) : null
+    // Nobody is listening for acknowledgements: skip the encoding (SavedAcks). Being rebuilt: the
+    // document holds what must not be acknowledged, so this batch captures nothing.
+    return this.saved.wanted && !this.rebuild.active ? Y.encodeStateVector(this.doc) : null
   }
 
   onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array | null }): void {
@@ -202,29 +282,48 @@ export class Room implements PeerRoom, PersistTarget {
   /** Folds the stored log into one snapshot (Compaction); never for a deleted document. */
   compact(): Promise<void> {
     if (this.deleted) return this.compaction.inProgress
-    return this.compaction.run(this.liveDoc)
+    // Asked when the fold runs (later, with PostgreSQL): a document being rebuilt is never folded.
+    return this.compaction.run(() => (this.rebuild.active ? null : this.liveDoc))
   }
 
   // ---- other instances, access, deletion ----
 
   /** Room traffic another instance published (updates, presence, sync requests). */
   handleFanout(message: RoomTrafficMessage): void {
-    this.crossInstance.handle(message)
+    if (this.rebuild.active) this.rebuild.defer(() => this.handleFanout(message))
+    else this.crossInstance.handle(message)
   }
 
   /** Asks the other instances for what this room lacks (after loading, after a relay outage). */
   requestSync(): void {
-    this.crossInstance.requestSync()
+    if (this.rebuild.active) this.rebuild.defer(() => this.requestSync())
+    else this.crossInstance.requestSync()
   }
 
   /** Applies stored or relayed content that was already stored and published elsewhere. */
   applyFromElsewhere(update: Uint8Array): void {
-    this.crossInstance.applyFromElsewhere(update)
+    if (this.rebuild.active) this.rebuild.defer(() => this.applyFromElsewhere(update))
+    else this.crossInstance.applyFromElsewhere(update)
   }
 
   /** Applies an access change to `sub`'s peers, never beyond what each one's token grants. */
   applyAccessChange(sub: string, access: LiveAccess): void {
     applyAccessChange(this.peers, sub, access, this.broadcaster)
+  }
+
+  /** The users with a peer in this room (whose stored policy a re-check reads). */
+  peerSubs(): Set<string> {
+    return new Set([...this.peers].map((peer) => peer.sub))
+  }
+
+  /**
+   * Brings `sub`'s peers in line with the stored policy, as the access change
+   * or deletion they may have missed would have. Returns true when the policy
+   * shows the document was deleted after this room was loaded: the caller
+   * then handles the room as deleted.
+   */
+  applyStoredPolicy(sub: string, policy: DocumentPolicy): boolean {
+    return applyStoredPolicy(this.peers, sub, policy, this.loadedAtSeconds, this.broadcaster)
   }
 
   /** The document was deleted: close every peer with 4404 and refuse further compaction. */
@@ -235,6 +334,7 @@ export class Room implements PeerRoom, PersistTarget {
 
   /** Stops background work; the caller has flushed the persist queue and no peer is left. */
   destroy(): void {
+    this.rebuild.cancel()
     this.broadcaster.cancel()
     this.liveDoc?.destroy()
   }

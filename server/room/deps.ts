@@ -14,6 +14,8 @@ export interface PersistSink {
   enqueue(target: PersistTarget, update: Uint8Array): void
   /** Is anything of this document queued or being written? */
   hasPendingFor(docId: string): boolean
+  /** The updates of this document queued or being written, in order (to rebuild the document). */
+  queuedFor(docId: string): Uint8Array[]
 }
 
 /** Counts what a room sends (ServerMetrics). */
@@ -22,11 +24,19 @@ export interface BroadcastMetrics {
   recordBroadcast(receivers: number, frameBytes: number): void
 }
 
-/** The store as a loaded room uses it: only to fold its log into a snapshot. */
-export type CompactingStore = Pick<DocumentStore, 'compact'>
+/** The store as a loaded room uses it: to fold its log into a snapshot, and to rebuild its document. */
+export type CompactingStore = Pick<DocumentStore, 'compact' | 'load'>
 
 /** The relay to other instances as a room uses it (subscribing is the registry's). */
 export type RoomFanout = Pick<Fanout, 'shared' | 'publish'>
+
+/** Bounds on one connection's presence (docs/sync-protocol.md, "Presence"). */
+export interface PresenceLimits {
+  /** One state's JSON, in UTF-8 bytes; a larger one closes its connection with 1009. */
+  maxAwarenessBytes: number
+  /** Client IDs one connection may introduce; one more closes it with 1008. */
+  maxAwarenessClients: number
+}
 
 export interface RoomDeps {
   store: CompactingStore
@@ -35,6 +45,8 @@ export interface RoomDeps {
   metrics: BroadcastMetrics
   /** Fold the log into a snapshot once it holds this many updates. */
   compactAfterUpdates: number
+  /** Defaults to MAX_AWARENESS_BYTES' and MAX_AWARENESS_CLIENTS' defaults. */
+  presenceLimits?: PresenceLimits
   log: Logger
   /** The last peer left (the registry starts the idle countdown). */
   onEmpty?: (room: Room) => void

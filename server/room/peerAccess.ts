@@ -6,6 +6,8 @@
  */
 import { canWrite, minAccess, type AccessLevel, type LiveAccess } from '../../lib/access'
 import { CloseCode } from '../../lib/closeCodes'
+import type { DocumentPolicy } from '../persistence/DocumentStore'
+import { accessUnderPolicy, issuedBeforeDeletion } from '../policy'
 import { encodePermissionDenied } from '../protocol'
 import type { Broadcaster } from './Broadcaster'
 import type { Peer } from './Peer'
@@ -17,15 +19,37 @@ export const READ_ONLY_REASON = 'read-only: this connection may not change the d
 export function applyAccessChange(peers: Iterable<Peer>, sub: string, access: LiveAccess, broadcaster: Broadcaster): void {
   for (const peer of peers) {
     if (peer.sub !== sub) continue
-    const effective: AccessLevel = minAccess(peer.tokenAccess, access)
-    if (effective === 'none') {
-      peer.close(CloseCode.AccessRevoked, 'access revoked')
-      continue
-    }
-    const couldWrite = peer.canWrite
-    peer.access = effective
-    if (couldWrite && !canWrite(effective)) broadcaster.sendTo(peer, encodePermissionDenied(READ_ONLY_REASON))
+    setAccess(peer, minAccess(peer.tokenAccess, access), broadcaster)
   }
+}
+
+/**
+ * Re-checks `sub`'s peers against the stored policy (a relayed access change
+ * or deletion may have been lost): each gets the access its token has under
+ * it. Returns true when the document was deleted after the room was loaded,
+ * or after one of these peers' tokens was issued: the room is stale, and the
+ * caller handles it as deleted.
+ */
+export function applyStoredPolicy(peers: Iterable<Peer>, sub: string, policy: DocumentPolicy, loadedAtSeconds: number, broadcaster: Broadcaster): boolean {
+  const { deletedAt } = policy
+  if (deletedAt !== null && deletedAt > loadedAtSeconds) return true
+  for (const peer of peers) {
+    if (peer.sub !== sub) continue
+    if (issuedBeforeDeletion(peer.tokenIssuedAt, policy)) return true
+    const effective = accessUnderPolicy(peer.tokenAccess, peer.tokenIssuedAt, policy)
+    if (effective !== peer.access) setAccess(peer, effective, broadcaster)
+  }
+  return false
+}
+
+function setAccess(peer: Peer, effective: AccessLevel, broadcaster: Broadcaster): void {
+  if (effective === 'none') {
+    peer.close(CloseCode.AccessRevoked, 'access revoked')
+    return
+  }
+  const couldWrite = peer.canWrite
+  peer.access = effective
+  if (couldWrite && !canWrite(effective)) broadcaster.sendTo(peer, encodePermissionDenied(READ_ONLY_REASON))
 }
 
 /** The document was deleted: every peer is closed with 4404 (stock clients stop reconnecting). */

@@ -8,7 +8,8 @@ import pg from 'pg'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithServices, postgresTestUrl, redisTestUrl } from '../../testkit/services'
-import { api, defer, docId, eventually, sleep, spawnServer, syncedClient, type StockClient } from '../test/harness'
+import { afterSecond, api, defer, docId, eventually, rawClient, sleep, spawnServer, syncedClient, type StockClient } from '../test/harness'
+import { insertUpdate, updateFrame } from '../test/wire'
 import { annAndBob, expectConverged, startCluster, startOwnRedis, startPostgresProxy } from './support/cluster'
 
 const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i};`)
@@ -63,6 +64,63 @@ await describeWithServices(['postgres', 'redis'], 'scale-out failures', () => {
       await sleep(150)
     }
     await eventually(() => expectConverged([onA, onB], words), { timeoutMs: 15_000 })
+  })
+
+  // proves: SCALE-12
+  it('an access change made while Redis was down (its message lost) reaches the other instance once Redis is back', async () => {
+    const redis = await startOwnRedis()
+    // The periodic re-check is far off: only the reconnect can correct it.
+    const cluster = await startCluster({ instances: 2, redisUrl: redis.url, limits: { policyRecheckIntervalMs: 10 * 60_000 } })
+    const [a, b] = cluster.instances
+    const room = docId()
+    const earlier = { issuedAt: Math.floor(Date.now() / 1000) - 10 }
+    const ann = await rawClient(a, room, await cluster.token({ doc: room, sub: 'ann' }, earlier))
+    const carl = await rawClient(a, room, await cluster.token({ doc: room, sub: 'carl' }, earlier))
+    const watcher = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'watcher' }))
+    await Promise.all([ann.roundTrip(), carl.roundTrip()])
+
+    await redis.stop()
+    const admin = await cluster.token({ doc: room, sub: 'owner', access: 'admin' })
+    for (const [sub, access] of [['ann', 'read'], ['carl', 'none']]) {
+      const res = await api(b, 'POST', `/docs/${room}/access`, { token: admin, body: JSON.stringify({ sub, access }) })
+      expect(res.status).toBe(204)
+    }
+    // Published into the void: instance A has not heard of it.
+    await ann.roundTrip()
+    expect(carl.isOpen).toBe(true)
+    await redis.start()
+
+    expect(await carl.closeCode(20_000)).toBe(4403)
+    await ann.waitFor((f) => f.type === 2, { timeoutMs: 20_000 })
+    await ann.send(updateFrame(insertUpdate('after the change', { clientID: 14_000_001 }).update))
+    await ann.roundTrip()
+    expect(watcher.text()).toBe('')
+    expect(ann.isOpen).toBe(true)
+    expect(watcher.closeCodes).toEqual([])
+  })
+
+  // proves: SCALE-12
+  it('a lost access change or deletion is corrected at the next periodic re-check, outage or not', async () => {
+    const cluster = await startCluster({ instances: 2, limits: { policyRecheckIntervalMs: 300 } })
+    const [a, b] = cluster.instances
+    const room = docId()
+    const earlier = { issuedAt: Math.floor(Date.now() / 1000) - 10 }
+    const dan = await rawClient(a, room, await cluster.token({ doc: room, sub: 'dan' }, earlier))
+    const eve = await rawClient(a, room, await cluster.token({ doc: room, sub: 'eve' }, earlier))
+    await dan.send(updateFrame(insertUpdate('kept;', { clientID: 14_100_001 }).update))
+    await dan.roundTrip()
+    // Recorded by instance B as a change would be, but never published (as if the message were lost).
+    const now = Math.floor(Date.now() / 1000)
+    await b.store.recordAccessChange(room, 'dan', { access: 'read', changedAt: now })
+    await dan.waitFor((f) => f.type === 2, { timeoutMs: 10_000 })
+    expect(eve.isOpen).toBe(true)
+    await b.store.deleteDocument(room, now)
+    expect(await dan.closeCode(10_000)).toBe(4404)
+    expect(await eve.closeCode(10_000)).toBe(4404)
+    // And the document is gone here too: a new token opens it empty.
+    await afterSecond(now)
+    const fresh = await syncedClient(a, room, await cluster.token({ doc: room, sub: 'new' }))
+    expect(fresh.text()).toBe('')
   })
 
   // proves: SCALE-9, HTTP-2

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   api,
+  connectClient,
   consistently,
   docId,
   eventually,
@@ -22,11 +23,17 @@ import { awarenessFrame, type AwarenessEntry } from './wire'
 /** "At once": far below y-protocols' 30 s outdated timeout, after which clients drop states themselves. */
 const AT_ONCE_MS = 2000
 
+const ALICE = { user: { id: 'alice', name: 'Alice' }, color: '#f00' }
+
+/** A state as the server relays it from a connection whose token has `sub` and no name: `user.id` is `sub`. */
+const from = (sub: string, state: Record<string, unknown>) => ({ ...state, user: { id: sub } })
+
 async function roomWithAlice(server: TestServer) {
   const room = docId()
-  const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice' }), { awareness: { user: 'alice', color: '#f00' } })
-  const carol = await syncedClient(server, room, await server.token({ doc: room, sub: 'carol' }), { awareness: { user: 'carol' } })
-  await eventually(() => expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: 'alice', color: '#f00' }))
+  // As Tandem's editor sends them: the user as the token has it (the server relays such states as they are).
+  const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice', name: 'Alice' }), { awareness: ALICE })
+  const carol = await syncedClient(server, room, await server.token({ doc: room, sub: 'carol' }), { awareness: { user: { id: 'carol' } } })
+  await eventually(() => expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual(ALICE))
   const mallory = await rawClient(server, room, await server.token({ doc: room, sub: 'mallory' }))
   await mallory.roundTrip()
   // Everything carol ever sees for alice's ID: a stock client re-announces itself after a remote
@@ -44,7 +51,7 @@ async function roomWithAlice(server: TestServer) {
 async function sendThenMark(raw: RawClient, entries: AwarenessEntry[], observer: StockClient, ownId: number, clock: number) {
   await raw.send(awarenessFrame(entries))
   await raw.send(awarenessFrame([{ clientID: ownId, clock, state: { marker: clock } }]))
-  await eventually(() => expect(observer.provider.awareness.getStates().get(ownId)).toEqual({ marker: clock }))
+  await eventually(() => expect(observer.provider.awareness.getStates().get(ownId)).toMatchObject({ marker: clock }))
 }
 
 describe('awareness', () => {
@@ -57,16 +64,16 @@ describe('awareness', () => {
     const c = await syncedClient(server, room, await server.token({ doc: room, sub: 'c' }))
     const elsewhere = docId('elsewhere')
     const outsider = await rawClient(server, elsewhere, await server.token({ doc: elsewhere, sub: 'x' }))
-    a.provider.awareness.setLocalState({ user: 'a', cursor: 1 })
+    a.provider.awareness.setLocalState({ user: { id: 'a' }, cursor: 1 })
     await eventually(() => {
-      expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 1 })
-      expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 1 })
+      expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { id: 'a' }, cursor: 1 })
+      expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { id: 'a' }, cursor: 1 })
     })
     // Only to that room: a connection to another docId hears nothing of it.
     await outsider.roundTrip()
     expect(outsider.framesOf(1).flatMap((f) => f.entries.map((e) => e.clientID))).not.toContain(a.doc.clientID)
     a.provider.awareness.setLocalStateField('cursor', 7)
-    await eventually(() => expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'a', cursor: 7 }))
+    await eventually(() => expect(c.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { id: 'a' }, cursor: 7 }))
     a.provider.awareness.setLocalState(null)
     await eventually(() => {
       expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false)
@@ -80,12 +87,12 @@ describe('awareness', () => {
     const { carol, mallory } = await roomWithAlice(server)
     // The raw client introduces two client IDs, then its TCP connection dies without a close frame.
     await mallory.send(awarenessFrame([
-      { clientID: 5_000_001, clock: 1, state: { user: 'tab 1' } },
-      { clientID: 5_000_002, clock: 1, state: { user: 'tab 2' } },
+      { clientID: 5_000_001, clock: 1, state: { tab: 1 } },
+      { clientID: 5_000_002, clock: 1, state: { tab: 2 } },
     ]))
     await eventually(() => {
-      expect(carol.provider.awareness.getStates().get(5_000_001)).toEqual({ user: 'tab 1' })
-      expect(carol.provider.awareness.getStates().get(5_000_002)).toEqual({ user: 'tab 2' })
+      expect(carol.provider.awareness.getStates().get(5_000_001)).toEqual(from('mallory', { tab: 1 }))
+      expect(carol.provider.awareness.getStates().get(5_000_002)).toEqual(from('mallory', { tab: 2 }))
     })
     const closedAt = Date.now()
     mallory.terminate()
@@ -104,14 +111,14 @@ describe('awareness', () => {
     const server = await startTestServer()
     const { room, carol } = await roomWithAlice(server)
     const bad = await rawClient(server, room, await server.token({ doc: room, sub: 'bad' }))
-    await bad.send(awarenessFrame([{ clientID: 5_100_001, clock: 1, state: { user: 'about to misbehave' } }]))
-    await eventually(() => expect(carol.provider.awareness.getStates().get(5_100_001)).toEqual({ user: 'about to misbehave' }))
+    await bad.send(awarenessFrame([{ clientID: 5_100_001, clock: 1, state: { note: 'about to misbehave' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(5_100_001)).toEqual(from('bad', { note: 'about to misbehave' })))
     await bad.send(new Uint8Array([0, 2, 10, 1, 2]))
     expect(await bad.closeCode()).toBe(1002)
     await eventually(() => expect(carol.provider.awareness.getStates().has(5_100_001)).toBe(false), { timeoutMs: AT_ONCE_MS })
     const revoked = await rawClient(server, room, await server.token({ doc: room, sub: 'revoked' }, { issuedAt: Math.floor(Date.now() / 1000) - 60 }))
-    await revoked.send(awarenessFrame([{ clientID: 5_100_002, clock: 1, state: { user: 'about to lose access' } }]))
-    await eventually(() => expect(carol.provider.awareness.getStates().get(5_100_002)).toEqual({ user: 'about to lose access' }))
+    await revoked.send(awarenessFrame([{ clientID: 5_100_002, clock: 1, state: { note: 'about to lose access' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(5_100_002)).toEqual(from('revoked', { note: 'about to lose access' })))
     const res = await api(server, 'POST', `/docs/${room}/access`, {
       token: await server.token({ doc: room, sub: 'owner', access: 'admin' }),
       body: JSON.stringify({ sub: 'revoked', access: 'none' }),
@@ -138,11 +145,11 @@ describe('awareness', () => {
     const victim = alice.doc.clientID
     const clock = alice.provider.awareness.meta.get(victim)!.clock
     await sendThenMark(mallory, [{ clientID: victim, clock: clock + 10, state: null }], carol, 6_000_001, 1)
-    expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' })
+    expect(carol.provider.awareness.getStates().get(victim)).toEqual(ALICE)
     expect(seenForAlice).toEqual([])
     // A later joiner too still gets alice's state from the server.
     const dave = await syncedClient(server, room, await server.token({ doc: room, sub: 'dave' }))
-    await eventually(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' }))
+    await eventually(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual(ALICE))
     expect(mallory.isOpen).toBe(true)
   })
 
@@ -153,29 +160,29 @@ describe('awareness', () => {
     const victim = alice.doc.clientID
     const clock = alice.provider.awareness.meta.get(victim)!.clock
     await sendThenMark(mallory, [{ clientID: victim, clock: clock + 10, state: { user: 'mallory pretending' } }], carol, 6_000_002, 1)
-    expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' })
+    expect(carol.provider.awareness.getStates().get(victim)).toEqual(ALICE)
     expect(seenForAlice).toEqual([])
     const dave = await syncedClient(server, room, await server.token({ doc: room, sub: 'dave' }))
-    await eventually(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' }))
-    await consistently(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#f00' }))
+    await eventually(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual(ALICE))
+    await consistently(() => expect(dave.provider.awareness.getStates().get(victim)).toEqual(ALICE))
     // Alice's own later change still goes through.
     alice.provider.awareness.setLocalStateField('color', '#0f0')
-    await eventually(() => expect(carol.provider.awareness.getStates().get(victim)).toEqual({ user: 'alice', color: '#0f0' }))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(victim)).toEqual({ ...ALICE, color: '#0f0' }))
   })
 
   // proves: PRESENCE-2
   it('a client ID introduced by one raw connection cannot be taken over by another connection', async () => {
     const server = await startTestServer()
     const { room, carol, mallory } = await roomWithAlice(server)
-    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 1, state: { user: 'first owner' } }]))
-    await eventually(() => expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual({ user: 'first owner' }))
+    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 1, state: { note: 'first owner' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual(from('mallory', { note: 'first owner' })))
     const second = await rawClient(server, room, await server.token({ doc: room, sub: 'second' }))
-    await sendThenMark(second, [{ clientID: 7_000_001, clock: 50, state: { user: 'usurper' } }], carol, 7_000_002, 1)
+    await sendThenMark(second, [{ clientID: 7_000_001, clock: 50, state: { note: 'usurper' } }], carol, 7_000_002, 1)
     await sendThenMark(second, [{ clientID: 7_000_001, clock: 51, state: null }], carol, 7_000_002, 2)
-    expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual({ user: 'first owner' })
+    expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual(from('mallory', { note: 'first owner' }))
     // Its owner may still change and remove it.
-    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 2, state: { user: 'first owner, moved' } }]))
-    await eventually(() => expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual({ user: 'first owner, moved' }))
+    await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 2, state: { note: 'first owner, moved' } }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(7_000_001)).toEqual(from('mallory', { note: 'first owner, moved' })))
     await mallory.send(awarenessFrame([{ clientID: 7_000_001, clock: 3, state: null }]))
     await eventually(() => expect(carol.provider.awareness.getStates().has(7_000_001)).toBe(false))
   })
@@ -188,16 +195,16 @@ describe('awareness', () => {
     const carolClock = carol.provider.awareness.meta.get(carol.doc.clientID)!.clock
     // Exactly what a stock client sends when answering query-awareness: every state it knows.
     await mallory.send(awarenessFrame([
-      { clientID: alice.doc.clientID, clock: aliceClock, state: { user: 'alice', color: '#f00' } },
-      { clientID: 8_000_001, clock: 1, state: { user: 'mallory' } },
+      { clientID: alice.doc.clientID, clock: aliceClock, state: ALICE },
+      { clientID: 8_000_001, clock: 1, state: { note: 'mallory' } },
       { clientID: carol.doc.clientID, clock: carolClock + 5, state: { user: 'carol?' } },
     ]))
-    await eventually(() => expect(carol.provider.awareness.getStates().get(8_000_001)).toEqual({ user: 'mallory' }))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(8_000_001)).toEqual(from('mallory', { note: 'mallory' })))
     await mallory.roundTrip()
     expect(mallory.isOpen).toBe(true)
     expect(mallory.closeInfo).toBeNull()
-    expect(alice.provider.awareness.getStates().get(carol.doc.clientID)).toEqual({ user: 'carol' })
-    expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: 'alice', color: '#f00' })
+    expect(alice.provider.awareness.getStates().get(carol.doc.clientID)).toEqual({ user: { id: 'carol' } })
+    expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual(ALICE)
     expect(seenForAlice).toEqual([])
   })
 
@@ -209,8 +216,116 @@ describe('awareness', () => {
     // either way stock clients end up sending states of others, which must be harmless.
     await mallory.send(new Uint8Array([3]))
     alice.provider.awareness.setLocalStateField('cursor', 3)
-    await eventually(() => expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: 'alice', color: '#f00', cursor: 3 }))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(alice.doc.clientID)).toEqual({ ...ALICE, cursor: 3 }))
     expect(alice.closeCodes).toEqual([])
     expect(carol.closeCodes).toEqual([])
+  })
+})
+
+describe('presence limits', () => {
+  // proves: PRESENCE-6, READ-2
+  it('a read connection sending a 1 MiB presence state is closed with 1009, nothing of it is relayed, and a new joiner syncs', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const writer = await syncedClient(server, room, await server.token({ doc: room, sub: 'w' }), { awareness: { user: { id: 'w' } } })
+    writer.doc.getText('text').insert(0, 'the document')
+    const watcher = await syncedClient(server, room, await server.token({ doc: room, sub: 'watcher' }))
+    await eventually(() => expect(watcher.text()).toBe('the document'))
+    const viewer = await rawClient(server, room, await server.token({ doc: room, sub: 'viewer', access: 'read' }))
+    await viewer.roundTrip()
+    await viewer.send(awarenessFrame([{ clientID: 9_100_001, clock: 1, state: { blob: 'x'.repeat(1024 * 1024) } }]))
+    expect(await viewer.closeCode()).toBe(1009)
+    // Within a generous wait, a newcomer has the whole document (the server is not busy with that presence).
+    const joiner = connectClient(server, room, await server.token({ doc: room, sub: 'joiner', access: 'read' }))
+    await joiner.waitSynced(2_000)
+    expect(joiner.text()).toBe('the document')
+    expect(joiner.provider.awareness.getStates().has(9_100_001)).toBe(false)
+    expect(watcher.provider.awareness.getStates().has(9_100_001)).toBe(false)
+    expect(writer.closeCodes).toEqual([])
+  })
+
+  // proves: PRESENCE-6
+  it('a state of exactly MAX_AWARENESS_BYTES is relayed; one byte more closes the connection with 1009', async () => {
+    const server = await startTestServer({ limits: { maxAwarenessBytes: 1000 } })
+    const room = docId()
+    const watcher = await syncedClient(server, room, await server.token({ doc: room, sub: 'watcher' }))
+    const raw = await rawClient(server, room, await server.token({ doc: room, sub: 'r' }))
+    // Already bound to its token, so relayed as it is: exactly 1000 bytes of JSON.
+    const sized = (bytes: number) => {
+      const json = JSON.stringify({ user: { id: 'r' }, pad: '' })
+      return { user: { id: 'r' }, pad: 'p'.repeat(bytes - json.length) }
+    }
+    expect(JSON.stringify(sized(1000)).length).toBe(1000)
+    await raw.send(awarenessFrame([{ clientID: 9_200_001, clock: 1, state: sized(1000) }]))
+    await eventually(() => expect(watcher.provider.awareness.getStates().get(9_200_001)).toEqual(sized(1000)))
+    await raw.send(awarenessFrame([{ clientID: 9_200_001, clock: 2, state: sized(1001) }]))
+    expect(await raw.closeCode()).toBe(1009)
+    await eventually(() => expect(watcher.provider.awareness.getStates().has(9_200_001)).toBe(false))
+  })
+
+  // proves: PRESENCE-7
+  it('a connection may introduce MAX_AWARENESS_CLIENTS client IDs (4); one more closes it with 1008 and its states go', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const watcher = await syncedClient(server, room, await server.token({ doc: room, sub: 'watcher' }))
+    const raw = await rawClient(server, room, await server.token({ doc: room, sub: 'tabs' }))
+    const ids = [9_300_001, 9_300_002, 9_300_003, 9_300_004]
+    await raw.send(awarenessFrame(ids.map((clientID) => ({ clientID, clock: 1, state: { tab: clientID } }))))
+    await eventually(() => {
+      for (const id of ids) expect(watcher.provider.awareness.getStates().get(id)).toEqual(from('tabs', { tab: id }))
+    })
+    // Updating its own four is fine...
+    await raw.send(awarenessFrame([{ clientID: ids[0], clock: 2, state: { tab: 'moved' } }]))
+    await raw.roundTrip()
+    // ...a fifth is not.
+    await raw.send(awarenessFrame([{ clientID: 9_300_005, clock: 1, state: { tab: 5 } }]))
+    expect(await raw.closeCode()).toBe(1008)
+    await eventually(() => {
+      for (const id of [...ids, 9_300_005]) expect(watcher.provider.awareness.getStates().has(id)).toBe(false)
+    })
+  })
+})
+
+describe('presence bound to the token', () => {
+  // proves: PRESENCE-8
+  it("an impersonating presence shows the token's name and id: carets and the people list cannot be forged", async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const carol = await syncedClient(server, room, await server.token({ doc: room, sub: 'carol', name: 'Carol' }))
+    // A viewer whose stock client claims to be Alice (with Alice's id), and adds a caret of its own.
+    const mallory = await syncedClient(server, room, await server.token({ doc: room, sub: 'mallory-id', name: 'Mallory', access: 'read' }), {
+      awareness: { user: { id: 'alice-id', name: 'Alice', color: '#ff0000' }, cursor: { anchor: 1, head: 1 } },
+    })
+    await eventually(() =>
+      expect(carol.provider.awareness.getStates().get(mallory.doc.clientID)).toEqual({
+        user: { id: 'mallory-id', name: 'Mallory', color: '#ff0000' },
+        cursor: { anchor: 1, head: 1 },
+      }),
+    )
+    // A token without a name binds the id only.
+    const nameless = await syncedClient(server, room, await server.token({ doc: room, sub: 'nameless' }), { awareness: { user: { id: 'alice-id', name: 'Still me' } } })
+    await eventually(() => expect(carol.provider.awareness.getStates().get(nameless.doc.clientID)).toEqual({ user: { id: 'nameless', name: 'Still me' } }))
+    // And a joiner is sent the bound states too.
+    const dave = await syncedClient(server, room, await server.token({ doc: room, sub: 'dave' }))
+    await eventually(() => expect(dave.provider.awareness.getStates().get(mallory.doc.clientID)).toMatchObject({ user: { id: 'mallory-id', name: 'Mallory' } }))
+  })
+
+  // proves: PRESENCE-9
+  it("a dropped user's presence cannot be taken over with a huge clock: whoever takes the client ID shows as themselves", async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const carol = await syncedClient(server, room, await server.token({ doc: room, sub: 'carol' }))
+    const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice', name: 'Alice' }), { awareness: ALICE })
+    const aliceId = alice.doc.clientID
+    await eventually(() => expect(carol.provider.awareness.getStates().get(aliceId)).toEqual(ALICE))
+    const mallory = await rawClient(server, room, await server.token({ doc: room, sub: 'mallory', name: 'Mallory', access: 'read' }))
+    // While alice is connected her ID is hers: a huge clock changes nothing.
+    await sendThenMark(mallory, [{ clientID: aliceId, clock: 2 ** 40, state: ALICE }], carol, 9_400_001, 1)
+    expect(carol.provider.awareness.getStates().get(aliceId)).toEqual(ALICE)
+    alice.destroy()
+    await eventually(() => expect(carol.provider.awareness.getStates().has(aliceId)).toBe(false))
+    // Once she is gone her ID is free, but whoever takes it appears under their own token.
+    await mallory.send(awarenessFrame([{ clientID: aliceId, clock: 2 ** 40, state: ALICE }]))
+    await eventually(() => expect(carol.provider.awareness.getStates().get(aliceId)).toEqual({ user: { id: 'mallory', name: 'Mallory' }, color: '#f00' }))
   })
 })

@@ -26,6 +26,7 @@ import {
   type TestServer,
 } from './harness'
 import {
+  INTEGRATION_FAILURE_UPDATE,
   awarenessFrame,
   encodeAwareness,
   insertUpdate,
@@ -75,7 +76,9 @@ const PROTOCOL_ERRORS: Array<[string, Uint8Array]> = [
   ['unknown message type 4', bytes(4)],
   ['unknown message type 7 with a payload', bytes(7, 1, 2, 3)],
   ['unknown message type 99', bytes(99, 0)],
-  ['unknown message type 101 (varUint)', frame((e) => encoding.writeVarUint(e, 101))],
+  ['unknown message type 102 (varUint)', frame((e) => encoding.writeVarUint(e, 102))],
+  ['a fresh token (type 101) without its token', frame((e) => encoding.writeVarUint(e, 101))],
+  ['a fresh token (type 101) whose length prefix runs past the frame', frame((e) => { encoding.writeVarUint(e, 101); encoding.writeVarUint(e, 40); encoding.writeUint8Array(e, bytes(65, 66)) })],
   ['unknown message type 2^20', frame((e) => { encoding.writeVarUint(e, 2 ** 20); encoding.writeVarUint(e, 0) })],
 ]
 
@@ -129,6 +132,28 @@ describe('bad input closes that connection only', () => {
     await raw.send(bad)
     expect(await raw.closeCode()).toBe(1002)
     await expectUnharmed(s)
+  })
+
+  // proves: INPUT-7, INPUT-5
+  it('an update that decodes but fails inside Yjs → 1002; nothing of it is kept, relayed, stored or sent to a joiner; others go on', async () => {
+    const server = await startTestServer()
+    const s = await scene(server)
+    const raw = await rawClient(server, s.room, await server.token({ doc: s.room, sub: 'bad' }))
+    await raw.roundTrip()
+    await raw.send(updateFrame(INTEGRATION_FAILURE_UPDATE))
+    expect(await raw.closeCode()).toBe(1002)
+    await expectUnharmed(s)
+    expect(s.observer.doc.getMap('meta').toJSON()).toEqual({})
+    const after = `${s.before.text} after`
+    const joiner = await syncedClient(server, s.room, await server.token({ doc: s.room, sub: 'joiner' }))
+    expect(joiner.text()).toBe(after)
+    expect(joiner.doc.getMap('meta').toJSON()).toEqual({})
+    // What the store holds, read back after a restart: the same, and nothing of the bad update.
+    await eventually(async () => expect(await server.store.storedText(s.room)).toBe(after))
+    await server.restart()
+    const stored = await serverDocument(server, s.room)
+    expect(stored.getText('text').toString()).toBe(after)
+    expect(stored.getMap('meta').toJSON()).toEqual({})
   })
 
   // proves: INPUT-2, INPUT-5

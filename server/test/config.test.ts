@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { createHmac } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import net from 'node:net'
 import os from 'node:os'
@@ -91,6 +91,18 @@ describe('refusing to start', () => {
     expect((await api(empty, 'GET', '/healthz')).status).toBe(200)
   })
 
+  // proves: START-7
+  it('an AUTH_SECRET shorter than 32 bytes stops it before it listens, with status 2 and how to generate a good one', async () => {
+    const weak = await spawnServer({ env: { AUTH_SECRET: 'changeme-but-not-long-enough' }, waitForListening: false })
+    expect((await weak.exited).code).toBe(2)
+    await weak.outputClosed
+    const stderr = weak.stderr.join('\n')
+    expect(stderr).toMatch(/\bAUTH_SECRET\b/)
+    expect(stderr).toContain('openssl rand -base64 32')
+    expect(stderr).not.toContain('changeme-but-not-long-enough')
+    expect(weak.logs.some((l) => l.msg === 'listening')).toBe(false)
+  })
+
   // proves: START-6
   it('an unreachable DATABASE_URL or REDIS_URL at start: it exits with status 1 instead of serving', async () => {
     // A port nothing listens on: connections to it are refused at once.
@@ -149,7 +161,8 @@ describe('environment', () => {
 
   // proves: CONFIG-4, AUTH-5
   it('AUTH_SECRET is the HMAC key as the UTF-8 bytes of the string', async () => {
-    const secret = 'sécret-ключ-🔑-tandem'
+    // 37 bytes as UTF-8 (a secret must have at least 32), far fewer as characters.
+    const secret = 'sécret-ключ-🔑-tandem-utf8-key'
     const server = await spawnServer({ env: { AUTH_SECRET: secret } })
     const room = docId()
     // UTF-8 bytes: accepted (hand-made, so nothing of ours decides the encoding).
@@ -224,6 +237,65 @@ describe('environment', () => {
     } finally {
       db.close()
     }
+  })
+
+  // proves: CONFIG-14
+  it('DATA_DIR is created 0700, tandem.db, its WAL and SHM files and the generated auth-secret 0600, even under umask 000', async () => {
+    const dataDir = path.join(tempDir(), 'fresh', 'data')
+    const server = await spawnServer({ shellCommand: 'umask 000 && exec node --import tsx server/main.ts', env: { DATA_DIR: dataDir, AUTH_SECRET: undefined } })
+    const room = docId()
+    const secret = readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim()
+    const a = await syncedClient(server, room, await makeToken(secret, { doc: room }))
+    a.doc.getText('text').insert(0, 'private')
+    const files = ['tandem.db', 'tandem.db-wal', 'tandem.db-shm', 'auth-secret'].map((name) => path.join(dataDir, name))
+    await eventually(() => expect(files.every((file) => existsSync(file))).toBe(true))
+    await eventually(async () => expect((await api(server, 'GET', `/docs/${room}/update`, { token: await makeToken(secret, { doc: room }) })).status).toBe(200))
+    const mode = (file: string) => (statSync(file).mode & 0o777).toString(8)
+    expect(mode(dataDir)).toBe('700')
+    for (const file of files) expect(mode(file), path.basename(file)).toBe('600')
+  })
+
+  // proves: CONFIG-14
+  it('an existing database left world-readable by an older version is made 0600 on start', async () => {
+    const dataDir = tempDir()
+    const first = await spawnServer({ env: { DATA_DIR: dataDir } })
+    first.kill('SIGTERM')
+    await first.exited
+    for (const name of readdirSync(dataDir)) chmodSync(path.join(dataDir, name), 0o644)
+    chmodSync(dataDir, 0o755)
+    const again = await spawnServer({ env: { DATA_DIR: dataDir, AUTH_SECRET: first.secret } })
+    expect((await api(again, 'GET', '/healthz')).status).toBe(200)
+    expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700')
+    for (const name of readdirSync(dataDir)) expect((statSync(path.join(dataDir, name)).mode & 0o777).toString(8), name).toBe('600')
+  })
+
+  // proves: CONFIG-12, CONFIG-13, PRESENCE-6, PRESENCE-7
+  it('MAX_AWARENESS_BYTES and MAX_AWARENESS_CLIENTS: a larger state closes with 1009, one client ID too many with 1008', async () => {
+    const server = await spawnServer({ env: { MAX_AWARENESS_BYTES: '200', MAX_AWARENESS_CLIENTS: '2' } })
+    const room = docId()
+    const token = await server.token({ doc: room, sub: 'p' })
+    const state = (bytes: number) => ({ user: { id: 'p' }, pad: 'x'.repeat(bytes - JSON.stringify({ user: { id: 'p' }, pad: '' }).length) })
+    const sizes = await rawClient(server, room, token)
+    await sizes.send(awarenessFrame([{ clientID: 71, clock: 1, state: state(200) }]))
+    await sizes.roundTrip()
+    await sizes.send(awarenessFrame([{ clientID: 71, clock: 2, state: state(201) }]))
+    expect(await sizes.closeCode()).toBe(1009)
+    const ids = await rawClient(server, room, token)
+    await ids.send(awarenessFrame([72, 73].map((clientID) => ({ clientID, clock: 1, state: state(50) }))))
+    await ids.roundTrip()
+    await ids.send(awarenessFrame([{ clientID: 74, clock: 1, state: state(50) }]))
+    expect(await ids.closeCode()).toBe(1008)
+  })
+
+  // proves: CONFIG-15, HTTP-8
+  it('METRICS_TOKEN: /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; other endpoints are unaffected', async () => {
+    const server = await spawnServer({ env: { METRICS_TOKEN: 'scrape-me-please' } })
+    expect((await api(server, 'GET', '/metrics')).status).toBe(401)
+    expect((await api(server, 'GET', '/metrics', { token: 'wrong' })).status).toBe(401)
+    const ok = await api(server, 'GET', '/metrics', { token: 'scrape-me-please' })
+    expect(ok.status).toBe(200)
+    expect(ok.text).toContain('tandem_connections')
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200)
   })
 
   // proves: CONFIG-6

@@ -108,6 +108,20 @@ describe('tokens', () => {
     expect((await upgradeStatus(roomUrl(server, room, future))).status).toBe(401)
   })
 
+  // proves: AUTH-14
+  it('a token whose iat is more than 60 s ahead of the server clock is refused with 401, on the upgrade and over HTTP; a little skew is fine', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const issued = (aheadSeconds: number) => {
+      const iat = nowSeconds() + aheadSeconds
+      return handMadeJwt({ alg: 'HS256' }, { ...validPayload(room), iat, exp: iat + 3600 }, server.secret)
+    }
+    expect((await upgradeStatus(roomUrl(server, room, issued(120)))).status).toBe(401)
+    expect((await api(server, 'GET', `/docs/${room}/update`, { token: issued(120) })).status).toBe(401)
+    expect((await upgradeStatus(roomUrl(server, room, issued(30)))).status).toBe(101)
+    expect((await api(server, 'GET', `/docs/${room}/update`, { token: issued(30) })).status).toBe(200)
+  })
+
   // proves: AUTH-3
   it('access "admin" implies write: an admin token can edit', async () => {
     const server = await startTestServer()

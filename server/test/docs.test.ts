@@ -10,7 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { CloseCode } from '../../lib/closeCodes'
 import { readConfig } from '../config'
+import { MIN_AUTH_SECRET_BYTES } from '../../lib/node/authSecret'
+import { MAX_CLOCK_SKEW_SECONDS } from '../../lib/token'
+import { MAX_RELEASED_IDS, RELEASED_TTL_MS } from '../AwarenessStore'
 import { DEFAULT_LIMITS } from '../options'
+import { MAX_REBUILD_BACKLOG_BYTES } from '../room/DocumentRebuild'
 import { REPO_ROOT, api, docId, eventually, parseMetrics, spawnServer, startTestServer, syncedClient } from './harness'
 import { readSpec, ruleDefinitions, tableUnder } from './support/spec'
 
@@ -131,6 +135,25 @@ describe('the spec against the server', () => {
     const ping = /pinged every (\d+) seconds/.exec(ruleText('MEMORY-5'))
     expect(ping, 'MEMORY-5 states the ping interval in seconds').not.toBeNull()
     expect(Number(ping![1]) * 1000).toBe(DEFAULT_LIMITS.heartbeatIntervalMs)
+  })
+})
+
+describe('the numbers the new rules state are the code\'s', () => {
+  // proves: MEMORY-6, CLOSE-2, AUTH-14, START-7
+  it('released presence kept 30 s and 1,000 IDs; a 32 MiB rebuild backlog; 60 s of clock skew; 32-byte secrets', () => {
+    const released = /for (\d+) seconds and for at most ([\d,]+) client IDs/.exec(ruleText('MEMORY-6'))
+    expect(released, 'MEMORY-6 states how long and how many').not.toBeNull()
+    expect(Number(released![1]) * 1000).toBe(RELEASED_TTL_MS)
+    expect(Number(released![2].replace(/,/g, ''))).toBe(MAX_RELEASED_IDS)
+    const backlog = /pass (\d+) MiB/.exec(ruleText('CLOSE-2'))
+    expect(Number(backlog![1]) * 1024 * 1024).toBe(MAX_REBUILD_BACKLOG_BYTES)
+    const skew = /more than (\d+) seconds ahead/.exec(ruleText('AUTH-14'))
+    expect(Number(skew![1])).toBe(MAX_CLOCK_SKEW_SECONDS)
+    const secret = /shorter than (\d+) bytes/.exec(ruleText('START-7'))
+    expect(Number(secret![1])).toBe(MIN_AUTH_SECRET_BYTES)
+    const defaults = readConfig({} as NodeJS.ProcessEnv)
+    expect(defaults.MAX_AWARENESS_BYTES).toBe(DEFAULT_LIMITS.maxAwarenessBytes)
+    expect(defaults.MAX_AWARENESS_CLIENTS).toBe(DEFAULT_LIMITS.maxAwarenessClients)
   })
 })
 

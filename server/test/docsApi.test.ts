@@ -16,6 +16,7 @@ import {
   nowSeconds,
   rawClient,
   roomUrl,
+  serverDocument,
   serverText,
   startTestServer,
   syncedClient,
@@ -24,7 +25,7 @@ import {
   validPayload,
   type TestServer,
 } from './harness'
-import { insertUpdate, structsThenBrokenDeleteSet, updateFrame, updateOfSize } from './wire'
+import { INTEGRATION_FAILURE_UPDATE, insertUpdate, structsThenBrokenDeleteSet, updateFrame, updateOfSize } from './wire'
 
 const LONG_AGO = () => nowSeconds() - 60
 
@@ -201,6 +202,31 @@ describe('POST /docs/<docId>/update (write)', () => {
     expect(observer.framesOf(0).filter((f) => f.step === 2).length).toBe(relayedBefore)
     await server.restart()
     expect(await serverText(server, room)).toBe('unchanged')
+  })
+
+  // proves: API-13
+  it('a body that decodes but fails inside Yjs gets 400 and changes nothing: not applied, relayed, stored, nor served', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    await seed(server, room, 'unchanged')
+    const live = await syncedClient(server, room, await server.token({ doc: room, sub: 'live' }))
+    const before = Y.encodeStateVector(await serverDocument(server, room))
+    const token = await server.token({ doc: room, sub: 'backend' })
+    const res = await api(server, 'POST', `/docs/${room}/update`, { token, body: INTEGRATION_FAILURE_UPDATE })
+    expect(res.status).toBe(400)
+    expect(JSON.parse(res.text)).toEqual({ error: expect.any(String) })
+    const after = await serverDocument(server, room)
+    expect(after.getText('text').toString()).toBe('unchanged')
+    expect(after.getMap('meta').toJSON()).toEqual({})
+    expect(Y.encodeStateVector(after)).toEqual(before)
+    await consistently(() => expect(live.text()).toBe('unchanged'))
+    // The document still takes good writes, and only those are stored.
+    expect((await api(server, 'POST', `/docs/${room}/update`, { token, body: insertUpdate('+', { clientID: 12_000_003 }).update })).status).toBe(204)
+    await eventually(() => expect(live.text()).toBe('+unchanged'))
+    await server.restart()
+    const stored = await serverDocument(server, room)
+    expect(stored.getText('text').toString()).toBe('+unchanged')
+    expect(stored.getMap('meta').toJSON()).toEqual({})
   })
 
   // proves: API-4, CONFIG-9

@@ -2,6 +2,7 @@
  * docs/sync-protocol.md, "HTTP on the same port": /healthz, /metrics, and what
  * any other request is answered.
  */
+import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import {
   api,
@@ -55,6 +56,54 @@ describe('GET /healthz', () => {
       expect(res.status).toBe(503)
       expect(res.text).toMatch(/store|sqlite|database|persistence/i)
     })
+  })
+})
+
+describe('/healthz says what fails, never how the driver put it', () => {
+  // proves: HTTP-9
+  it("names the failing dependency but never echoes the driver's error text; the detail goes to the log", async () => {
+    const lines: Array<Record<string, unknown>> = []
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) })
+    const server = await startTestServer({ log })
+    const detail = 'connect ECONNREFUSED 10.9.8.7:5432 (user=tandem password=hunter2)'
+    server.store.pingFailure = new Error(detail)
+    const res = await eventually(async () => {
+      const answer = await api(server, 'GET', '/healthz')
+      expect(answer.status).toBe(503)
+      return answer
+    })
+    const body = JSON.parse(res.text) as Record<string, unknown>
+    expect(body).toEqual({ status: 'error', failing: 'database', reason: expect.any(String) })
+    for (const leak of ['hunter2', 'ECONNREFUSED', '10.9.8.7', 'tandem']) expect(res.text).not.toContain(leak)
+    expect(lines.some((line) => JSON.stringify(line).includes('ECONNREFUSED'))).toBe(true)
+    // A store that is really gone: its driver's words stay out of the answer too.
+    server.store.pingFailure = null
+    await server.store.inner.close()
+    await eventually(async () => {
+      const gone = await api(server, 'GET', '/healthz')
+      expect(gone.status).toBe(503)
+      expect(JSON.parse(gone.text)).toEqual({ status: 'error', failing: 'database', reason: body.reason })
+    })
+  })
+})
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  // proves: HTTP-8
+  it('answers 401 without `Authorization: Bearer <token>` (or with another one), and the metrics with it', async () => {
+    const server = await startTestServer({ metricsToken: 'metrics-secret-token' })
+    const without = await api(server, 'GET', '/metrics')
+    expect(without.status).toBe(401)
+    expect(without.headers.get('www-authenticate')).toBe('Bearer')
+    expect(JSON.parse(without.text)).toEqual({ error: expect.any(String) })
+    expect(without.text).not.toContain('tandem_')
+    for (const header of ['Bearer metrics-secret-toke', 'Bearer metrics-secret-tokenX', 'Basic metrics-secret-token', 'metrics-secret-token']) {
+      expect((await api(server, 'GET', '/metrics', { headers: { authorization: header } })).status, header).toBe(401)
+    }
+    const ok = await api(server, 'GET', '/metrics', { token: 'metrics-secret-token' })
+    expect(ok.status).toBe(200)
+    expect(ok.text).toContain('tandem_connections')
+    // Nothing else wants it.
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200)
   })
 })
 

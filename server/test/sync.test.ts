@@ -113,11 +113,11 @@ describe('joining', () => {
   it('a joining connection gets sync step 1 (with the room state vector) and everyone current awareness at once, without asking', async () => {
     const server = await startTestServer()
     const room = docId()
-    const a = await syncedClient(server, room, await server.token({ doc: room, sub: 'a' }), { awareness: { user: 'alice' } })
-    const b = await syncedClient(server, room, await server.token({ doc: room, sub: 'b' }), { awareness: { user: 'bob' } })
+    const a = await syncedClient(server, room, await server.token({ doc: room, sub: 'a' }), { awareness: { user: { id: 'a' } } })
+    const b = await syncedClient(server, room, await server.token({ doc: room, sub: 'b' }), { awareness: { user: { id: 'b' } } })
     a.doc.getText('text').insert(0, 'abc')
     await eventually(async () => expect(await serverText(server, room)).toBe('abc'))
-    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' }))
+    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { id: 'a' } }))
 
     // The raw client sends nothing at all.
     const raw = await rawClient(server, room, await server.token({ doc: room, sub: 'c' }))
@@ -129,8 +129,8 @@ describe('joining', () => {
     await eventually(
       () => {
         const seen = new Map(raw.framesOf(1).flatMap((f) => f.entries.map((e) => [e.clientID, e.state] as const)))
-        expect(seen.get(a.doc.clientID)).toEqual({ user: 'alice' })
-        expect(seen.get(b.doc.clientID)).toEqual({ user: 'bob' })
+        expect(seen.get(a.doc.clientID)).toEqual({ user: { id: 'a' } })
+        expect(seen.get(b.doc.clientID)).toEqual({ user: { id: 'b' } })
       },
       { timeoutMs: 2000 },
     )
@@ -143,7 +143,7 @@ describe('joining', () => {
   it('query-awareness (type 3) is answered with everyone awareness', async () => {
     const server = await startTestServer()
     const room = docId()
-    const a = await syncedClient(server, room, await server.token({ doc: room }), { awareness: { user: 'alice' } })
+    const a = await syncedClient(server, room, await server.token({ doc: room }), { awareness: { user: { id: 'alice' } } })
     const raw = await rawClient(server, room, await server.token({ doc: room, sub: 'q' }))
     await raw.roundTrip()
     const from = raw.frames.length
@@ -152,7 +152,7 @@ describe('joining', () => {
       Frame,
       { type: 1 }
     >
-    expect(answer.entries.find((e) => e.clientID === a.doc.clientID)?.state).toEqual({ user: 'alice' })
+    expect(answer.entries.find((e) => e.clientID === a.doc.clientID)?.state).toEqual({ user: { id: 'alice' } })
   })
 })
 
@@ -260,6 +260,6 @@ describe("a writer's update", () => {
       if (i % 10 === 0) await raw.send(awarenessFrame([{ clientID: doc.clientID, clock: i + 1, state: { i } }]))
     }
     await eventually(() => expect(stock.text()).toBe(doc.getText('text').toString()))
-    await eventually(() => expect(stock.provider.awareness.getStates().get(doc.clientID)).toEqual({ i: 40 }))
+    await eventually(() => expect(stock.provider.awareness.getStates().get(doc.clientID)).toEqual({ i: 40, user: { id: 'r' } }))
   })
 })

@@ -199,3 +199,25 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/**
+ * An update that Yjs decodes in full but that throws while it is integrated
+ * (a TypeError in `findIndexSS`, from `Item.getMissing`), after some of it is
+ * in the document: applied to any document, it leaves "He fuzzworld." in the
+ * text and a title in `meta`. Found by fuzzing mutated frames of an editor
+ * session (issue 10).
+ */
+export const INTEGRATION_FAILURE_UPDATE: Uint8Array = Uint8Array.from(
+  Buffer.from(
+    'AQmikMu3DgAEAQR0ZXh0AkhlgaKQy7cOAQOEopDLtw4EDSBmdXp6f3dvcmxkLiBGopDLtw4ABGJvbGQEdHJ1ZcaikMu3DgSikMu3DgUEYm9sZARudWxsKAEEbWV0YQV0aXRsZQF3B0EgdGl0bGUHAQdkZWZhdWx0AwlwYXJhZ3JhcGgHAKKQy7cOFQYEAKKQy7cOHglwYXJhIHRleHQBopDLtw4BAgM=',
+    'base64',
+  ),
+)
+
+/** A fresh token for the live connection (Tandem's type 101): the token as a lib0 varString. */
+export function refreshTokenFrame(token: string): Uint8Array {
+  return frameOf((e) => {
+    encoding.writeVarUint(e, MessageType.RefreshToken)
+    encoding.writeVarString(e, token)
+  })
+}

@@ -16,7 +16,8 @@ import { CollabSession, type CollabSnapshot } from './CollabSession'
 import { ClosedReason } from './syncStatus'
 import { TokenRefusedError, type AccessTokenResponse } from './tokenClient'
 
-const SECRET = 'collab-session-test-secret'
+// At least 32 bytes: the sync server refuses a shorter AUTH_SECRET.
+const SECRET = 'collab-session-test-secret-32-bytes+'
 let server: SyncServerChild
 let dataDir: string
 let port: number
@@ -53,18 +54,22 @@ afterAll(async () => {
 let docCounter = 0
 const newDocId = () => `collab-${process.pid}-${Date.now().toString(36)}-${++docCounter}`
 
-/** A token source like the web app's route, counting its calls. */
-function tokenSource(userId: string, initialAccess: TokenAccess) {
+/** A token source like the web app's route, counting its calls (and the expiry of each token it made). */
+function tokenSource(userId: string, initialAccess: TokenAccess, ttlSeconds = 600) {
   const source = {
     calls: 0,
     access: initialAccess,
     refuse: null as ClosedReason | null,
+    expiries: [] as number[],
     async fetch(documentId: string): Promise<AccessTokenResponse> {
       source.calls += 1
       if (source.refuse) throw new TokenRefusedError(source.refuse)
       const access = source.access
-      const token = await signAccessToken(SECRET, { sub: userId, doc: documentId, access, name: userId }, { expiresInSeconds: 600 })
-      return { token, access, role: access === 'admin' ? 'owner' : access === 'write' ? 'editor' : 'viewer', expiresAt: Date.now() + 600_000 }
+      const issuedAt = Math.floor(Date.now() / 1000)
+      const token = await signAccessToken(SECRET, { sub: userId, doc: documentId, access, name: userId }, { expiresInSeconds: ttlSeconds, issuedAt })
+      const expiresAt = (issuedAt + ttlSeconds) * 1000
+      source.expiries.push(expiresAt)
+      return { token, access, role: access === 'admin' ? 'owner' : access === 'write' ? 'editor' : 'viewer', expiresAt }
     },
   }
   return source
@@ -197,6 +202,29 @@ describe('CollabSession', () => {
     expect(source.calls).toBe(callsAfterClose)
     expect(session.provider.ws).toBeNull()
   })
+
+  // proves: EXT-2
+  it('keeps one socket across several token expiries: each fresh token goes to the live socket (type 101)', async () => {
+    // Seven-second tokens: the session asks for the next one five seconds in (its shortest wait).
+    const source = tokenSource('long-session', 'write', 7)
+    const documentId = newDocId()
+    const session = open(documentId, source, 'write')
+    await waitFor(session, (s) => s.status === 'saved')
+    const socket = session.provider.ws
+    const closes: number[] = []
+    session.provider.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? 0))
+    // Two fresh tokens, and past the expiry of the first two (the server closes within 5 s of exp otherwise).
+    await until(() => source.calls, (calls) => calls >= 3, 30_000)
+    const secondExpiry = source.expiries[1]
+    await until(() => Date.now(), (now) => now > secondExpiry + 2_000, 30_000)
+    expect(closes).toEqual([])
+    expect(session.provider.ws).toBe(socket)
+    session.doc.getText('body').insert(0, 'typed after two expiries')
+    await waitFor(session, (s) => s.status === 'saved')
+    const stored = new Y.Doc()
+    Y.applyUpdate(stored, new Uint8Array(await (await adminCall('GET', documentId, '/update')).arrayBuffer()))
+    expect(stored.getText('body').toString()).toBe('typed after two expiries')
+  }, 60_000)
 
   it('stops for good when the document is deleted (4404)', async () => {
     const documentId = newDocId()

@@ -8,6 +8,7 @@ import { atMostEvery, listenToBrowser } from './browserSignals'
 import { ReconnectBackoff } from './ReconnectBackoff'
 import { SavedAckTracker } from './SavedAckTracker'
 import { SnapshotStore } from './SnapshotStore'
+import { sendFreshToken } from './freshToken'
 import { ClosedReason, deriveSyncStatus, type SyncStatus } from './syncStatus'
 import { fetchAccessToken, TokenRefusedError, type AccessTokenResponse } from './tokenClient'
 import { TokenRefreshSchedule } from './TokenRefreshSchedule'
@@ -150,6 +151,8 @@ export class CollabSession {
     this.token.schedule(this.isReadOnly())
     // A live connection keeps the access it opened with; reopen it so a new role applies.
     if (accessChanged && this.provider.wsconnected) this.provider.ws?.close()
+    // Same access: the live socket gets the fresh token (type 101) and so outlives the old one's expiry.
+    else if (this.provider.wsconnected) sendFreshToken(this.provider.ws, response.token)
   }
 
   private async connectWithFreshToken(): Promise<void> {

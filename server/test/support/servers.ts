@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
+import type { Logger } from 'pino'
 import { SyncServer } from '../../SyncServer'
 import { openSqliteStore } from '../../persistence/SqliteStore'
 import type { ServerLimits } from '../../options'
@@ -23,6 +24,9 @@ export type { LogLine } from '../../../testkit/syncServerProcess'
 
 export interface TestServerOptions {
   limits?: Partial<ServerLimits>
+  metricsToken?: string
+  /** Defaults to a silent logger. */
+  log?: Logger
 }
 
 export interface TestServer {
@@ -48,7 +52,7 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
   let port = 0
   const start = async () => {
     store = observeStore(openSqliteStore(dataDir))
-    server = new SyncServer({ authSecret: secret, store, limits: overrides.limits })
+    server = new SyncServer({ authSecret: secret, store, limits: overrides.limits, metricsToken: overrides.metricsToken, log: overrides.log })
     port = (await server.listen(0, '127.0.0.1')).port
   }
   const stop = async () => {

@@ -1,0 +1,42 @@
+/**
+ * The web app's SQLite file holds accounts and password hashes: DATA_DIR is
+ * 0700 and app.db with its WAL and SHM files 0600, whatever the umask (the
+ * sync server's own files: server/test/config.test.ts).
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('server-only', () => ({}))
+const { openMigratedDatabase, SQLITE_FILE } = await import('./db')
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+const mode = (file: string) => (statSync(file).mode & 0o777).toString(8)
+
+describe('the SQLite app database', () => {
+  it('creates DATA_DIR 0700 and app.db, -wal and -shm 0600, even under umask 000', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'tandem-app-db-'))
+    dirs.push(parent)
+    const dataDir = path.join(parent, 'data')
+    const umask = process.umask(0)
+    try {
+      const db = await openMigratedDatabase({ dataDir })
+      try {
+        const file = path.join(dataDir, SQLITE_FILE)
+        const files = [file, `${file}-wal`, `${file}-shm`]
+        expect(files.every((f) => existsSync(f))).toBe(true)
+        expect(mode(dataDir)).toBe('700')
+        for (const f of files) expect(mode(f), path.basename(f)).toBe('600')
+      } finally {
+        await db.destroy()
+      }
+    } finally {
+      process.umask(umask)
+    }
+  })
+})
