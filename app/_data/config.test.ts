@@ -40,8 +40,8 @@ describe('web app configuration', () => {
   })
 
   it('trusts no proxy unless TRUST_PROXY says how many there are, and refuses values it cannot read', () => {
-    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's' }).trustProxyHops).toBe(0)
-    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: 's', TRUST_PROXY: '2' }).trustProxyHops).toBe(2)
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET }).trustProxyHops).toBe(0)
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET, TRUST_PROXY: '2' }).trustProxyHops).toBe(2)
     expect([undefined, '', '0', 'false', 'FALSE'].map(readTrustProxy)).toEqual([0, 0, 0, 0, 0])
     expect([' 1 ', 'true', '3'].map(readTrustProxy)).toEqual([1, 1, 3])
     for (const bad of ['yes', '-1', '1.5', '10.0.0.0/8', '100']) expect(() => readTrustProxy(bad)).toThrow(/number of reverse proxies/)
