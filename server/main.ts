@@ -79,6 +79,8 @@ async function main(): Promise<void> {
       maxMessageBytes: config.MAX_MESSAGE_BYTES,
       maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
       roomIdleMs: config.ROOM_IDLE_MS,
+      versionIdleMs: config.VERSION_IDLE_MS,
+      versionMaxMs: config.VERSION_MAX_MS,
       maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
       maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
     },
