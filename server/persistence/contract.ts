@@ -177,12 +177,11 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect((await store.listVersions('h', { limit: 10 })).map((v) => v.label)).toEqual(['again', 'draft', null])
       expect(await store.getVersion('h', second!.id)).toEqual(second)
       expect(await store.getVersion('other', second!.id)).toBeNull()
-      // proves: HISTORY-8
       expect(textOf(await store.loadThrough('h', first!.seq))).toBe('a')
     })
 
+
     it('pages through versions, newest first', async () => {
-      // proves: HISTORY-7
       const store = await open()
       const ids: number[] = []
       for (let i = 0; i < 5; i++) {
@@ -196,8 +195,8 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect((await store.listVersions('p', { limit: 2, before: ids[1] })).map((v) => v.id)).toEqual([ids[0]])
     })
 
+
     it('compacts between versions, never across one: every version stays byte for byte', async () => {
-      // proves: HISTORY-6
       const store = await open()
       const doc = new Y.Doc()
       doc.clientID = 7
@@ -235,8 +234,8 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect(segment[0].authors).toEqual([{ sub: 'u1', name: null }])
     })
 
+
     it("deletes a document's history with it", async () => {
-      // proves: HISTORY-15
       const store = await open()
       await store.appendBatch([{ docId: 'gone', update: textUpdate('x', 1) }])
       const version = await store.createVersion('gone', { kind: 'named', label: 'x', createdAt: 1 })
@@ -245,8 +244,8 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect(await store.getVersion('gone', version!.id)).toBeNull()
     })
 
+
     it('records its schema version and applies nothing twice', async () => {
-      // proves: UPGRADE-1
       const store = await open()
       expect(store.migrations.to).toBeGreaterThanOrEqual(2)
       expect(store.migrations.applied.map((m) => m.version)).toEqual(

@@ -69,8 +69,24 @@ async function sqliteAtSchemaOne(): Promise<string> {
 }
 
 describe('SQLite upgrades', () => {
+  // proves: UPGRADE-1
+  it('records every migration it applies in schema_migrations, and applies none twice', async () => {
+    const dir = await dataDir()
+    const first = openSqliteStore(dir)
+    expect(first.migrations).toMatchObject({ from: 0, to: 2 })
+    await first.close()
+    const again = openSqliteStore(dir)
+    expect(again.migrations).toEqual({ from: 2, to: 2, applied: [] })
+    await again.close()
+    const db = new Database(path.join(dir, SQLITE_FILE), { readonly: true })
+    const rows = db.prepare<[], { version: number; applied_at: number }>('SELECT version, applied_at FROM schema_migrations ORDER BY version').all()
+    db.close()
+    expect(rows.map((row) => row.version)).toEqual([1, 2])
+    for (const row of rows) expect(Math.abs(row.applied_at - Date.now())).toBeLessThan(60_000)
+  })
+
+  // proves: UPGRADE-2
   it('opens a file made by the previous migration set, keeps its content, and records versions on it', async () => {
-    // proves: UPGRADE-2
     const store = openSqliteStore(await sqliteAtSchemaOne())
     try {
       expect(store.migrations).toEqual({ from: 1, to: 2, applied: [{ version: 2, description: expect.any(String) }] })
@@ -84,8 +100,9 @@ describe('SQLite upgrades', () => {
     }
   })
 
+  // proves: UPGRADE-2
+
   it('adopts a file from before migrations were recorded as schema version 1', async () => {
-    // proves: UPGRADE-2
     const dir = await dataDir()
     const db = new Database(path.join(dir, SQLITE_FILE))
     // The tables as releases without schema_migrations made them (no state_vector column yet).
@@ -102,8 +119,9 @@ describe('SQLite upgrades', () => {
     }
   })
 
+  // proves: UPGRADE-3
+
   it('refuses a file from a newer release, and the server exits 3 saying why', async () => {
-    // proves: UPGRADE-3
     const dir = await dataDir()
     openSqliteStore(dir).close()
     const db = new Database(path.join(dir, SQLITE_FILE))
@@ -113,10 +131,14 @@ describe('SQLite upgrades', () => {
     const run = await runScript('server/main.ts', { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', AUTH_SECRET: 'x'.repeat(40) })
     expect(run.code).toBe(3)
     expect(run.stderr).toContain('schema version 99, newer than this server knows (2)')
+    const migrate = await runScript('server/migrate.ts', { DATA_DIR: dir })
+    expect(migrate.code).toBe(3)
+    expect(migrate.stderr).toContain('schema version 99')
   })
 
+  // proves: UPGRADE-4
+
   it('npm run migrate applies the missing migrations, then has nothing to do', async () => {
-    // proves: UPGRADE-4
     const dir = await sqliteAtSchemaOne()
     const first = await runScript('server/migrate.ts', { DATA_DIR: dir })
     expect(first.code).toBe(0)
@@ -145,8 +167,9 @@ await describeWithServices(['postgres'], 'PostgreSQL upgrades', () => {
     await client.end()
   })
 
+  // proves: UPGRADE-2
+
   it('opens a schema made by the previous migration set and keeps its content', async () => {
-    // proves: UPGRADE-2
     const schema = freshSchema()
     const old = await openPostgresStore({ connectionString: url, schema, migrations: POSTGRES_MIGRATIONS.slice(0, 1) })
     expect(old.migrations.to).toBe(1)
@@ -158,6 +181,11 @@ await describeWithServices(['postgres'], 'PostgreSQL upgrades', () => {
     const store = await openPostgresStore({ connectionString: url, schema })
     try {
       expect(store.migrations).toMatchObject({ from: 1, to: 2 })
+      const recorded = await new pg.Client({ connectionString: url })
+      await recorded.connect()
+      const rows = await recorded.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)
+      await recorded.end()
+      expect(rows.rows.map((row) => row.version)).toEqual([1, 2])
       expect(textOf((await store.load('old-doc')).updates)).toBe('from set one')
       expect(await store.createVersion('old-doc', { kind: 'named', label: 'kept', createdAt: 1 })).toMatchObject({ label: 'kept', authors: [] })
     } finally {
@@ -165,8 +193,9 @@ await describeWithServices(['postgres'], 'PostgreSQL upgrades', () => {
     }
   })
 
+  // proves: UPGRADE-3
+
   it('refuses a schema from a newer release', async () => {
-    // proves: UPGRADE-3
     const schema = freshSchema()
     const store = await openPostgresStore({ connectionString: url, schema })
     await store.close()

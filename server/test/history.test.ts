@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { api, docId, eventually, serverDocument, spawnServer, startTestServer, syncedClient, type StockClient } from './harness'
+import { afterSecond, api, docId, eventually, nowSeconds, serverDocument, spawnServer, startTestServer, syncedClient, type StockClient } from './harness'
 
 vi.setConfig({ testTimeout: 60_000 })
 
@@ -64,8 +64,8 @@ function writeParagraphs(client: StockClient, texts: string[]): void {
 const paragraphs = (doc: Y.Doc) => doc.getXmlFragment('default').toArray().map((node) => (node as Y.XmlElement).toArray().join(''))
 
 describe('authorship and versions', () => {
+  // proves: HISTORY-1, HISTORY-2, HISTORY-9
   it('records who wrote each update from the tokens, and a version names everyone since the previous one', async () => {
-    // proves: HISTORY-1, HISTORY-2, HISTORY-9
     const server = await startTestServer()
     const room = docId()
     const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice', name: 'Alice' }))
@@ -106,8 +106,9 @@ describe('authorship and versions', () => {
     expect((await listVersions(server, room)).map((v) => v.label)).toEqual(['Second', 'First draft'])
   })
 
+  // proves: HISTORY-8
+
   it("serves a version as one Yjs update, and 404 for an unknown one or another document's", async () => {
-    // proves: HISTORY-8
     const server = await startTestServer()
     const room = docId()
     const writer = await syncedClient(server, room, await server.token({ doc: room }))
@@ -123,8 +124,9 @@ describe('authorship and versions', () => {
     expect((await api(server, 'GET', `/docs/${room}/versions/999999`, { token: await server.token({ doc: room }) })).status).toBe(404)
   })
 
+  // proves: HISTORY-7
+
   it('pages through the versions, newest first, with before and limit', async () => {
-    // proves: HISTORY-7
     const server = await startTestServer()
     const room = docId()
     const made: string[] = []
@@ -138,8 +140,9 @@ describe('authorship and versions', () => {
     expect(await listVersions(server, room, `?before=${made[0]}`)).toEqual([])
   })
 
+  // proves: HISTORY-3
+
   it('makes an automatic version once the document has been quiet for VERSION_IDLE_MS after changes', async () => {
-    // proves: HISTORY-3
     const server = await startTestServer({ limits: { versionIdleMs: 300, versionMaxMs: 600_000 } })
     const room = docId()
     const writer = await syncedClient(server, room, await server.token({ doc: room, sub: 'erin', name: 'Erin' }))
@@ -158,8 +161,9 @@ describe('authorship and versions', () => {
     expect((await versionDoc(server, room, latest.id)).getText('text').toString()).toBe('more: quiet after this')
   })
 
+  // proves: HISTORY-4
+
   it('makes one at least every VERSION_MAX_MS while changes go on', async () => {
-    // proves: HISTORY-4
     const server = await startTestServer({ limits: { versionIdleMs: 600_000, versionMaxMs: 400 } })
     const room = docId()
     const writer = await syncedClient(server, room, await server.token({ doc: room }))
@@ -175,8 +179,9 @@ describe('authorship and versions', () => {
     for (const version of await listVersions(server, room)) expect(version.kind).toBe('auto')
   })
 
+  // proves: HISTORY-16
+
   it('records the changes not yet in a version when the room unloads', async () => {
-    // proves: HISTORY-16
     const server = await startTestServer({ limits: { roomIdleMs: 50, versionIdleMs: 600_000, versionMaxMs: 600_000 } })
     const room = docId()
     const writer = await syncedClient(server, room, await server.token({ doc: room, sub: 'fay' }))
@@ -192,9 +197,75 @@ describe('authorship and versions', () => {
   })
 })
 
+describe('history and compaction', () => {
+  // proves: HISTORY-6
+  it('serves every version byte for byte the same after the log was compacted many times', async () => {
+    const server = await startTestServer({ limits: { compactAfterUpdates: 10 } })
+    const room = docId()
+    const writer = await syncedClient(server, room, await server.token({ doc: room, sub: 'gus' }))
+    const text = writer.doc.getText('text')
+    const states = new Map<string, Buffer>()
+    const stateOf = async (id: string) =>
+      Buffer.from((await api(server, 'GET', `/docs/${room}/versions/${id}`, { token: await server.token({ doc: room }) })).bytes)
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 12; i++) {
+        text.insert((round * 5 + i * 7) % (text.length + 1), `${round}.${i} `)
+        if (i % 4 === 3) text.delete(Math.floor(text.length / 3), 3)
+      }
+      const expected = text.toString()
+      await eventually(async () => expect((await serverDocument(server, room)).getText('text').toString()).toBe(expected))
+      const version = await nameVersion(server, room, `round ${round}`)
+      states.set(version.id, await stateOf(version.id))
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, states.get(version.id)!)
+      expect(doc.getText('text').toString()).toBe(expected)
+    }
+    // Unloading compacts once more; every fold above happened while versions existed.
+    writer.destroy()
+    await server.restart()
+    expect((await server.store.load(room)).logLength).toBeLessThanOrEqual(6)
+    for (const [id, state] of states) expect(await stateOf(id)).toEqual(state)
+  })
+
+  // proves: HISTORY-15
+  it("deleting a document deletes its history: a new document with the same id starts with none", async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const version = await nameVersion(server, room, 'before deletion')
+    const deleted = await api(server, 'DELETE', `/docs/${room}`, { token: await server.token({ doc: room, access: 'admin' }) })
+    expect(deleted.status).toBe(204)
+    // Tokens issued after the deletion open the new, empty document (API-6).
+    await afterSecond(nowSeconds())
+    expect(await listVersions(server, room)).toEqual([])
+    expect((await api(server, 'GET', `/docs/${room}/versions/${version.id}`, { token: await server.token({ doc: room }) })).status).toBe(404)
+  })
+})
+
+describe('configuration', () => {
+  // proves: CONFIG-16, CONFIG-17
+  it('VERSION_IDLE_MS and VERSION_MAX_MS set when automatic versions are made', async () => {
+    const quiet = await spawnServer({ env: { VERSION_IDLE_MS: '300' } })
+    const room = docId()
+    const writer = await syncedClient(quiet, room, await quiet.token({ doc: room }))
+    writer.doc.getText('text').insert(0, 'then quiet')
+    await eventually(async () => expect((await listVersions(quiet, room)).map((v) => v.kind)).toEqual(['auto']), { timeoutMs: 10_000 })
+    const busy = await spawnServer({ env: { VERSION_MAX_MS: '400' } })
+    const busyRoom = docId()
+    const typist = await syncedClient(busy, busyRoom, await busy.token({ doc: busyRoom }))
+    const text = typist.doc.getText('text')
+    await eventually(
+      async () => {
+        text.insert(text.length, 'x')
+        expect((await listVersions(busy, busyRoom)).length).toBeGreaterThanOrEqual(2)
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    )
+  })
+})
+
 describe('restore', () => {
+  // proves: HISTORY-10, HISTORY-13, HISTORY-5, HISTORY-17
   it('brings live stock clients back to the version by one forward change, attributed, and leaves their undo to them', async () => {
-    // proves: HISTORY-10, HISTORY-13, HISTORY-5, HISTORY-17
     const server = await startTestServer()
     const room = docId()
     const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice', name: 'Alice' }))
@@ -250,8 +321,9 @@ describe('restore', () => {
     bobUndoAfter.destroy()
   })
 
+  // proves: HISTORY-11
+
   it('is durable once answered: SIGKILL right after the 200, restart, and the document is the version', async () => {
-    // proves: HISTORY-11
     const server = await spawnServer()
     const room = docId()
     const writer = await syncedClient(server, room, await server.token({ doc: room }))
@@ -274,8 +346,8 @@ describe('restore', () => {
 })
 
 describe('refusals', () => {
+  // proves: HISTORY-14
   it('answers 400 for bad ids, pages and bodies, 403 to read tokens, 401 without a token', async () => {
-    // proves: HISTORY-14
     const server = await startTestServer()
     const room = docId()
     const write = await server.token({ doc: room })
