@@ -67,6 +67,8 @@ function documentRoute(path: string): { docId: string; action: string } | null {
   return slash === -1 ? { docId: rest, action: '' } : { docId: rest.slice(0, slash), action: rest.slice(slash) }
 }
 
+/** Labels are 1 to 100 characters, counted after trimming spaces. */
+const LABEL_EXPECTED = 'expected {"label": "<1 to 100 characters>"}'
 const labelSchema = z.object({ label: z.string().trim().min(1).max(100) }).strict()
 
 const accessChangeSchema = z.object({
@@ -255,7 +257,7 @@ async function nameVersion(ctx: HttpContext, req: IncomingMessage, res: ServerRe
   try {
     parsed = labelSchema.parse(JSON.parse(body.toString('utf8')))
   } catch {
-    throw new HttpError(400, 'expected {"label": "<1 to 100 characters>"}')
+    throw new HttpError(400, LABEL_EXPECTED)
   }
   sendJson(res, 201, versionJson(await ctx.documents.nameVersion(docId, parsed.label, author)))
 }
