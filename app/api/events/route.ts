@@ -14,6 +14,8 @@ const MAX_STREAMS_PER_USER = 20
 /** Bytes a stream may have waiting for a client that does not read; past them it is closed (it reconnects and replays). */
 const MAX_QUEUED_BYTES = 1024 * 1024
 
+const MAX_TIMER_MS = 24 * 60 * 60 * 1000
+
 const openPerUser = new Map<string, number>()
 
 /**
@@ -48,7 +50,13 @@ export async function GET(request: NextRequest) {
           if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) finish()
         }
         const heartbeat = setInterval(() => send(HEARTBEAT), HEARTBEAT_MS)
-        const expiry = setTimeout(() => end(), Math.max(0, session.expiresAt - Date.now()))
+        // setTimeout fires at once past 2^31 ms (about 24 days), and a JWT can last longer: re-arm in steps.
+        let expiry: ReturnType<typeof setTimeout>
+        const armExpiry = () => {
+          const left = session.expiresAt - Date.now()
+          expiry = left <= 0 ? setTimeout(() => end(), 0) : setTimeout(armExpiry, Math.min(left, MAX_TIMER_MS))
+        }
+        armExpiry()
         const unsubscribe = hub.subscribe({
           userId,
           sessionId: session.sessionId,
