@@ -28,7 +28,7 @@ test('Bob’s list and bell follow what Alice does, without a reload', async ({ 
   // Opening the list shows the notification with a link, and marks it read.
   await bell.click()
   const panel = bob.page.getByRole('region', { name: 'Notifications' })
-  await expect(panel.getByRole('link', { name: 'Alice shared “Plan” with you as editor' })).toHaveAttribute('href', `/d/${documentId}`)
+  await expect(panel.getByRole('link', { name: `${alice.name} shared “Plan” with you as editor` })).toHaveAttribute('href', `/d/${documentId}`)
   await expect(bell).toHaveAccessibleName('Notifications')
   await bob.page.keyboard.press('Escape')
 
@@ -43,7 +43,7 @@ test('Bob’s list and bell follow what Alice does, without a reload', async ({ 
   await expect(link).toHaveCount(0)
   await expect(bell).toHaveAccessibleName('Notifications, 1 unread')
   await bell.click()
-  await expect(panel.getByText('Alice removed your access to “Plan for Q3”')).toBeVisible()
+  await expect(panel.getByText(`${alice.name} removed your access to “Plan for Q3”`)).toBeVisible()
   await panel.getByRole('button', { name: 'Mark all as read' }).click()
   await expect(bell).toHaveAccessibleName('Notifications')
 
