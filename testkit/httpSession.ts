@@ -24,6 +24,13 @@ export class HttpSession {
 
   constructor(readonly baseUrl: string) {}
 
+  /** A session from a cookie made elsewhere (the bench mints its users' session cookies). */
+  static withCookie(baseUrl: string, name: string, value: string): HttpSession {
+    const session = new HttpSession(baseUrl)
+    session.jar.set(name, value)
+    return session
+  }
+
   get cookie(): string {
     return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ')
   }
