@@ -62,12 +62,35 @@ export class LiveEventHub {
     const set = this.byUser.get(notice.userId)
     if (!set) return
     if (notice.kind === 'events') {
-      void this.read(notice.userId)
+      if (!notice.events || !this.deliverCarried(set, notice.events)) void this.read(notice.userId)
       return
     }
     for (const subscriber of [...set]) {
       if (subscriber.sessionId === notice.sessionId) subscriber.end()
     }
+  }
+
+  /**
+   * Sends events that came with the notice to every stream they follow on
+   * from exactly (first id = its last + 1); true when that was every stream,
+   * false when one is behind or a read is running, and the database must be read.
+   */
+  private deliverCarried(subscribers: Set<LiveSubscriber>, events: LiveEvent[]): boolean {
+    if (events.length === 0 || this.reading.has([...subscribers][0].userId)) return false
+    const first = events[0].id
+    const last = events[events.length - 1].id
+    if (events.some((event, i) => event.id !== first + i)) return false
+    let complete = true
+    for (const subscriber of subscribers) {
+      if (subscriber.lastId >= last) continue
+      if (subscriber.lastId === first - 1) {
+        subscriber.lastId = last
+        subscriber.deliver(events)
+      } else {
+        complete = false
+      }
+    }
+    return complete
   }
 
   /** After the bus lost its connection: read for every user with a stream here. */

@@ -1,7 +1,8 @@
 import 'server-only'
 import { getConfig } from '../config'
 import { getDb, type Db } from '../db'
-import { MemoryBus, type LiveBus } from './bus'
+import type { LiveEvent } from '@/lib/liveEvents'
+import { eventsNotice, MemoryBus, type LiveBus } from './bus'
 import { LiveEventHub } from './hub'
 import { PostgresBus } from './postgresBus'
 import { RedisBus } from './redisBus'
@@ -51,9 +52,12 @@ export async function emitEvents(db: Db, bus: LiveBus | undefined, events: NewUs
   if (events.length === 0) return
   const stored = await appendEvents(db, events)
   if (bus) {
-    const users = new Set(stored.map((ref) => ref.userId))
+    const byUser = new Map<string, LiveEvent[]>()
+    for (const { userId, event } of stored) byUser.set(userId, [...(byUser.get(userId) ?? []), event])
     await Promise.all(
-      [...users].map((userId) => bus.publish({ kind: 'events', userId }).catch((error) => console.error('[live events] notice failed:', error))),
+      [...byUser].map(([userId, userEvents]) =>
+        bus.publish(eventsNotice(userId, userEvents)).catch((error) => console.error('[live events] notice failed:', error)),
+      ),
     )
   }
   if (Date.now() - lastPruneAt > PRUNE_EVERY_MS) {

@@ -30,6 +30,24 @@ describe.each(await testDatabaseKinds())('live events in the database ($name)', 
   const deps = () => ({ db: t.db, sync: quietSync })
   const types = async (userId: string) => (await store.listEventsAfter(t.db, userId, 0)).map((e) => e.type)
 
+  it('numbers several events of one user in one append in order, after what they had', async () => {
+    const data = (title: string) => ({ documentId: 'd1', title })
+    await store.appendEvents(t.db, [{ userId: bob.id, type: 'document.renamed', notify: false, data: data('a') }])
+    const stored = await store.appendEvents(t.db, [
+      { userId: carol.id, type: 'document.renamed', notify: false, data: data('b') },
+      { userId: bob.id, type: 'document.renamed', notify: false, data: data('c') },
+      { userId: carol.id, type: 'document.renamed', notify: false, data: data('d') },
+      { userId: bob.id, type: 'document.renamed', notify: false, data: data('e') },
+    ])
+    expect(stored.map((s) => [s.userId, s.event.id])).toEqual([
+      [carol.id, 1],
+      [bob.id, 2],
+      [carol.id, 2],
+      [bob.id, 3],
+    ])
+    expect((await store.listEventsAfter(t.db, bob.id, 0)).map((e) => e.data)).toEqual([data('a'), data('c'), data('e')])
+  })
+
   it('numbers each user’s events 1, 2, 3… even when appended concurrently', async () => {
     const data = { documentId: 'd1', title: 'T' }
     await Promise.all(
@@ -96,6 +114,6 @@ describe.each(await testDatabaseKinds())('live events in the database ($name)', 
     await store.appendEvents(t.db, [{ userId: bob.id, type: 'document.renamed', notify: false, data: { documentId: 'd', title: 'T' } }])
     expect(await store.pruneEvents(t.db, Date.now() + store.EVENT_RETENTION_MS + 1_000)).toBe(1)
     const [next] = await store.appendEvents(t.db, [{ userId: bob.id, type: 'document.renamed', notify: false, data: { documentId: 'd', title: 'U' } }])
-    expect(next.id).toBe(2)
+    expect(next.event.id).toBe(2)
   })
 })

@@ -13,48 +13,66 @@ export type NewUserEvent = {
   [K in LiveEventType]: { userId: string; type: K; data: LiveEventPayloads[K]; notify: boolean }
 }[LiveEventType]
 
-/** What was stored: the user and the id the event got. */
-export interface StoredEventRef {
+/** One stored event and whose it is. */
+export interface StoredEvent {
   userId: string
-  id: number
+  event: LiveEvent
 }
 
+/** Rows per statement: well inside SQLite's and PostgreSQL's limits on bound parameters. */
+const CHUNK = 400
+
 /**
- * Stores events, each under the next id of its user, in one transaction.
- * The id comes from an upsert on the user's counter row, which PostgreSQL
- * locks until commit: a second process appending for the same user waits,
- * so ids commit in order and a reader never sees id 6 before id 5.
- * Users are locked in one order so two appends cannot deadlock.
+ * Stores events, each under the next id of its user, in one transaction,
+ * and returns them with their ids in the order given. The ids come from one
+ * upsert on the users' counter rows (each user's row moves by its number of
+ * events), which PostgreSQL locks until commit: a second process appending
+ * for the same user waits, so ids commit in order and a reader never sees
+ * id 6 before id 5. Counter rows are upserted in user order, so two appends
+ * cannot deadlock. A rename for 1,000 members is two statements a chunk,
+ * not 2,000.
  */
-export async function appendEvents(db: Db, events: NewUserEvent[]): Promise<StoredEventRef[]> {
+export async function appendEvents(db: Db, events: NewUserEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return []
-  const ordered = [...events].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+  const countByUser = new Map<string, number>()
+  for (const event of events) countByUser.set(event.userId, (countByUser.get(event.userId) ?? 0) + 1)
+  const users = [...countByUser.keys()].sort()
   const createdAt = nowIso()
   return db.transaction().execute(async (trx) => {
-    const stored: StoredEventRef[] = []
-    for (const event of ordered) {
-      const { last_id: id } = await trx
+    // The id each user's first new event gets; the rest follow it.
+    const nextId = new Map<string, number>()
+    for (let i = 0; i < users.length; i += CHUNK) {
+      const rows = await trx
         .insertInto('user_event_counters')
-        .values({ user_id: event.userId, last_id: 1 })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_id: sql<number>`user_event_counters.last_id + 1` }))
-        .returning('last_id')
-        .executeTakeFirstOrThrow()
+        .values(users.slice(i, i + CHUNK).map((userId) => ({ user_id: userId, last_id: countByUser.get(userId)! })))
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_id: sql<number>`user_event_counters.last_id + excluded.last_id` }))
+        .returning(['user_id', 'last_id'])
+        .execute()
+      for (const row of rows) nextId.set(row.user_id, Number(row.last_id) - countByUser.get(row.user_id)! + 1)
+    }
+    const stored = events.map((event) => {
+      const id = nextId.get(event.userId)!
+      nextId.set(event.userId, id + 1)
+      return { event, id }
+    })
+    for (let i = 0; i < stored.length; i += CHUNK) {
       await trx
         .insertInto('user_events')
-        .values({
-          user_id: event.userId,
-          id: Number(id),
-          type: event.type,
-          document_id: event.data.documentId,
-          data: JSON.stringify(event.data),
-          notify: event.notify ? 1 : 0,
-          read_at: null,
-          created_at: createdAt,
-        })
+        .values(
+          stored.slice(i, i + CHUNK).map(({ event, id }) => ({
+            user_id: event.userId,
+            id,
+            type: event.type,
+            document_id: event.data.documentId,
+            data: JSON.stringify(event.data),
+            notify: event.notify ? 1 : 0,
+            read_at: null,
+            created_at: createdAt,
+          })),
+        )
         .execute()
-      stored.push({ userId: event.userId, id: Number(id) })
     }
-    return stored
+    return stored.map(({ event, id }) => ({ userId: event.userId, event: { id, type: event.type, data: event.data } as LiveEvent }))
   })
 }
 
