@@ -180,6 +180,7 @@ const WEB_FIGURES = {
   N: [
     ['streams', 'open streams', 0],
     ['rssPerStreamKiB', 'RSS per stream (KiB)', 1],
+    ['actionMs', 'the rename request (ms)', 0],
     ['deliverP50Ms', 'one event, median stream (ms)', 0],
     ['deliverAllMs', 'one event, all streams (ms)', 0],
   ],
