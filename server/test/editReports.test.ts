@@ -132,20 +132,21 @@ describe('edit reports', () => {
 })
 
 describe('edit report configuration', () => {
-  const base = { AUTH_SECRET: 'x'.repeat(40) }
+  /** An environment with these variables (and a long enough secret); readConfig takes a whole ProcessEnv. */
+  const env = (vars: Record<string, string> = {}) => ({ AUTH_SECRET: 'x'.repeat(40), ...vars }) as unknown as NodeJS.ProcessEnv
   // proves: CONFIG-23
   it('EDIT_WEBHOOK_URL must be an http(s) URL', () => {
-    expect(readConfig({ ...base, EDIT_WEBHOOK_URL: 'http://127.0.0.1:3000/api/internal/document-edited' }).EDIT_WEBHOOK_URL).toBe(
+    expect(readConfig(env({ EDIT_WEBHOOK_URL: 'http://127.0.0.1:3000/api/internal/document-edited' })).EDIT_WEBHOOK_URL).toBe(
       'http://127.0.0.1:3000/api/internal/document-edited',
     )
-    expect(() => readConfig({ ...base, EDIT_WEBHOOK_URL: 'ftp://example.com' })).toThrow(/EDIT_WEBHOOK_URL/)
-    expect(readConfig(base).EDIT_WEBHOOK_URL).toBeUndefined()
+    expect(() => readConfig(env({ EDIT_WEBHOOK_URL: 'ftp://example.com' }))).toThrow(/EDIT_WEBHOOK_URL/)
+    expect(readConfig(env()).EDIT_WEBHOOK_URL).toBeUndefined()
   })
 
   // proves: CONFIG-24
   it('EDIT_WEBHOOK_INTERVAL_MS is 10000 unless set, and at least 1000', () => {
-    expect(readConfig(base).EDIT_WEBHOOK_INTERVAL_MS).toBe(10_000)
-    expect(readConfig({ ...base, EDIT_WEBHOOK_INTERVAL_MS: '2500' }).EDIT_WEBHOOK_INTERVAL_MS).toBe(2_500)
-    expect(() => readConfig({ ...base, EDIT_WEBHOOK_INTERVAL_MS: '10' })).toThrow(/EDIT_WEBHOOK_INTERVAL_MS/)
+    expect(readConfig(env()).EDIT_WEBHOOK_INTERVAL_MS).toBe(10_000)
+    expect(readConfig(env({ EDIT_WEBHOOK_INTERVAL_MS: '2500' })).EDIT_WEBHOOK_INTERVAL_MS).toBe(2_500)
+    expect(() => readConfig(env({ EDIT_WEBHOOK_INTERVAL_MS: '10' }))).toThrow(/EDIT_WEBHOOK_INTERVAL_MS/)
   })
 })

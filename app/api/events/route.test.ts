@@ -4,6 +4,7 @@
  * processes on one database, real PostgreSQL. Changes are made the way the
  * browser makes them: server actions posted to the web app.
  */
+import { createHmac } from 'node:crypto'
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,6 +21,7 @@ vi.mock('server-only', () => ({}))
 
 const { openMigratedDatabase } = await import('../../_data/db')
 const { createDocument } = await import('../../_data/documents')
+const { setMembership } = await import('../../_data/sharing')
 const { addUser } = await import('../../../testkit/appDb')
 
 const AUTH_SECRET = 'live-events-test-secret-0123456789abcdef'
@@ -133,6 +135,26 @@ describe('GET /api/events on one web app (SQLite)', () => {
     const aliceStream = await stream(aliceHttp, '0')
     await aliceStream.waitForEvent((event) => event.event === 'document.renamed')
     expect(parsed(aliceStream).map((event) => event.type)).toEqual(['document.renamed'])
+  })
+
+  it('turns the sync server’s signed edit report into document.edited for everyone with access, and refuses unsigned or stale ones', async () => {
+    const doc = await createDocument(stack.db, alice.id, 'Edited')
+    await setMembership(stack.db, doc.id, bob.id, 'editor')
+    const bobStream = await stream(await signedIn(stack.webApps[0].url, bob.email))
+    await bobStream.waitForEvent((event) => event.event === 'ready')
+    const endpoint = `${stack.webApps[0].url}/api/internal/document-edited`
+    const report = (body: string, signature = `sha256=${createHmac('sha256', AUTH_SECRET).update(body).digest('hex')}`) =>
+      fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tandem-signature': signature }, body })
+
+    const editedAt = new Date().toISOString()
+    const body = JSON.stringify({ documentId: doc.id, editedAt, userId: alice.id })
+    expect((await report(body, 'sha256=' + '0'.repeat(64))).status).toBe(401)
+    expect((await report(JSON.stringify({ documentId: doc.id, editedAt: '2020-01-01T00:00:00.000Z', userId: alice.id }))).status).toBe(400)
+    expect((await report(body)).status).toBe(204)
+    const event = await bobStream.waitForEvent((e) => e.event === 'document.edited')
+    expect(JSON.parse(event.data)).toEqual({ documentId: doc.id, editedAt, by: { id: alice.id, name: 'Alice' } })
+    // The refused ones produced nothing before it.
+    expect(bobStream.events.filter((e) => e.event === 'document.edited')).toHaveLength(1)
   })
 
   it('sends a heartbeat comment every 15 s', async () => {
