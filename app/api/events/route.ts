@@ -46,7 +46,13 @@ export async function GET(request: NextRequest) {
         let done = false
         const send = (text: string) => {
           if (done) return
-          controller.enqueue(encoder.encode(text))
+          try {
+            controller.enqueue(encoder.encode(text))
+          } catch {
+            // The client went away before cancel() reached us.
+            finish()
+            return
+          }
           if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) finish()
         }
         const heartbeat = setInterval(() => send(HEARTBEAT), HEARTBEAT_MS)
