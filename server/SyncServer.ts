@@ -20,6 +20,7 @@ import { importVerificationKey } from '../lib/token'
 import { authorize, type Authorization } from './authorize'
 import { Connection, type ConnectionContext, type ConnectionIdentity, type RenewalResult } from './Connection'
 import { DependencyMonitor, type Dependency } from './DependencyMonitor'
+import { EditReporter } from './EditReporter'
 import { Documents } from './documents'
 import { LocalFanout } from './fanout/LocalFanout'
 import type { Fanout } from './fanout/Fanout'
@@ -62,6 +63,7 @@ export class SyncServer {
   private readonly fanout: Fanout
   private readonly key: Promise<CryptoKey>
   private readonly persistQueue: PersistQueue
+  private readonly editReporter: EditReporter | null
   private readonly registry: RoomRegistry
   private readonly documents: Documents
   private readonly http: Server
@@ -99,6 +101,9 @@ export class SyncServer {
       },
       this.log,
     )
+    this.editReporter = options.editWebhook
+      ? new EditReporter({ url: options.editWebhook.url, intervalMs: options.editWebhook.intervalMs, secret: options.authSecret, log: this.log })
+      : null
     this.registry = new RoomRegistry({
       roomIdleMs: this.limits.roomIdleMs,
       log: this.log,
@@ -118,6 +123,7 @@ export class SyncServer {
         },
         presenceLimits: { maxAwarenessBytes: this.limits.maxAwarenessBytes, maxAwarenessClients: this.limits.maxAwarenessClients },
         log: this.log,
+        edits: this.editReporter ?? undefined,
       },
       onDocumentMessage: (room, message) => this.documents.handleFromElsewhere(room, message),
     })
@@ -200,6 +206,7 @@ export class SyncServer {
     await this.waitForSocketsToClose(CLOSE_GRACE_MS)
     await this.persistQueue.flush()
     await this.registry.unloadAll()
+    this.editReporter?.close()
     this.persistQueue.stop()
     await this.fanout.close()
     await this.store.close()

@@ -28,6 +28,9 @@ const envSchema = z.object({
   MAX_AWARENESS_CLIENTS: positiveInt(4),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /** Where stored client edits are reported to the web app (docs/sync-protocol.md, "Edit reports"). */
+  EDIT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  EDIT_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
       maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
     },
     metricsToken: config.METRICS_TOKEN,
+    editWebhook: config.EDIT_WEBHOOK_URL ? { url: config.EDIT_WEBHOOK_URL, intervalMs: config.EDIT_WEBHOOK_INTERVAL_MS } : undefined,
   })
 
   const shutdown = (signal: NodeJS.Signals) => {

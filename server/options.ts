@@ -64,4 +64,6 @@ export interface SyncServerOptions {
   metricsToken?: string
   /** Defaults to a silent logger. */
   log?: Logger
+  /** EDIT_WEBHOOK_URL: where stored client edits are reported (docs/sync-protocol.md, "Edit reports"). */
+  editWebhook?: { url: string; intervalMs: number }
 }

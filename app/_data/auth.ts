@@ -7,6 +7,8 @@ import GoogleProvider from 'next-auth/providers/google'
 import { safeRedirectUrl } from '@/components/auth/safeCallbackUrl'
 import { getConfig, type OAuthProviderConfig } from './config'
 import { getDb } from './db'
+import { getLive } from './events/live'
+import { newId } from './ids'
 import { findOrCreateOAuthUser, verifyPassword } from './users'
 
 /** Sessions last a week; the JWT is re-issued as it is used. */
@@ -64,6 +66,17 @@ export function getAuthOptions(): NextAuthOptions {
       }),
       ...config.oauthProviders.map(oauthProvider),
     ],
+    events: {
+      /** Every web app process closes this session's live-event streams (GET /api/events). */
+      async signOut({ token }) {
+        const userId = typeof token?.sub === 'string' ? token.sub : null
+        if (!userId) return
+        const { bus } = await getLive()
+        await bus
+          .publish({ kind: 'session-ended', userId, sessionId: typeof token.sid === 'string' ? token.sid : null })
+          .catch((error) => console.error('[live events] sign-out notice failed:', error))
+      },
+    },
     callbacks: {
       /**
        * Where next-auth sends people after signing in or out (OAuth callbacks,
@@ -84,6 +97,9 @@ export function getAuthOptions(): NextAuthOptions {
         return result.ok ? true : `/signin?error=${result.reason === 'email-in-use' ? 'OAuthAccountNotLinked' : 'OAuthSignin'}`
       },
       async jwt({ token, account, user }) {
+        // The session's own id, made once at sign-in and carried by every re-issued JWT:
+        // signing out ends the live-event streams of this session only (app/_data/events/).
+        if (user && typeof token.sid !== 'string') token.sid = newId()
         if (account && account.type !== 'credentials') {
           // The provider's id is not ours: look up the local user created in signIn().
           const result = await findOrCreateOAuthUser(await getDb(), {

@@ -34,6 +34,8 @@ export interface AppConfig {
    * (TRUST_PROXY); 0: none, the TCP peer is the client (app/_http/clientAddress.ts).
    */
   trustProxyHops: number
+  /** REDIS_URL: when set, live events reach every web app process over Redis pub/sub (app/_data/events/). */
+  redisUrl: string | undefined
 }
 
 const DEFAULT_SYNC_PORT = 1234
@@ -96,6 +98,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     syncHttpUrl: (env.SYNC_HTTP_URL || `http://127.0.0.1:${syncPort}`).replace(/\/+$/, ''),
     oauthProviders: readOAuthProviders(env),
     trustProxyHops: readTrustProxy(env.TRUST_PROXY),
+    redisUrl: env.REDIS_URL || undefined,
   }
 }
 

@@ -73,6 +73,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('auth_attempts_at_idx').on('auth_attempts').column('at').execute()
     },
   },
+  '2026_12_02_020_user_events': {
+    async up(db: Kysely<unknown>) {
+      // Each user's live events (app/_data/events/): ids increase per user, so a
+      // reconnecting stream asks for "everything after N". Kept 30 days.
+      await db.schema
+        .createTable('user_events')
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('id', 'integer', (col) => col.notNull())
+        .addColumn('type', 'text', (col) => col.notNull())
+        .addColumn('document_id', 'text')
+        .addColumn('data', 'text', (col) => col.notNull())
+        // 1 for a notification (shown under the bell), 0 for a list update only.
+        .addColumn('notify', 'integer', (col) => col.notNull())
+        .addColumn('read_at', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('user_events_pk', ['user_id', 'id'])
+        .execute()
+      await db.schema.createIndex('user_events_created_at_idx').on('user_events').column('created_at').execute()
+      // The last id given to each user: survives pruning, so ids never repeat.
+      await db.schema
+        .createTable('user_event_counters')
+        .addColumn('user_id', 'text', (col) => col.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('last_id', 'integer', (col) => col.notNull())
+        .execute()
+      // When a document last produced a `document.edited` event (one per 10 s at most, across processes).
+      await db.schema
+        .createTable('document_edit_marks')
+        .addColumn('document_id', 'text', (col) => col.primaryKey().references('documents.id').onDelete('cascade'))
+        .addColumn('at', 'text', (col) => col.notNull())
+        .execute()
+    },
+  },
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -13,6 +13,9 @@ export interface Database {
   memberships: MembershipsTable
   share_links: ShareLinksTable
   auth_attempts: AuthAttemptsTable
+  user_events: UserEventsTable
+  user_event_counters: UserEventCountersTable
+  document_edit_marks: DocumentEditMarksTable
 }
 
 export interface UsersTable {
@@ -66,6 +69,32 @@ export interface AuthAttemptsTable {
   /** What is limited and for whom: `<rule>:<email or client address>`. */
   bucket: string
   /** When (ISO-8601, UTC). */
+  at: string
+}
+
+/** One live event for one user (app/_data/events/store.ts); pruned after 30 days. */
+export interface UserEventsTable {
+  user_id: string
+  /** Increasing per user: the SSE `id:` a reconnecting stream resumes after. */
+  id: number
+  /** `document.shared`, `document.renamed`, … (app/_data/events/types.ts). */
+  type: string
+  document_id: string | null
+  /** The event's JSON payload, as the stream sends it. */
+  data: string
+  /** 1: also a notification (the bell); 0: a list update only. */
+  notify: number
+  read_at: string | null
+  created_at: string
+}
+
+export interface UserEventCountersTable {
+  user_id: string
+  last_id: number
+}
+
+export interface DocumentEditMarksTable {
+  document_id: string
   at: string
 }
 

@@ -51,6 +51,8 @@ export class Room implements PeerRoom, PersistTarget {
   private liveDoc: Y.Doc | null = null
   /** Bumped by every transaction that changed the document (see `applyUpdate`). */
   private changeCount = 0
+  /** The user of the latest client update not yet reported as stored (EditSink). */
+  private unreportedWriter: string | null = null
   private readonly broadcaster: Broadcaster
   private readonly saved: SavedAcks
   private readonly compaction: Compaction
@@ -237,6 +239,7 @@ export class Room implements PeerRoom, PersistTarget {
     if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'update', update })
     this.deps.persistQueue.enqueue(this, update, authorOf(origin))
     this.versions?.changed()
+    if (origin.source === 'client') this.unreportedWriter = origin.peer.sub
     return true
   }
 
@@ -286,6 +289,11 @@ export class Room implements PeerRoom, PersistTarget {
   onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array | null }): void {
     const due = this.compaction.written(lastSeq, count)
     this.saved.written(stateVector)
+    // A client's edit is stored (or one written in the same batch): the web app's list may say so (EVENTS-1).
+    if (this.unreportedWriter !== null) {
+      this.deps.edits?.stored(this.docId, this.unreportedWriter)
+      this.unreportedWriter = null
+    }
     if (due) void this.compact()
   }
 

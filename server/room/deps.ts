@@ -50,6 +50,11 @@ export interface VersionTimes {
   record(docId: string): Promise<unknown>
 }
 
+/** Told when a client's update to the document was stored (EditReporter: the web app's "last edited"). */
+export interface EditSink {
+  stored(docId: string, userId: string): void
+}
+
 export interface RoomDeps {
   /** Automatic versions; none when unset (unit tests of other parts). */
   versions?: VersionTimes
@@ -62,6 +67,8 @@ export interface RoomDeps {
   /** Defaults to MAX_AWARENESS_BYTES' and MAX_AWARENESS_CLIENTS' defaults. */
   presenceLimits?: PresenceLimits
   log: Logger
+  /** Edit reports (EDIT_WEBHOOK_URL); none when unset. */
+  edits?: EditSink
   /** The last peer left (the registry starts the idle countdown). */
   onEmpty?: (room: Room) => void
 }
