@@ -24,6 +24,16 @@ const envSchema = z.object({
   MAX_AWARENESS_CLIENTS: positiveInt(4),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /**
+   * Serve upgrades and the document API under this path (`/sync`), for one
+   * public origin shared with the web app behind a proxy that passes the path on.
+   */
+  SYNC_PATH_PREFIX: z
+    .string()
+    .regex(/^(?:\/[A-Za-z0-9._~-]+)+\/?$/, 'a path such as /sync: segments of letters, digits, . _ ~ -')
+    .refine((value) => !/(?:^|\/)\.{1,2}(?:\/|$)/.test(value), 'no . or .. segments')
+    .transform((value) => value.replace(/\/$/, ''))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

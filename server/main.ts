@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
     },
     metricsToken: config.METRICS_TOKEN,
+    pathPrefix: config.SYNC_PATH_PREFIX,
   })
 
   const shutdown = (signal: NodeJS.Signals) => {

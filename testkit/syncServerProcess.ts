@@ -40,6 +40,7 @@ export const SYNC_SERVER_ENV = [
   'MAX_MESSAGE_BYTES',
   'MAX_MESSAGES_PER_SECOND',
   'ROOM_IDLE_MS',
+  'SYNC_PATH_PREFIX',
   'LOG_LEVEL',
   'NODE_OPTIONS',
 ] as const
