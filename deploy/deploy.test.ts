@@ -54,7 +54,7 @@ describe('deploy/docker-compose.yml', () => {
   })
 
   it('refuses to start without the secrets, as compose itself would', () => {
-    expect(() => composeService('sync-1', { ...VARS, AUTH_SECRET: '' })).toThrow(/AUTH_SECRET is required/)
+    expect(() => composeService('sync-1', { ...VARS, AUTH_SECRET: '' })).toThrow(/\$\{AUTH_SECRET\} is required/)
   })
 })
 
