@@ -29,6 +29,7 @@ function unitEnvironment(entries: Map<string, string[]>): Record<string, string>
   return Object.fromEntries((entries.get('Environment') ?? []).map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]))
 }
 
+// proves: DEPLOY-5
 describe('deploy/docker-compose.yml', () => {
   const compose = parse(read('deploy/docker-compose.yml'), { merge: true }) as {
     services: Record<string, { image?: string; volumes?: string[]; command?: string[] }>
@@ -58,6 +59,7 @@ describe('deploy/docker-compose.yml', () => {
   })
 })
 
+// proves: DEPLOY-5
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile')
 
@@ -70,6 +72,7 @@ describe('Dockerfile', () => {
   })
 })
 
+// proves: DEPLOY-5
 describe('deploy/systemd', () => {
   it('both units: a dedicated user, Restart=on-failure, ProtectSystem=strict, and the data directory the only writable path', () => {
     for (const file of ['deploy/systemd/tandem-sync@.service', 'deploy/systemd/tandem-web.service']) {

@@ -17,6 +17,7 @@
 import { test, expect, type Browser, type BrowserContext } from '@playwright/test'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs'
+import https from 'node:https'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -154,6 +155,7 @@ class SyncInstance {
 
 interface Deployment {
   nginxUrl: string
+  webPort: number
   web: GroupChild
   nginx: GroupChild
   sync: [SyncInstance, SyncInstance]
@@ -222,6 +224,7 @@ async function deploy(dir: string): Promise<Deployment> {
 
   return {
     nginxUrl,
+    webPort,
     web,
     nginx,
     sync: instances,
@@ -233,6 +236,18 @@ async function deploy(dir: string): Promise<Deployment> {
       await admin.end()
     },
   }
+}
+
+/** GET over https, accepting the test's self-signed certificate. */
+function httpsGet(url: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { rejectUnauthorized: false, timeout: 5_000 }, (response) => {
+      response.resume()
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }))
+    })
+    request.once('timeout', () => request.destroy(new Error('timeout')))
+    request.once('error', reject)
+  })
 }
 
 async function person(browser: Browser, baseURL: string, label: string, contexts: BrowserContext[]): Promise<Actor> {
@@ -288,7 +303,8 @@ test.describe('the deployment: nginx, one web app, two sync servers, PostgreSQL,
     rmSync(deployment.dir, { recursive: true, force: true })
   })
 
-  test('the TLS site passes nginx -t with a self-signed certificate, and its client_max_body_size is MAX_MESSAGE_BYTES', async () => {
+  // proves: DEPLOY-1
+  test('the TLS site passes nginx -t with a self-signed certificate, serves the app over https, redirects http, and its body limit is MAX_MESSAGE_BYTES', async () => {
     test.skip(!!skipWhy, skipWhy ?? '')
     const dir = path.join(deployment.dir, 'tls')
     mkdirSync(dir, { recursive: true })
@@ -306,9 +322,9 @@ test.describe('the deployment: nginx, one web app, two sync servers, PostgreSQL,
       TANDEM_INTERNAL_PORT: `${HOST}:${ports[2]}`,
       TANDEM_TLS_CERT: cert,
       TANDEM_TLS_KEY: key,
-      TANDEM_WEB: `${HOST}:3000`,
-      TANDEM_SYNC_1: `${HOST}:1234`,
-      TANDEM_SYNC_2: `${HOST}:1235`,
+      TANDEM_WEB: `${HOST}:${deployment.webPort}`,
+      TANDEM_SYNC_1: `${HOST}:${deployment.sync[0].port}`,
+      TANDEM_SYNC_2: `${HOST}:${deployment.sync[1].port}`,
     })
     const site = renderNginxSite(nginxEnv)
     const check = checkNginxSite(dir, site)
@@ -321,8 +337,25 @@ test.describe('the deployment: nginx, one web app, two sync servers, PostgreSQL,
     const bodySizes = [...site.matchAll(/location (?:~ \^)?\/sync\/[^{]*\{[^}]*?client_max_body_size (\d+);/g)].map((m) => m[1])
     expect(bodySizes.length).toBeGreaterThan(0)
     for (const size of bodySizes) expect(size).toBe(maxMessageBytes)
+
+    // And run as it is: plain http is sent to https; https reaches the web app, which sees X-Forwarded-Proto.
+    const nginx = startNginx(path.join(dir, 'running'), site)
+    try {
+      await expect.poll(() => httpsGet(`https://${HOST}:${ports[1]}/signin`).catch(() => null), { timeout: 15_000 }).toMatchObject({ status: 200 })
+      const signin = await httpsGet(`https://${HOST}:${ports[1]}/signin`)
+      // The web app adds HSTS only when the request came over https: nginx said so.
+      expect(signin.headers['strict-transport-security']).toMatch(/max-age=\d+/)
+      const health = await httpsGet(`https://${HOST}:${ports[1]}/sync/healthz`)
+      expect(health.status).toBe(200)
+      const redirect = await fetch(`http://${HOST}:${ports[0]}/d/abc?x=1`, { redirect: 'manual', headers: { host: 'localhost' } })
+      expect(redirect.status).toBe(301)
+      expect(redirect.headers.get('location')).toBe('https://localhost/d/abc?x=1')
+    } finally {
+      await nginx.stop(5_000)
+    }
   })
 
+  // proves: DEPLOY-2, DEPLOY-3, DEPLOY-4
   test('two people edit through nginx; an instance is SIGKILLed, then both are restarted one by one: nothing lost, no error page', async ({ browser }) => {
     test.skip(!!skipWhy, skipWhy ?? '')
     const { nginxUrl, sync } = deployment

@@ -147,6 +147,7 @@ async function backUpWhileTyping(from: Place, to: Place, backupDir: string) {
 }
 
 describe('npm run backup / restore on SQLite (DATA_DIR)', () => {
+  // proves: BACKUP-1, BACKUP-2
   it('backs up while two clients type; restored into a fresh DATA_DIR, a server serves every document and member', async () => {
     const from = { dataDir: tempDir('tandem-backup-from-') }
     const to = { dataDir: path.join(tempDir('tandem-backup-to-'), 'data') }
@@ -156,6 +157,7 @@ describe('npm run backup / restore on SQLite (DATA_DIR)', () => {
     expect(manifest.versions.sqlite).toMatch(/^3\.\d+\.\d+$/)
   })
 
+  // proves: BACKUP-2, BACKUP-3, BACKUP-4
   it('restore refuses a non-empty DATA_DIR unless --force, and a backup whose checksum does not match', async () => {
     const from = { dataDir: tempDir('tandem-backup-from-') }
     writeFileSync(path.join(from.dataDir, 'auth-secret'), 'a-generated-secret-of-at-least-32-bytes\n', { mode: 0o600 })
@@ -218,6 +220,7 @@ describe.skipIf(!postgresUp)('npm run backup / restore on PostgreSQL (DATABASE_U
     return url.toString()
   }
 
+  // proves: BACKUP-1, BACKUP-2, BACKUP-3
   it('backs up while two clients type; restored into an empty database, a server serves every document and member', async () => {
     const from = { dataDir: tempDir('tandem-backup-from-'), databaseUrl: await freshDatabase('from') }
     const to = { dataDir: path.join(tempDir('tandem-backup-to-'), 'data'), databaseUrl: await freshDatabase('to') }
