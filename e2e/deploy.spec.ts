@@ -347,9 +347,10 @@ test.describe('the deployment: nginx, one web app, two sync servers, PostgreSQL,
       expect(signin.headers['strict-transport-security']).toMatch(/max-age=\d+/)
       const health = await httpsGet(`https://${HOST}:${ports[1]}/sync/healthz`)
       expect(health.status).toBe(200)
-      const redirect = await fetch(`http://${HOST}:${ports[0]}/d/abc?x=1`, { redirect: 'manual', headers: { host: 'localhost' } })
+      // To the same host on the standard https port (443 in production, where both listen on their defaults).
+      const redirect = await fetch(`http://${HOST}:${ports[0]}/d/abc?x=1`, { redirect: 'manual' })
       expect(redirect.status).toBe(301)
-      expect(redirect.headers.get('location')).toBe('https://localhost/d/abc?x=1')
+      expect(redirect.headers.get('location')).toBe(`https://${HOST}/d/abc?x=1`)
     } finally {
       await nginx.stop(5_000)
     }
