@@ -31,8 +31,9 @@ import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as V from './scenarios/v-versions.mjs'
 
-const SCENARIOS = { A, B, C, D, E }
+const SCENARIOS = { A, B, C, D, E, V }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000
@@ -125,7 +126,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('V')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -137,7 +138,8 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        if (id === 'D' && !SERVERS[kind].persists) {
+        // D needs a store; V needs Tandem's version history, which the others do not have.
+        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem')) {
           results[id][kind][r] = { skipped: true }
           continue
         }

@@ -101,6 +101,14 @@ async function backUpWhileTyping(from: Place, to: Place, backupDir: string) {
   })
   // What the store already holds when the backup starts must all be in it.
   await eventually(async () => expect(textOf(await fetchDocument(server.httpUrl, secret, document.id)).length).toBeGreaterThan(50))
+  // A named version in the history, as someone would make before the backup.
+  const writeToken = await signAccessToken(secret, { sub: alice.id, doc: document.id, access: 'write' })
+  const named = await fetch(`${server.httpUrl}/docs/${document.id}/versions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'before the backup' }),
+  })
+  expect(named.status).toBe(201)
   const storedBefore = await fetchDocument(server.httpUrl, secret, document.id)
   const backup = await npmRun('backup', [backupDir], envOf(from))
   // Typing went on through the backup, on both clients.
@@ -126,6 +134,11 @@ async function backUpWhileTyping(from: Place, to: Place, backupDir: string) {
   // The same generated secret came back: tokens signed before still open the document.
   const restoredDocument = await fetchDocument(restored.httpUrl, secret, document.id)
   expect(contains(restoredDocument, storedBefore), 'everything stored before the backup began is restored').toBe(true)
+  // The history came along: the named version is listed, with its label.
+  const versions = await fetch(`${restored.httpUrl}/docs/${document.id}/versions`, { headers: { authorization: `Bearer ${writeToken}` } })
+  expect(versions.status).toBe(200)
+  const listed = ((await versions.json()) as { versions: Array<{ label?: string | null }> }).versions
+  expect(listed.map((version) => version.label)).toContain('before the backup')
   // A consistent copy: both people's keys, nothing but them, from a moment during the backup.
   expect(textOf(restoredDocument)).toMatch(/^[ab]+$/)
   expect(textOf(restoredDocument).length).toBeGreaterThanOrEqual(textOf(storedBefore).length)
