@@ -6,11 +6,13 @@ import { tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
 import {
+  changeInvitationRoleAction,
   changeRoleAction,
   createLinkAction,
   getShareStateAction,
   inviteAction,
   removeMemberAction,
+  revokeInvitationAction,
   revokeLinkAction,
 } from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
@@ -30,6 +32,8 @@ const sharingActions = {
   removeMember: removeMemberAction,
   createLink: createLinkAction,
   revokeLink: revokeLinkAction,
+  changeInvitationRole: changeInvitationRoleAction,
+  revokeInvitation: revokeInvitationAction,
 }
 
 /**
