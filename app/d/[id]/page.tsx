@@ -44,7 +44,15 @@ export default async function EditorPage({ params }: Props) {
   const { id } = await params
   const user = await requireUser(`/d/${id}`)
   const found = isValidDocId(id) ? await getDocumentWithRole(await getDb(), id, user.id) : null
-  if (!found) return <NoAccess email={user.email} />
+  if (!found) {
+    return user.emailVerified ? (
+      <NoAccess email={user.email} />
+    ) : (
+      <NoAccess email={user.email} heading="Verify your email first">
+        <p className="text-slate-600">Documents shared with {user.email} open once you verify the address: use the link we emailed you.</p>
+      </NoAccess>
+    )
+  }
   const config = getConfig()
   return (
     <DocumentWorkspace
