@@ -55,6 +55,9 @@ export async function adminResetLink(db: Db, origin: string, email: string): Pro
 
 export type ResetResult = { ok: true; user: PublicUser } | { ok: false; error: string }
 
+/** What "Forgot password?" always answers, whether or not an account uses the address. */
+export const RESET_REQUESTED = 'If an account uses that address, we sent it a link to reset the password. It works for one hour.'
+
 export const RESET_LINK_EXPIRED = 'This reset link has expired or was already used. Ask for a new one.'
 
 /**

@@ -1,7 +1,7 @@
 'use server'
 
 import { headers } from 'next/headers'
-import { afterAddressProved, requestPasswordReset, resetPassword, sendVerificationMail } from '@/app/_data/accountEmails'
+import { afterAddressProved, requestPasswordReset, RESET_REQUESTED, resetPassword, sendVerificationMail } from '@/app/_data/accountEmails'
 import { deleteAccount } from '@/app/_data/accountDeletion'
 import {
   checkPasswordReset,
@@ -75,9 +75,6 @@ export async function resendVerificationAction(): Promise<ActionState> {
   await sendVerificationMail(db, outgoingFor(await headers()), user)
   return { ok: true, message: `We sent a new link to ${user.email}.` }
 }
-
-/** What "Forgot password?" always answers, whether or not an account uses the address. */
-export const RESET_REQUESTED = 'If an account uses that address, we sent it a link to reset the password. It works for one hour.'
 
 export async function requestPasswordResetAction(email: string): Promise<ActionState> {
   const text = String(email ?? '').trim().slice(0, 320)
