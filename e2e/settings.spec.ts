@@ -86,7 +86,7 @@ test.describe('account settings', () => {
     await alice.editor.rename('Doomed notes')
     await alice.home.expectListed('Doomed notes')
     await alice.open(documentId)
-    await alice.editor.type('Secret plan')
+    await alice.editor.typeAtEnd('Secret plan')
     await alice.editor.waitUntilSaved()
     expect((await syncApi.getBlocks(documentId)).join('\n')).toContain('Secret plan')
     const share = await alice.editor.openShareDialog()
