@@ -71,7 +71,10 @@ test.describe('accounts with mail', () => {
 
     const again = await olive.editor.openShareDialog()
     await expect(again.root.getByLabel(`Access for ${newcomer.name}`)).toHaveValue('editor')
-    await expect(again.root.getByRole('list', { name: 'People with access' })).not.toContainText('Invited')
+    const everyone = again.root.getByRole('list', { name: 'People with access' })
+    await expect(everyone.getByRole('listitem').filter({ hasText: newcomer.email })).not.toContainText('Invited')
+    // Bob has an account here but has not verified it: his share waits too.
+    await expect(everyone.getByRole('listitem').filter({ hasText: bob.email })).toContainText('Invited')
   })
 
   test('forgot password: the same answer for any address; the mailed link sets a new password and ends other sessions', async ({ actor, mailServers }) => {
