@@ -7,7 +7,7 @@ import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'k
  * SQLite and PostgreSQL: plain `text`/`integer` columns, no engine-specific
  * defaults. Never edit a migration that has shipped; add the next one.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '2026_11_27_001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
