@@ -9,7 +9,7 @@ import { getDb } from '@/app/_data/db'
  */
 export async function GET(request: NextRequest) {
   const user = await verifyEmail(await getDb(), request.nextUrl.searchParams.get('token'))
-  const target = new URL(`/?email=${user ? 'verified' : 'link-expired'}`, request.nextUrl.origin)
-  // Relative, so a proxy's public host is kept.
-  return new NextResponse(null, { status: 303, headers: { location: `${target.pathname}${target.search}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } })
+  // A relative Location keeps whatever public host a proxy in front uses.
+  const location = `/?email=${user ? 'verified' : 'link-expired'}`
+  return new NextResponse(null, { status: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } })
 }
