@@ -4,6 +4,7 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { Field } from '@/components/ui/Field'
 import { primaryButton } from '@/components/ui/buttonStyles'
+import { useHydrated } from '@/components/ui/useHydrated'
 import type { ActionState } from './actionTypes'
 import { FormMessage } from './FormMessage'
 
@@ -11,6 +12,7 @@ import { FormMessage } from './FormMessage'
 export function ForgotPasswordForm({ requestReset }: { requestReset: (email: string) => Promise<ActionState> }) {
   const [state, setState] = useState<ActionState | null>(null)
   const [pending, setPending] = useState(false)
+  const hydrated = useHydrated()
 
   async function handleSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -31,7 +33,7 @@ export function ForgotPasswordForm({ requestReset }: { requestReset: (email: str
         <p className="text-sm text-slate-600">Enter the email you signed up with; we will send you a link to choose a new password.</p>
         <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
         <FormMessage state={state} />
-        <button type="submit" className={`${primaryButton} w-full`} disabled={pending}>
+        <button type="submit" className={`${primaryButton} w-full`} disabled={pending || !hydrated}>
           {pending ? 'Sending…' : 'Send reset link'}
         </button>
       </form>

@@ -4,6 +4,7 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { Field } from '@/components/ui/Field'
 import { primaryButton } from '@/components/ui/buttonStyles'
+import { useHydrated } from '@/components/ui/useHydrated'
 import type { ActionState } from './actionTypes'
 import { FormMessage } from './FormMessage'
 
@@ -11,6 +12,7 @@ import { FormMessage } from './FormMessage'
 export function ResetPasswordForm({ token, reset }: { token: string; reset: (token: string, password: string) => Promise<ActionState> }) {
   const [state, setState] = useState<ActionState | null>(null)
   const [pending, setPending] = useState(false)
+  const hydrated = useHydrated()
 
   async function handleSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -46,7 +48,7 @@ export function ResetPasswordForm({ token, reset }: { token: string; reset: (tok
       <Field label="New password again" name="confirm" type="password" autoComplete="new-password" required minLength={8} />
       <p className="text-xs text-slate-500">At least 8 characters. Every other session of your account will be signed out.</p>
       <FormMessage state={state} />
-      <button type="submit" className={`${primaryButton} w-full`} disabled={pending}>
+      <button type="submit" className={`${primaryButton} w-full`} disabled={pending || !hydrated}>
         {pending ? 'Saving…' : 'Set new password'}
       </button>
     </form>

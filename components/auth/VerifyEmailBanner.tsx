@@ -2,6 +2,7 @@
 
 import { useState } from 'react'
 import { secondaryButton } from '@/components/ui/buttonStyles'
+import { useHydrated } from '@/components/ui/useHydrated'
 import type { ActionState } from './actionTypes'
 
 /**
@@ -11,6 +12,7 @@ import type { ActionState } from './actionTypes'
 export function VerifyEmailBanner({ email, resend }: { email: string; resend: () => Promise<ActionState> }) {
   const [state, setState] = useState<ActionState | null>(null)
   const [pending, setPending] = useState(false)
+  const hydrated = useHydrated()
 
   async function handleResend() {
     setPending(true)
@@ -30,7 +32,7 @@ export function VerifyEmailBanner({ email, resend }: { email: string; resend: ()
           <strong>Check your inbox.</strong> We sent a link to {email}: open it to verify your address. Documents shared with you appear once you
           have.
         </p>
-        <button type="button" className={secondaryButton} onClick={() => void handleResend()} disabled={pending}>
+        <button type="button" className={secondaryButton} onClick={() => void handleResend()} disabled={pending || !hydrated}>
           {pending ? 'Sending…' : 'Resend'}
         </button>
         {state ? (
