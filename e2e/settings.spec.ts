@@ -20,6 +20,9 @@ function resetLinkFor(outbox: string, name: string): string | null {
 
 /** `/settings`, and account mail on the default stack: no SMTP_URL, so mail lands in DATA_DIR/outbox/. */
 test.describe('account settings', () => {
+  // Two or three people, a document and several pages each: longer than the default minute on a busy machine.
+  test.slow()
+
   test('without SMTP an account counts as verified at sign-up, and a reset link is written to DATA_DIR/outbox', async ({ actor, servers }) => {
     const alice = await actor('Alice')
     await expect(alice.page.getByRole('region', { name: 'Verify your email' })).toBeHidden()
