@@ -31,9 +31,10 @@ import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as V from './scenarios/v-versions.mjs'
 import * as N from './scenarios/n-live-events.mjs'
 
-const SCENARIOS = { A, B, C, D, E }
+const SCENARIOS = { A, B, C, D, E, V }
 /** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
 const WEB_SCENARIOS = { N }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
@@ -130,7 +131,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('V')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -142,7 +143,8 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        if (id === 'D' && !SERVERS[kind].persists) {
+        // D needs a store; V needs Tandem's version history, which the others do not have.
+        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem')) {
           results[id][kind][r] = { skipped: true }
           continue
         }
