@@ -5,6 +5,8 @@
 import { expect, expectConverged, test } from './kit'
 
 test('Alice restores an older version: Bob sees it live, and his undo leaves her restore alone', async ({ team }) => {
+  // A long story with three browsers: more than the default minute on a busy machine.
+  test.setTimeout(180_000)
   const { alice, bob, vera } = await team({ alice: 'owner', bob: 'editor', vera: 'viewer' })
   const history = alice.page.getByRole('complementary', { name: 'Version history' })
 
@@ -29,12 +31,14 @@ test('Alice restores an older version: Bob sees it live, and his undo leaves her
   await alice.editor.expectText('Alice wrote the WRONG introduction.')
   await bob.editor.waitUntilSaved()
 
-  // The newest version lists both authors, in their caret colours.
+  // "With Bob" lists both authors (Bob wrote, Alice named it), each in their caret colour.
   const withBob = history.getByRole('listitem').filter({ hasText: 'With Bob' })
-  await expect(withBob.getByLabel('Authors')).toContainText(bob.name)
   const introduction = history.getByRole('listitem').filter({ hasText: 'Introduction' })
-  await expect(introduction.getByLabel('Authors')).toContainText(alice.name)
-  await expect(withBob.locator('[data-author-color]')).toHaveCount(1)
+  await expect(introduction.locator('[data-author-color]')).toHaveText([alice.name])
+  await expect(withBob.locator('[data-author-color]')).toHaveText([bob.name, alice.name])
+  for (const person of (await alice.editor.people()).filter((p) => p.name === alice.name || p.name === bob.name)) {
+    await expect(withBob.locator('[data-author-color]', { hasText: person.name })).toHaveAttribute('data-author-color', person.color)
+  }
 
   // Preview: read-only, in place of the editor, Bob's paragraph marked as inserted since "Introduction".
   await withBob.getByRole('button').click()
@@ -62,7 +66,16 @@ test('Alice restores an older version: Bob sees it live, and his undo leaves her
   await bob.editor.placeCaretAfter('good paragraph.')
   await bob.editor.type(' Bob again.')
   await alice.editor.expectText('good paragraph. Bob again.')
-  await bob.page.keyboard.press('Control+z')
+  // On a busy machine his typing can land in several undo steps: undo until it is gone. No step may bring back
+  // anything the restore took away, nor take away anything it put back.
+  for (let step = 0; step < 20; step++) {
+    const blocks = await bob.editor.blocks()
+    if (JSON.stringify(blocks) === JSON.stringify(restored)) break
+    expect(blocks.join('\n')).not.toMatch(/WRONG|bad paragraph/)
+    expect(blocks[0]).toBe('Alice wrote the introduction.')
+    await bob.page.keyboard.press('Control+z')
+    await expect.poll(() => bob.editor.blocks()).not.toEqual(blocks)
+  }
   await expect.poll(() => bob.editor.blocks()).toEqual(restored)
   await expect.poll(() => alice.editor.blocks()).toEqual(restored)
 

@@ -29,7 +29,7 @@ import { ServerMetrics } from './metrics'
 import { DEFAULT_LIMITS, type ServerLimits, type SyncServerOptions } from './options'
 import { PersistQueue } from './PersistQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
-import { docIdOfUpgradePath, parseRequestTarget } from './requestTarget'
+import { docIdOfUpgradePath, parseRequestTarget, pathBelowPrefix } from './requestTarget'
 import type { Room } from './room/Room'
 import { RoomRegistry } from './RoomRegistry'
 
@@ -75,9 +75,11 @@ export class SyncServer {
   private expirySweep: NodeJS.Timeout | null = null
   private policyRecheck: NodeJS.Timeout | null = null
   private stopping: Promise<void> | null = null
+  private readonly pathPrefix: string
 
   constructor(options: SyncServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.pathPrefix = options.pathPrefix ?? ''
     this.log = options.log ?? pino({ level: 'silent' })
     this.store = options.store
     this.fanout = options.fanout ?? new LocalFanout()
@@ -160,6 +162,7 @@ export class SyncServer {
       checkDependencies: () => this.dependencies.check(),
       lastPersistError: () => this.persistQueue.lastError,
       metricsToken: options.metricsToken,
+      pathPrefix: this.pathPrefix,
       log: this.log,
     }
     this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
@@ -226,7 +229,10 @@ export class SyncServer {
     if (this.stopping) return refuseUpgrade(socket, 503, 'shutting down')
     // The path as sent, never normalised: `/../etc` is the bad docId `../etc` (400), not `etc`.
     const target = parseRequestTarget(req.url)
-    const docId = docIdOfUpgradePath(target.path)
+    // Outside SYNC_PATH_PREFIX is no document at all (404); inside, the rest is judged as sent.
+    const below = pathBelowPrefix(target.path, this.pathPrefix)
+    if (below === null) return refuseUpgrade(socket, 404, 'not found')
+    const docId = docIdOfUpgradePath(below)
     let room: Room | null = null
     try {
       const auth = await authorize(await this.key, this.store, { docId, token: new URLSearchParams(target.query).get('token'), needs: 'read' })

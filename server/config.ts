@@ -31,6 +31,16 @@ const envSchema = z.object({
   /** Where stored client edits are reported to the web app (docs/sync-protocol.md, "Edit reports"). */
   EDIT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
   EDIT_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * Serve upgrades and the document API under this path (`/sync`), for one
+   * public origin shared with the web app behind a proxy that passes the path on.
+   */
+  SYNC_PATH_PREFIX: z
+    .string()
+    .regex(/^(?:\/[A-Za-z0-9._~-]+)+\/?$/, 'a path such as /sync: segments of letters, digits, . _ ~ -')
+    .refine((value) => !/(?:^|\/)\.{1,2}(?:\/|$)/.test(value), 'no . or .. segments')
+    .transform((value) => value.replace(/\/$/, ''))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

@@ -17,7 +17,7 @@ import type { ServerMetrics } from './metrics'
 import type { DocumentStore } from './persistence/DocumentStore'
 import type { Author, VersionRecord } from './persistence/history'
 import { assertValidUpdate } from './protocol'
-import { parseRequestTarget } from './requestTarget'
+import { parseRequestTarget, pathBelowPrefix } from './requestTarget'
 import { SyncError } from './SyncError'
 
 export interface HttpContext {
@@ -33,6 +33,8 @@ export interface HttpContext {
   lastPersistError(): Error | null
   /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /** SYNC_PATH_PREFIX ('' for none): the document API and a second /healthz live under it. */
+  pathPrefix: string
   log: Logger
 }
 
@@ -101,10 +103,12 @@ export async function handleHttpRequest(ctx: HttpContext, req: IncomingMessage, 
 }
 
 async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { path } = parseRequestTarget(req.url)
+  const raw = parseRequestTarget(req.url).path
   const method = req.method ?? 'GET'
-  if (path === '/healthz' && method === 'GET') return health(ctx, res)
-  if (path === '/metrics' && method === 'GET') {
+  // /healthz and /metrics stay at the root whatever the prefix: health checks and Prometheus reach each
+  // instance directly. Through the proxy, /<prefix>/healthz answers too; /metrics is never served there.
+  if (raw === '/healthz' && method === 'GET') return health(ctx, res)
+  if (raw === '/metrics' && method === 'GET') {
     if (ctx.metricsToken !== undefined && !hasBearer(req, ctx.metricsToken)) {
       res.setHeader('www-authenticate', 'Bearer')
       throw new HttpError(401, 'metrics need Authorization: Bearer <METRICS_TOKEN>')
@@ -113,6 +117,9 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     res.end(await ctx.metrics.registry.metrics())
     return
   }
+  const path = pathBelowPrefix(raw, ctx.pathPrefix)
+  if (path === null) throw new HttpError(404, 'not found')
+  if (ctx.pathPrefix !== '' && path === '/healthz' && method === 'GET') return health(ctx, res)
   const document = documentRoute(path)
   if (document) {
     const { docId, action } = document

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     },
     metricsToken: config.METRICS_TOKEN,
     editWebhook: config.EDIT_WEBHOOK_URL ? { url: config.EDIT_WEBHOOK_URL, intervalMs: config.EDIT_WEBHOOK_INTERVAL_MS } : undefined,
+    pathPrefix: config.SYNC_PATH_PREFIX,
   })
 
   const shutdown = (signal: NodeJS.Signals) => {

@@ -62,6 +62,11 @@ export interface SyncServerOptions {
   limits?: Partial<ServerLimits>
   /** When set, GET /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /**
+   * SYNC_PATH_PREFIX, without a trailing slash (`/sync`): upgrades are served at
+   * `<prefix>/<docId>` and the document API at `<prefix>/docs/…`. Defaults to none.
+   */
+  pathPrefix?: string
   /** Defaults to a silent logger. */
   log?: Logger
   /** EDIT_WEBHOOK_URL: where stored client edits are reported (docs/sync-protocol.md, "Edit reports"). */

@@ -42,6 +42,7 @@ export const SYNC_SERVER_ENV = [
   'ROOM_IDLE_MS',
   'VERSION_IDLE_MS',
   'VERSION_MAX_MS',
+  'SYNC_PATH_PREFIX',
   'LOG_LEVEL',
   'NODE_OPTIONS',
 ] as const

@@ -7,11 +7,13 @@ import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
 import { listVersionsAction, nameVersionAction, restoreVersionAction, versionStateAction } from '@/app/actions/history'
 import {
+  changeInvitationRoleAction,
   changeRoleAction,
   createLinkAction,
   getShareStateAction,
   inviteAction,
   removeMemberAction,
+  revokeInvitationAction,
   revokeLinkAction,
 } from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
@@ -38,6 +40,8 @@ const sharingActions = {
   removeMember: removeMemberAction,
   createLink: createLinkAction,
   revokeLink: revokeLinkAction,
+  changeInvitationRole: changeInvitationRoleAction,
+  revokeInvitation: revokeInvitationAction,
 }
 
 /**
@@ -48,7 +52,15 @@ export default async function EditorPage({ params }: Props) {
   const { id } = await params
   const user = await requireUser(`/d/${id}`)
   const found = isValidDocId(id) ? await getDocumentWithRole(await getDb(), id, user.id) : null
-  if (!found) return <NoAccess email={user.email} />
+  if (!found) {
+    return user.emailVerified ? (
+      <NoAccess email={user.email} />
+    ) : (
+      <NoAccess email={user.email} heading="Verify your email first">
+        <p className="text-slate-600">Documents shared with {user.email} open once you verify the address: use the link we emailed you.</p>
+      </NoAccess>
+    )
+  }
   const config = getConfig()
   return (
     <DocumentWorkspace

@@ -155,6 +155,8 @@ function WorkspaceLayout({
           <HistoryPanel
             documentId={documentId}
             actions={historyActions}
+            session={session}
+            selfId={user.id}
             selectedId={preview?.version.id ?? null}
             refreshKey={historyRefresh}
             onSelect={setPreview}

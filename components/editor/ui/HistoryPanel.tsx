@@ -2,6 +2,8 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { dangerButton, primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
+import type { CollabSession } from '../engine/CollabSession'
+import { watchPeople } from '../engine/presence'
 import { colorForUser } from '../engine/userColor'
 import { blocksOfState, diffBlocks, type BlockChange } from '../engine/versionDiff'
 import type { HistoryActions, VersionInfo } from './actions'
@@ -20,6 +22,8 @@ const KIND_WORDS: Record<VersionInfo['kind'], string> = { auto: 'Saved automatic
 export function HistoryPanel({
   documentId,
   actions,
+  session,
+  selfId,
   selectedId,
   refreshKey,
   onSelect,
@@ -27,6 +31,9 @@ export function HistoryPanel({
 }: {
   documentId: string
   actions: HistoryActions
+  /** For the caret colours of the people here now (they may differ from the default to stay distinct). */
+  session: CollabSession | null
+  selfId: string
   selectedId: string | null
   /** Bumped by the page after a restore: list again now. */
   refreshKey: number
@@ -38,6 +45,13 @@ export function HistoryPanel({
   const [label, setLabel] = useState('')
   const [naming, setNaming] = useState(false)
   const [opening, setOpening] = useState<string | null>(null)
+  const [liveColors, setLiveColors] = useState<ReadonlyMap<string, string>>(new Map())
+
+  useEffect(() => {
+    if (!session) return
+    return watchPeople(session.provider.awareness, selfId, (people) => setLiveColors(new Map(people.map((person) => [person.id, person.color]))))
+  }, [session, selfId])
+  const colorOf = (sub: string) => liveColors.get(sub) ?? colorForUser(sub)
 
   const refresh = useCallback(async () => {
     const result = await actions.listVersions(documentId)
@@ -140,7 +154,7 @@ export function HistoryPanel({
                 <VersionTime iso={version.createdAt} />
                 <span className="mt-1 flex flex-wrap gap-x-2" aria-label="Authors">
                   {version.authors.map((author) => (
-                    <span key={author.sub} style={{ color: colorForUser(author.sub) }} data-author-color={colorForUser(author.sub)}>
+                    <span key={author.sub} style={{ color: colorOf(author.sub) }} data-author-color={colorOf(author.sub)}>
                       {author.name ?? 'Someone'}
                     </span>
                   ))}

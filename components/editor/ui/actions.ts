@@ -23,8 +23,17 @@ export interface ShareLinkInfo {
   createdAt: string
 }
 
+/** An address invited that has no verified account yet. */
+export interface ShareInvitation {
+  id: string
+  email: string
+  role: MemberRole
+  createdAt: string
+}
+
 export interface ShareState {
   members: ShareMember[]
+  invitations: ShareInvitation[]
   links: ShareLinkInfo[]
 }
 
@@ -42,6 +51,8 @@ export interface SharingActions {
   removeMember(documentId: string, userId: string): Promise<ActionResult<ShareState>>
   createLink(documentId: string, role: string): Promise<ActionResult<ShareState>>
   revokeLink(documentId: string, token: string): Promise<ActionResult<ShareState>>
+  changeInvitationRole(documentId: string, invitationId: string, role: string): Promise<ActionResult<ShareState>>
+  revokeInvitation(documentId: string, invitationId: string): Promise<ActionResult<ShareState>>
 }
 
 /** A version of the document, as the sync server lists it (docs/sync-protocol.md, "Version history"). */
