@@ -5,31 +5,34 @@
  * client is fresh, else from the live document; updates go to the room,
  * which applies, stores and relays them.
  *
- * Nothing reaches this file while the document is being rebuilt
- * (DocumentRebuild): the room holds joins and frames until it is back.
+ * While the document is being rebuilt (DocumentRebuild) nothing is
+ * answered: joins and frames wait, in order, until it is back.
  */
+import { CloseCode } from '../../lib/closeCodes'
 import { encodeAwarenessUpdate } from '../AwarenessStore'
 import { decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage } from '../protocol'
 import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage } from '../protocol'
 import type { Broadcaster } from './Broadcaster'
 import type { UpdateOrigin } from './deps'
+import type { DocumentRebuild } from './DocumentRebuild'
 import { encodeIntegrated, encodePending, hasPending } from './documentParts'
 import type { LiveDocument } from './LiveDocument'
-import type { Peer } from './Peer'
+import { handlePeerFrame, type Peer, type PeerRoom } from './Peer'
 import { READ_ONLY_REASON } from './peerAccess'
 import type { Presence } from './Presence'
 import type { SavedAcks } from './SavedAcks'
 
-/** The room as a peer's messages need it. */
-export interface PeerMessagesRoom {
-  /** Is `peer` still in the room? (A late answer goes only to a peer that is.) */
-  hasPeer(peer: Peer): boolean
+/** The room as a peer's messages need it: a held frame goes back through `handlePeerFrame`. */
+export interface PeerMessagesRoom extends PeerRoom {
   /** Validates, applies, stores and relays one update (Room.applyUpdate). */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean
 }
 
 /** The room's parts the answers read and write. */
 export interface PeerMessageParts {
+  /** The peers in the room: a late answer goes only to a peer still among them. */
+  peers: ReadonlySet<Peer>
+  rebuild: Pick<DocumentRebuild, 'active' | 'defer'>
   document: Pick<LiveDocument, 'cold' | 'doc' | 'materialize'>
   broadcaster: Pick<Broadcaster, 'sendTo'>
   presence: Pick<Presence, 'presentStates' | 'applyFromPeer'>
@@ -42,8 +45,34 @@ export class PeerMessages {
     private readonly parts: PeerMessageParts,
   ) {}
 
+  /** Greets a peer that joined: now, or once the document is back. */
+  join(peer: Peer): void {
+    const { rebuild, peers } = this.parts
+    if (rebuild.active) {
+      rebuild.defer(() => {
+        if (peers.has(peer)) this.greet(peer)
+      })
+      return
+    }
+    this.greet(peer)
+  }
+
+  /** Answers one binary frame from `peer`. Throws SyncError for bad input; the transport closes `peer`. */
+  handle(peer: Peer, frame: Uint8Array): void {
+    const { rebuild, peers } = this.parts
+    if (rebuild.active) {
+      // Handled, in order, once the document is back (its own failure then closes the peer as usual).
+      const held = rebuild.defer(() => {
+        if (peers.has(peer)) handlePeerFrame(this.room, peer, frame)
+      }, frame.length)
+      if (!held) peer.close(CloseCode.TryAgainLater, 'document is being recovered')
+      return
+    }
+    this.answer(peer, frame)
+  }
+
   /** What a joiner is sent: sync step 1, everyone's presence, and for a reader the read-only notice. */
-  greet(peer: Peer): void {
+  private greet(peer: Peer): void {
     const { document, broadcaster, presence } = this.parts
     // A cold room states what it holds without building the document (ColdDocument.getStateVector).
     const step1 = document.cold.isCold ? encodeSyncStep1FromStateVector(document.cold.getStateVector()) : encodeSyncStep1(document.doc)
@@ -53,9 +82,8 @@ export class PeerMessages {
     if (!peer.canWrite) broadcaster.sendTo(peer, encodePermissionDenied(READ_ONLY_REASON))
   }
 
-  /** Answers one binary frame from `peer`. Throws SyncError for bad input; the transport closes `peer`. */
-  handle(peer: Peer, frame: Uint8Array): void {
-    const { broadcaster, presence, saved } = this.parts
+  private answer(peer: Peer, frame: Uint8Array): void {
+    const { broadcaster, presence, saved, peers } = this.parts
     const message = readMessage(frame)
     switch (message.type) {
       case 'sync-step1':
@@ -77,7 +105,7 @@ export class PeerMessages {
         return
       case 'refresh-token':
         void peer.renewToken(message.token).then((renewed) => {
-          if (renewed?.couldWrite && !peer.canWrite && this.room.hasPeer(peer)) {
+          if (renewed?.couldWrite && !peer.canWrite && peers.has(peer)) {
             broadcaster.sendTo(peer, encodePermissionDenied(READ_ONLY_REASON))
           }
         })

@@ -1,18 +1,18 @@
 /**
- * One document in memory and the peers editing it. This file holds what
- * becomes of an applied update (stored, relayed, published) and puts the
- * room's other parts together, each in its own file:
+ * One document in memory and the peers editing it. This file takes each
+ * update in (validated, applied, a rebuild begun if Yjs throws) and puts the
+ * room's parts together, each in its own file:
  *
- * - LiveDocument: the stored bytes (ColdDocument) until the live Y.Doc is
- *   needed, the Y.Doc, applying an update to it, its replacement after a rebuild
- * - PeerMessages: the answers to a peer (its greeting, sync step 1, the y-websocket messages)
+ * - LiveDocument: the stored bytes (ColdDocument), then the Y.Doc: updates applied, replaced after a rebuild
+ * - PeerMessages: a joiner's greeting and the answers to a peer's messages
+ * - UpdateFlow: where an accepted update goes (peers, instances, the store with its author) and what its storing means
  * - Broadcaster: one merged frame per room per event-loop turn
  * - SavedAcks, Compaction: what is durable, and folding the log
  * - Presence: awareness, with who owns which client ID
  * - CrossInstance: traffic with the same room on other instances
  * - peerAccess: access changes, deletion and the stored policy, as they reach the peers
  * - DocumentRebuild: the document put back as it was after an update failed inside Yjs
- * - AutoVersions, authorship: automatic versions, and who each stored update is attributed to
+ * - AutoVersions: when the room records an automatic version
  *
  * Hot path: an incoming update is decoded once to validate it, applied once,
  * queued once for the store, and relayed as one frame per room per turn
@@ -23,11 +23,9 @@
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { LiveAccess } from '../../lib/access'
-import { CloseCode } from '../../lib/closeCodes'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
 import type { DocumentPolicy, StoredDocument } from '../persistence/DocumentStore'
-import type { Author } from '../persistence/history'
 import { readValidUpdate } from '../protocol'
 import { protocolError } from '../SyncError'
 import { AutoVersions } from './AutoVersions'
@@ -38,11 +36,10 @@ import type { RoomDeps, UpdateOrigin } from './deps'
 import { DocumentRebuild } from './DocumentRebuild'
 import { claimedClocks } from './claimedClocks'
 import { LiveDocument } from './LiveDocument'
-import { handlePeerFrame, type Peer, type PeerRoom } from './Peer'
+import type { Peer, PeerRoom } from './Peer'
 import { PeerMessages } from './PeerMessages'
 import { applyAccessChange, applyStoredPolicy, closeForDeletion } from './peerAccess'
 import { Presence } from './Presence'
-import { restoreUpdate } from './restoreUpdate'
 import { SavedAcks } from './SavedAcks'
 import { UpdateFlow, type StoredWrite } from './UpdateFlow'
 
@@ -74,11 +71,11 @@ export class Room implements PeerRoom, PersistTarget {
     const { store, fanout, compactAfterUpdates, log, persistQueue } = deps
     this.compaction = new Compaction(docId, stored, { store, shared: fanout.shared, compactAfterUpdates, log })
     this.presence = new Presence(docId, this.broadcaster, fanout, log, deps.presenceLimits)
-    this.messages = new PeerMessages(this, { document: this.live, broadcaster: this.broadcaster, presence: this.presence, saved: this.saved })
     this.crossInstance = new CrossInstance(this, this.presence, fanout, log)
     this.rebuild = new DocumentRebuild({ docId, store, persistQueue, log })
     this.versions = deps.versions ? new AutoVersions(docId, deps.versions, log) : null
-    const { broadcaster, versions, compaction, saved } = this
+    const { peers, live, broadcaster, presence, saved, rebuild, versions, compaction } = this
+    this.messages = new PeerMessages(this, { peers, document: live, broadcaster, presence, saved, rebuild })
     this.flow = new UpdateFlow(docId, { target: this, broadcaster, fanout, persistQueue, versions, compaction, saved, edits: deps.edits })
     if (this.live.cold.isEmpty) this.live.materialize()
   }
@@ -98,22 +95,11 @@ export class Room implements PeerRoom, PersistTarget {
     return this.live.doc
   }
 
-  /** Is `peer` in the room (PeerMessagesRoom)? */
-  hasPeer(peer: Peer): boolean {
-    return this.peers.has(peer)
-  }
-
   // ---- peers ----
 
   join(peer: Peer): void {
     this.peers.add(peer)
-    if (this.rebuild.active) {
-      this.rebuild.defer(() => {
-        if (this.peers.has(peer)) this.messages.greet(peer)
-      })
-      return
-    }
-    this.messages.greet(peer)
+    this.messages.join(peer)
   }
 
   /** Removes a peer that is gone, and its presence; returns true when the room is now empty. */
@@ -128,14 +114,6 @@ export class Room implements PeerRoom, PersistTarget {
 
   /** Handles one binary frame from `peer`. Throws SyncError for bad input; the transport closes `peer`. */
   handleMessage(peer: Peer, frame: Uint8Array): void {
-    if (this.rebuild.active) {
-      // Handled, in order, once the document is back (its own failure then closes the peer as usual).
-      const held = this.rebuild.defer(() => {
-        if (this.peers.has(peer)) handlePeerFrame(this, peer, frame)
-      }, frame.length)
-      if (!held) peer.close(CloseCode.TryAgainLater, 'document is being recovered')
-      return
-    }
     this.messages.handle(peer, frame)
   }
 
@@ -177,18 +155,6 @@ export class Room implements PeerRoom, PersistTarget {
   /** The whole document as one update (GET /docs/<id>/update; LiveDocument.encodeState); after `settled`. */
   encodeState(): Uint8Array {
     return this.live.encodeState()
-  }
-
-  /**
-   * Makes the document's content equal to `target`'s by one forward update
-   * (restoreUpdate.ts), applied as an API write attributed to `author`:
-   * stored, relayed and published like any writer's. After `settled`.
-   * Returns whether anything had to change.
-   */
-  restoreTo(target: Y.Doc, author: Author): boolean {
-    const update = restoreUpdate(this.doc, target)
-    if (!update) return false
-    return this.applyUpdate(update, { source: 'api', author })
   }
 
   // ---- durability (PersistTarget, SavedAcksSource) ----
