@@ -19,6 +19,7 @@ import type { PersistQueue } from './PersistQueue'
 import * as Y from 'yjs'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { buildVersionState, type Author, type VersionPage, type VersionRecord } from './persistence/history'
+import { restoreUpdate } from './room/restoreUpdate'
 import type { Room } from './room/Room'
 import type { RoomRegistry } from './RoomRegistry'
 
@@ -109,7 +110,9 @@ export class Documents {
       await store.createVersion(docId, { kind: 'auto', label: null, createdAt: Date.now(), onlyIfChanged: true })
       Y.applyUpdate(target, buildVersionState(await store.loadThrough(docId, version.seq)))
       await room.settled()
-      room.restoreTo(target, author)
+      // One forward update makes the live document equal to the version (restoreUpdate.ts): an API write.
+      const update = restoreUpdate(room.doc, target)
+      if (update) room.applyUpdate(update, { source: 'api', author })
       await persistQueue.flush()
       const restored = await store.createVersion(docId, { kind: 'restore', label: null, createdAt: Date.now(), author })
       log.info({ docId, version: id }, 'version restored')

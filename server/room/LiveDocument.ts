@@ -1,0 +1,132 @@
+/**
+ * A room's document through its life: the stored bytes while it is cold
+ * (ColdDocument), the live Y.Doc once something needs it, and a rebuilt
+ * Y.Doc in place of one an update broke (DocumentRebuild). It also applies
+ * updates, since telling whether an update changed anything needs a
+ * listener on whichever Y.Doc is current.
+ */
+import type { Logger } from 'pino'
+import * as Y from 'yjs'
+import type { StoredDocument } from '../persistence/DocumentStore'
+import { ColdDocument } from './ColdDocument'
+import type { UpdateOrigin } from './deps'
+import { encodeIntegrated, hasPending } from './documentParts'
+
+/** Told when the live document is built from what is stored (SavedAcks: all of it is durable). */
+export interface BuiltListener {
+  documentBuilt(doc: Y.Doc): void
+}
+
+/**
+ * What applying one update did:
+ * - `unchanged`: nothing new (a duplicate), so it is neither stored nor relayed;
+ * - `mergeable`: it changed the document and the document holds nothing back,
+ *   so it may be merged with other updates (claimedClocks.ts);
+ * - `apart`: it changed the document, or is held as pending: stored and
+ *   relayed, never merged;
+ * - `failed`: it threw inside Yjs, maybe after part of it was integrated:
+ *   the document must be rebuilt without it.
+ */
+export type ApplyResult = 'unchanged' | 'mergeable' | 'apart' | 'failed'
+
+export class LiveDocument {
+  /** The stored bytes; they answer while the room is cold. */
+  readonly cold: ColdDocument
+  /** The live document; null while the room still holds only its stored bytes. */
+  private liveDoc: Y.Doc | null = null
+  /** Bumped by every transaction that changed the document (see `apply`). */
+  private changeCount = 0
+
+  constructor(
+    stored: StoredDocument,
+    private readonly log: Logger,
+    private readonly built: BuiltListener,
+  ) {
+    this.cold = new ColdDocument(stored)
+  }
+
+  /** The live document, built from the stored bytes on first use. */
+  get doc(): Y.Doc {
+    return this.liveDoc ?? this.materialize()
+  }
+
+  /** The live document if it is built; null while cold (nothing is built for the asker). */
+  get current(): Y.Doc | null {
+    return this.liveDoc
+  }
+
+  /**
+   * The whole document as one update: the stored bytes while cold, if they are
+   * one update already. Parts that still wait for missing dependencies are not
+   * in it: merged in, they could cut short what a reader gets (documentParts.ts).
+   */
+  encodeState(): Uint8Array {
+    return this.cold.isCold && this.cold.isSingleUpdate ? this.cold.asOneUpdate() : encodeIntegrated(this.doc)
+  }
+
+  /** The stored state vector while the room is cold, else null (SavedAcksSource). */
+  coldStateVector(): Uint8Array | null {
+    return this.cold.isCold ? this.cold.getStateVector() : null
+  }
+
+  /** Builds the live document from the stored bytes, unless it is built already. */
+  materialize(): Y.Doc {
+    if (this.liveDoc) return this.liveDoc
+    const doc = this.adopt(this.cold.build(this.log))
+    this.built.documentBuilt(doc)
+    return doc
+  }
+
+  /**
+   * Applies one update that decoded (readValidUpdate) to the live document,
+   * built first if need be. A throw inside Yjs is logged and answered with
+   * `failed`; a failure to build the document is thrown as it is.
+   */
+  apply(update: Uint8Array, origin: UpdateOrigin): ApplyResult {
+    const doc = this.doc
+    const { pendingStructs, pendingDs } = doc.store
+    const changesBefore = this.changeCount
+    try {
+      Y.applyUpdate(doc, update, origin)
+    } catch (error) {
+      this.log.warn({ err: error, source: origin.source }, 'an update failed inside Yjs: rebuilding the document without it')
+      return 'failed'
+    }
+    // An update whose dependencies are missing is held as pending, changing nothing yet;
+    // it must still be stored and relayed, or receivers could never apply what depends on it.
+    const store = doc.store
+    const changed = this.changeCount !== changesBefore || store.pendingStructs !== null || store.pendingDs !== null
+    if (!changed) return 'unchanged'
+    // Merged with others only into a document that holds nothing back: a merge is what applying the updates in
+    // turn gives only when every one of them integrates whole (claimedClocks.ts). Typing always does.
+    return pendingStructs === null && pendingDs === null && !hasPending(doc) ? 'mergeable' : 'apart'
+  }
+
+  /** The rebuilt document replaces the one an update broke; the broken one is dropped. */
+  replace(rebuilt: Y.Doc): void {
+    const broken = this.liveDoc
+    this.adopt(rebuilt)
+    broken?.destroy()
+  }
+
+  destroy(): void {
+    this.liveDoc?.destroy()
+  }
+
+  private adopt(doc: Y.Doc): Y.Doc {
+    this.liveDoc = doc
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (transaction.deleteSet.clients.size > 0 || stateAdvanced(transaction)) this.changeCount++
+    })
+    return doc
+  }
+}
+
+function stateAdvanced(transaction: Y.Transaction): boolean {
+  const { beforeState, afterState } = transaction
+  if (afterState.size !== beforeState.size) return true
+  for (const [client, clock] of afterState) {
+    if (beforeState.get(client) !== clock) return true
+  }
+  return false
+}
