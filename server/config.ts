@@ -22,6 +22,8 @@ const envSchema = z.object({
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(10_000),
   MAX_AWARENESS_BYTES: positiveInt(16_384),
   MAX_AWARENESS_CLIENTS: positiveInt(4),
+  /** An HTTP transport session whose event stream has been gone this long is ended. */
+  STREAM_IDLE_MS: positiveInt(30_000),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -10,10 +10,14 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { LIVE_ACCESS_LEVELS, type AccessLevel } from '../lib/access'
 import { isValidDocId } from '../lib/docId'
-import { authorize } from './authorize'
+import { CloseCode } from '../lib/closeCodes'
+import { decodeFrames, SESSION_ID_PATTERN } from '../lib/httpStream'
+import { authorize, type Authorization } from './authorize'
+import type { ConnectionIdentity } from './Connection'
 import type { HealthReport } from './DependencyMonitor'
 import type { Documents } from './documents'
 import type { ServerMetrics } from './metrics'
+import type { StreamSessions } from './http/StreamSessions'
 import type { DocumentStore } from './persistence/DocumentStore'
 import { assertValidUpdate } from './protocol'
 import { parseRequestTarget } from './requestTarget'
@@ -32,6 +36,8 @@ export interface HttpContext {
   lastPersistError(): Error | null
   /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /** The HTTP transport's sessions (GET and POST under /docs/<docId>/stream). */
+  streams: Pick<StreamSessions, 'open' | 'find'>
   log: Logger
 }
 
@@ -50,7 +56,8 @@ const FAILING_REASON = { database: 'the database is not answering', redis: 'redi
  * with an action we do not serve is an unknown route (404).
  */
 const DOCS_PREFIX = '/docs/'
-const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access'])
+const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access', '/stream'])
+const STREAM_SESSION_ACTION = /^\/stream\/([^/]*)$/
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i
 
 function documentRoute(path: string): { docId: string; action: string } | null {
@@ -107,7 +114,14 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     const { docId, action } = document
     // First, as for an upgrade: a bad docId is 400 whatever the method or the token.
     if (!isValidDocId(docId) || DOT_SEGMENT.test(action)) throw new HttpError(400, 'invalid document id')
+    const streamSession = STREAM_SESSION_ACTION.exec(action)
+    if (streamSession) {
+      if (method === 'POST') return postToStream(ctx, req, res, docId, streamSession[1])
+      if (method === 'DELETE') return endStream(ctx, req, res, docId, streamSession[1])
+      throw new HttpError(405, 'method not allowed')
+    }
     if (!DOCUMENT_ACTIONS.has(action)) throw new HttpError(404, 'not found')
+    if (method === 'GET' && action === '/stream') return openStream(ctx, req, res, docId)
     if (method === 'GET' && action === '/update') return getUpdate(ctx, req, res, docId)
     if (method === 'POST' && action === '/update') return postUpdate(ctx, req, res, docId)
     if (method === 'DELETE' && action === '') return deleteDocument(ctx, req, res, docId)
@@ -186,11 +200,79 @@ async function changeAccess(ctx: HttpContext, req: IncomingMessage, res: ServerR
   res.writeHead(204).end()
 }
 
-async function authorizeCall(ctx: HttpContext, req: IncomingMessage, docId: string, needs: AccessLevel): Promise<void> {
+async function authorizeCall(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  docId: string,
+  needs: AccessLevel,
+): Promise<Extract<Authorization, { ok: true }>> {
   const header = req.headers.authorization
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null
   const result = await authorize(await ctx.key(), ctx.store, { docId, token, needs })
   if (!result.ok) throw new HttpError(result.status, result.reason)
+  return result
+}
+
+/**
+ * GET /docs/<docId>/stream?token=…: judged as an upgrade is (the token in
+ * the query: EventSource cannot send headers), then an event stream.
+ * `&session=<id>` reopens the stream of a session of the same user.
+ */
+async function openStream(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
+  if (ctx.isStopping()) throw new HttpError(503, 'shutting down')
+  const query = new URLSearchParams(parseRequestTarget(req.url).query)
+  const resume = query.get('session')
+  if (resume !== null && !SESSION_ID_PATTERN.test(resume)) throw new HttpError(400, 'invalid session id')
+  const auth = await authorize(await ctx.key(), ctx.store, { docId, token: query.get('token'), needs: 'read' })
+  if (!auth.ok) throw new HttpError(auth.status, auth.reason)
+  const refusal = await ctx.streams.open(docId, identityOf(auth), res, resume)
+  if (refusal === 'stopping') throw new HttpError(503, 'shutting down')
+  if (refusal === 'deleted') throw new HttpError(410, 'document was deleted')
+  if (refusal === 'unknown-session') throw new HttpError(404, 'no such session')
+}
+
+/**
+ * POST /docs/<docId>/stream/<session>: the body's frames, handled as that
+ * session's WebSocket messages. The token must be the same user's, for
+ * this document, and still acceptable (an access change or a deletion
+ * since refuses it as it would an upgrade).
+ */
+async function postToStream(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string, sessionId: string): Promise<void> {
+  const session = await sessionOfRequest(ctx, req, docId, sessionId)
+  const body = await readBody(req, ctx.maxMessageBytes).catch((error: unknown) => {
+    // As a WebSocket frame over the limit: the session ends with 1009.
+    if (error instanceof HttpError && error.status === 413) session.close(CloseCode.TooBig, 'body over MAX_MESSAGE_BYTES')
+    throw error
+  })
+  const frames = decodeFrames(body)
+  if (!frames) {
+    // As a WebSocket message that does not parse: the session ends with 1002.
+    session.close(CloseCode.ProtocolError, 'body is not a sequence of length-prefixed frames')
+    throw new HttpError(400, 'body is not a sequence of length-prefixed frames')
+  }
+  session.receive(frames)
+  res.writeHead(204).end()
+}
+
+/** DELETE /docs/<docId>/stream/<session>: the client is done; its presence goes at once. */
+async function endStream(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string, sessionId: string): Promise<void> {
+  const session = await sessionOfRequest(ctx, req, docId, sessionId)
+  session.end()
+  res.writeHead(204).end()
+}
+
+async function sessionOfRequest(ctx: HttpContext, req: IncomingMessage, docId: string, sessionId: string) {
+  if (!SESSION_ID_PATTERN.test(sessionId)) throw new HttpError(400, 'invalid session id')
+  const auth = await authorizeCall(ctx, req, docId, 'read')
+  const session = ctx.streams.find(docId, sessionId)
+  if (!session) throw new HttpError(404, 'no such session')
+  if (session.sub !== auth.token.sub) throw new HttpError(403, 'session belongs to another user')
+  return session
+}
+
+export function identityOf(auth: Extract<Authorization, { ok: true }>): ConnectionIdentity {
+  const { token, access } = auth
+  return { sub: token.sub, name: token.name, tokenAccess: token.access, access, issuedAt: token.iat, expiresAt: token.exp }
 }
 
 /** Reads a request body, refusing (413) anything over `limit` bytes without buffering it. */

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       roomIdleMs: config.ROOM_IDLE_MS,
       maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
       maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
+      streamIdleMs: config.STREAM_IDLE_MS,
     },
     metricsToken: config.METRICS_TOKEN,
   })
