@@ -8,6 +8,9 @@ import * as Y from 'yjs'
 import { SESSION_ID_PATTERN, encodeFrames } from '../../lib/httpStream'
 import { CloseCode } from '../../lib/closeCodes'
 import { api, docId, eventually, parseMetrics, serverText, spawnServer, startTestServer, syncedClient, type SpawnedServer } from './harness'
+import { DEFAULT_LIMITS } from '../options'
+import { readConfig } from '../config'
+import { readSpec } from './support/spec'
 import { StreamClient, StreamDocClient } from './support/stream'
 import { QUERY_AWARENESS_FRAME, awarenessFrame, insertUpdate, updateFrame } from './wire'
 
@@ -108,7 +111,7 @@ describe('the HTTP transport, end to end', () => {
     await eventually(async () => expect(await serverText(s, room)).toBe('one two three'))
   })
 
-  // proves: STREAM-8
+  // proves: STREAM-8, CLOSE-3
   it('a body that is not length-prefixed frames, or a bad frame in it, ends the session with a final `close` 1002', async () => {
     const s = await server()
     const room = docId()
@@ -181,7 +184,7 @@ describe('the HTTP transport, end to end', () => {
     expect(carol.closeEvent).toMatchObject({ code: CloseCode.DocumentDeleted })
   })
 
-  // proves: STREAM-13
+  // proves: STREAM-13, CONFIG-20
   it('a session whose stream is gone for STREAM_IDLE_MS ends, and its presence goes with it', async () => {
     const s = await server()
     const room = docId()
@@ -272,5 +275,17 @@ describe('the HTTP transport, end to end', () => {
     expect(await fine.post([refreshTokenFrame(await s.token({ doc: room, sub: 'bob' })), awarenessFrame([{ clientID: 5, clock: 1, state: { a: 1 } }]), QUERY_AWARENESS_FRAME])).toBe(204)
     await eventually(() => expect(fine.frames.some((f) => f.type === 1 && f.entries.some((e) => e.clientID === 5))).toBe(true))
     expect(fine.ended).toBe(false)
+  })
+
+  // proves: STREAM-13, STREAM-17
+  it("the spec's numbers are the code's: 30 s without a stream, a keep-alive every 15 s", () => {
+    const spec = readSpec().replace(/\s+/g, ' ')
+    const idle = /stays `STREAM_IDLE_MS` \((\d+) seconds\)/.exec(spec)
+    expect(idle, 'STREAM-13 states the idle time').not.toBeNull()
+    expect(Number(idle![1]) * 1000).toBe(DEFAULT_LIMITS.streamIdleMs)
+    expect(readConfig({} as NodeJS.ProcessEnv).STREAM_IDLE_MS).toBe(DEFAULT_LIMITS.streamIdleMs)
+    const keepAlive = /\(`: keep-alive`\) every (\d+) seconds/.exec(spec)
+    expect(keepAlive, 'STREAM-17 states the keep-alive interval').not.toBeNull()
+    expect(Number(keepAlive![1]) * 1000).toBe(DEFAULT_LIMITS.streamKeepAliveMs)
   })
 })
