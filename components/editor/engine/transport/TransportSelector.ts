@@ -3,7 +3,12 @@ import { HttpStreamSocket } from './HttpStreamSocket'
 export const Transport = { WebSocket: 'websocket', Http: 'http' } as const
 export type Transport = (typeof Transport)[keyof typeof Transport]
 
-/** A WebSocket that has not opened this long counts as failed (a proxy that swallows upgrades never answers). */
+/**
+ * A WebSocket that has not opened and brought its first message (the server
+ * sends sync step 1 at once) this long counts as failed: a proxy that
+ * swallows upgrades never answers, and one that accepts them and then cuts
+ * the socket delivers nothing.
+ */
 export const OPEN_TIMEOUT_MS = 5_000
 /** After this many failed WebSocket attempts in a row, the session goes over HTTP. */
 export const FAILURES_BEFORE_HTTP = 2
@@ -31,7 +36,8 @@ type SocketLike = WebSocket | HttpStreamSocket
  * and awareness never know which carries them.
  *
  * The WebSocket comes first. After two failed attempts in a row (not open
- * within 5 s, or closed before opening) the next connections go over HTTP,
+ * within 5 s, or closed before opening, or before its first message) the
+ * next connections go over HTTP,
  * and every 60 s a WebSocket is tried on the side; once one opens, the HTTP
  * socket is closed and the provider's reconnect takes the WebSocket. A
  * reconnect always syncs both ways (sync step 1 from each side), so no edit
@@ -80,25 +86,26 @@ export class TransportSelector {
     return socket
   }
 
-  /** A WebSocket whose failure to open (in time, or at all) is counted. */
+  /** A WebSocket whose failure to open and bring its first message (in time, or at all) is counted. */
   private watchedWebSocket(url: string, protocols?: string | string[]): WebSocket {
     const ws = new this.options.WebSocket(url, protocols)
-    let opened = false
+    let working = false
     let counted = false
     const failed = () => {
-      if (opened || counted) return
+      if (working || counted) return
       counted = true
       clearTimeout(timer)
       this.failures += 1
       if (this.failures >= FAILURES_BEFORE_HTTP) this.switchTo(Transport.Http)
     }
     const timer = setTimeout(() => {
-      if (opened) return
+      if (working) return
       failed()
       ws.close()
     }, this.openTimeoutMs)
-    ws.addEventListener('open', () => {
-      opened = true
+    ws.addEventListener('message', () => {
+      if (working || counted) return
+      working = true
       clearTimeout(timer)
       this.failures = 0
     })
@@ -116,8 +123,8 @@ export class TransportSelector {
   }
 
   /**
-   * On HTTP: opens a WebSocket on the side with the newest URL. If it opens,
-   * it is closed again (it was only a test), the next connection is a
+   * On HTTP: opens a WebSocket on the side with the newest URL. If it brings
+   * a message, it is closed again (it was only a test), the next connection is a
    * WebSocket, and the HTTP socket is closed so that the provider reconnects.
    */
   private tryWebSocket(): void {
@@ -126,7 +133,7 @@ export class TransportSelector {
     const probe = new this.options.WebSocket(url)
     this.probe = probe
     const timer = setTimeout(() => probe.close(), this.openTimeoutMs)
-    probe.addEventListener('open', () => {
+    probe.addEventListener('message', () => {
       clearTimeout(timer)
       probe.close()
       if (this.destroyed || this.mode !== Transport.Http) return
