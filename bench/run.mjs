@@ -31,8 +31,9 @@ import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as T from './scenarios/t-http.mjs'
 
-const SCENARIOS = { A, B, C, D, E }
+const SCENARIOS = { A, B, C, D, E, T }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000
@@ -137,7 +138,7 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        if (id === 'D' && !SERVERS[kind].persists) {
+        if ((id === 'D' && !SERVERS[kind].persists) || (SCENARIOS[id].servers && !SCENARIOS[id].servers.includes(kind))) {
           results[id][kind][r] = { skipped: true }
           continue
         }

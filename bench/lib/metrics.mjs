@@ -27,4 +27,11 @@ export const METRICS = [
   { scenario: 'E', key: 'p95', label: 'E presence latency p95', unit: 'ms', digits: 2, better: 'lower' },
   { scenario: 'E', key: 'cpuMs', label: 'E server CPU (10 s storm)', unit: 'ms', digits: 0, better: 'lower' },
   { scenario: 'E', key: 'bytesOutPerSec', label: 'E bytes out per second', unit: 'KiB/s', digits: 0, better: 'lower', scale: 1 / 1024 },
+  { scenario: 'T', key: 'wsP50', label: 'T steady latency p50, receivers on WebSockets', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'httpP50', label: 'T steady latency p50, receivers on HTTP', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'wsP99', label: 'T steady latency p99, receivers on WebSockets', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'httpP99', label: 'T steady latency p99, receivers on HTTP', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'wsCpuPerDeliveredUs', label: 'T server CPU per delivered update, WebSockets', unit: 'µs', digits: 1, better: 'lower' },
+  { scenario: 'T', key: 'httpCpuPerDeliveredUs', label: 'T server CPU per delivered update, HTTP', unit: 'µs', digits: 1, better: 'lower' },
+  { scenario: 'T', key: 'httpOverWsCpu', label: 'T HTTP ÷ WebSocket server CPU per delivered update', unit: '×', digits: 2, better: 'lower', noRatio: true },
 ]
