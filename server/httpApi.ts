@@ -115,7 +115,9 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     // First, as for an upgrade: a bad docId is 400 whatever the method or the token.
     if (!isValidDocId(docId) || DOT_SEGMENT.test(action)) throw new HttpError(400, 'invalid document id')
     const streamSession = STREAM_SESSION_ACTION.exec(action)
+    if (streamSession || action === '/stream') allowAnyOrigin(res)
     if (streamSession) {
+      if (method === 'OPTIONS') return preflight(res)
       if (method === 'POST') return postToStream(ctx, req, res, docId, streamSession[1])
       if (method === 'DELETE') return endStream(ctx, req, res, docId, streamSession[1])
       throw new HttpError(405, 'method not allowed')
@@ -211,6 +213,26 @@ async function authorizeCall(
   const result = await authorize(await ctx.key(), ctx.store, { docId, token, needs })
   if (!result.ok) throw new HttpError(result.status, result.reason)
   return result
+}
+
+/**
+ * The HTTP transport is called from the editor's page, another origin than
+ * the sync server's. Any origin may: the token is the whole permission (no
+ * cookie is ever read), exactly as for a WebSocket, which no browser stops
+ * at an origin either.
+ */
+function allowAnyOrigin(res: ServerResponse): void {
+  res.setHeader('access-control-allow-origin', '*')
+}
+
+/** A browser asks before it POSTs with `Authorization`; once per session URL, then cached. */
+function preflight(res: ServerResponse): void {
+  res.writeHead(204, {
+    'access-control-allow-methods': 'POST, DELETE',
+    'access-control-allow-headers': 'authorization, content-type',
+    'access-control-max-age': '7200',
+  })
+  res.end()
 }
 
 /**

@@ -288,4 +288,27 @@ describe('the HTTP transport, end to end', () => {
     expect(keepAlive, 'STREAM-17 states the keep-alive interval').not.toBeNull()
     expect(Number(keepAlive![1]) * 1000).toBe(DEFAULT_LIMITS.streamKeepAliveMs)
   })
+
+  // proves: STREAM-19
+  it('answers any origin, and the preflight of a POST or DELETE, so that a page elsewhere can use it', async () => {
+    const s = await startTestServer()
+    const room = docId()
+    const stream = await StreamClient.open(s, room, await s.token({ doc: room }))
+    const res = await fetch(`${s.httpUrl}/docs/${room}/stream?token=${stream.token}`, { headers: { origin: 'https://docs.example.com' } })
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    await res.body?.cancel()
+    const preflight = await fetch(`${s.httpUrl}/docs/${room}/stream/${stream.session}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://docs.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/)
+    expect(preflight.headers.get('access-control-allow-methods')).toMatch(/DELETE/)
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/)
+    // The refusals too, so that a page can read them.
+    const refused = await fetch(`${s.httpUrl}/docs/${room}/stream?token=bad`, { headers: { origin: 'https://docs.example.com' } })
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*')
+  })
 })
