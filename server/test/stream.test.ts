@@ -311,4 +311,18 @@ describe('the HTTP transport, end to end', () => {
     expect(refused.status).toBe(401)
     expect(refused.headers.get('access-control-allow-origin')).toBe('*')
   })
+
+  // proves: STREAM-20
+  it('SIGTERM ends every session with a final `close` 1001, and the server exits 0', async () => {
+    const s = await server()
+    const room = docId()
+    const http = await StreamDocClient.open(s, room, await s.token({ doc: room, sub: 'bob' }))
+    await http.waitSynced()
+    http.doc.getText('text').insert(0, 'written over HTTP')
+    await eventually(async () => expect(await serverText(s, room)).toBe('written over HTTP'))
+    s.kill('SIGTERM')
+    await http.stream.waitEnded()
+    expect(http.stream.closeEvent).toMatchObject({ code: CloseCode.GoingAway })
+    expect((await s.exited).code).toBe(0)
+  })
 })
