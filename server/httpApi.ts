@@ -117,13 +117,14 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     const streamSession = STREAM_SESSION_ACTION.exec(action)
     if (streamSession || action === '/stream') allowAnyOrigin(res)
     if (streamSession) {
-      if (method === 'OPTIONS') return preflight(res)
+      if (method === 'OPTIONS') return preflight(req, res)
       if (method === 'POST') return postToStream(ctx, req, res, docId, streamSession[1])
       if (method === 'DELETE') return endStream(ctx, req, res, docId, streamSession[1])
       throw new HttpError(405, 'method not allowed')
     }
     if (!DOCUMENT_ACTIONS.has(action)) throw new HttpError(404, 'not found')
     if (method === 'GET' && action === '/stream') return openStream(ctx, req, res, docId)
+    if (method === 'OPTIONS' && action === '/stream') return preflight(req, res)
     if (method === 'GET' && action === '/update') return getUpdate(ctx, req, res, docId)
     if (method === 'POST' && action === '/update') return postUpdate(ctx, req, res, docId)
     if (method === 'DELETE' && action === '') return deleteDocument(ctx, req, res, docId)
@@ -215,6 +216,9 @@ async function authorizeCall(
   return result
 }
 
+/** A comma-separated list of header names, as a preflight's Access-Control-Request-Headers holds. */
+const HEADER_LIST = /^[A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+){0,31}$/
+
 /**
  * The HTTP transport is called from the editor's page, another origin than
  * the sync server's. Any origin may: the token is the whole permission (no
@@ -225,11 +229,17 @@ function allowAnyOrigin(res: ServerResponse): void {
   res.setHeader('access-control-allow-origin', '*')
 }
 
-/** A browser asks before it POSTs with `Authorization`; once per session URL, then cached. */
-function preflight(res: ServerResponse): void {
+/**
+ * A browser asks before it POSTs with `Authorization` (once per session URL,
+ * then cached), and before a GET when the page adds headers of its own.
+ */
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  // Headers the page adds besides ours are allowed too: the server reads none of them, and no cookie is ever allowed.
+  const asked = req.headers['access-control-request-headers']
+  const extra = typeof asked === 'string' && HEADER_LIST.test(asked) ? `, ${asked}` : ''
   res.writeHead(204, {
-    'access-control-allow-methods': 'POST, DELETE',
-    'access-control-allow-headers': 'authorization, content-type',
+    'access-control-allow-methods': 'GET, POST, DELETE',
+    'access-control-allow-headers': `authorization, content-type${extra}`,
     'access-control-max-age': '7200',
   })
   res.end()

@@ -311,6 +311,13 @@ describe('the HTTP transport, end to end', () => {
     expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/)
     expect(preflight.headers.get('access-control-allow-methods')).toMatch(/DELETE/)
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/)
+    const getPreflight = await fetch(`${s.httpUrl}/docs/${room}/stream`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://docs.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-forwarded-for' },
+    })
+    expect(getPreflight.status).toBe(204)
+    expect(getPreflight.headers.get('access-control-allow-methods')).toMatch(/GET/)
+    expect(getPreflight.headers.get('access-control-allow-headers')).toMatch(/x-forwarded-for/)
     // The refusals too, so that a page can read them.
     const refused = await fetch(`${s.httpUrl}/docs/${room}/stream?token=bad`, { headers: { origin: 'https://docs.example.com' } })
     expect(refused.status).toBe(401)
