@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
+import { QUIET_EXPECT_TIMEOUT_MS, QUIET_TEST_TIMEOUT_MS, slownessFromEnvironment } from './e2e/support/machineSlowness'
 
 /**
  * End-to-end tests. The global setup builds the web app when the build is
@@ -28,13 +29,19 @@ const launchOptions = existsSync(SYSTEM_CHROMIUM)
     }
   : {}
 
+// How much slower than a quiet machine this one is as the run starts (measured once by the runner; its
+// workers inherit the figure). Each test measures again as it starts and scales its own timeout and
+// waits (e2e/fixtures/pace.ts): a CI runner whose cores are busy with other work gets the time it needs.
+process.env.E2E_START_SLOWNESS ??= String(slownessFromEnvironment())
+const startSlowness = Number(process.env.E2E_START_SLOWNESS)
+
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
   outputDir: './test-results',
   globalSetup: './e2e/support/globalSetup.ts',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  timeout: QUIET_TEST_TIMEOUT_MS * startSlowness,
+  expect: { timeout: QUIET_EXPECT_TIMEOUT_MS * startSlowness },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,

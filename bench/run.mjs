@@ -32,8 +32,9 @@ import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
 import * as T from './scenarios/t-http.mjs'
+import * as V from './scenarios/v-versions.mjs'
 
-const SCENARIOS = { A, B, C, D, E, T }
+const SCENARIOS = { A, B, C, D, E, T, V }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000
@@ -126,7 +127,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('V')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -138,7 +139,8 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        if ((id === 'D' && !SERVERS[kind].persists) || (SCENARIOS[id].servers && !SCENARIOS[id].servers.includes(kind))) {
+        // D needs a store; V needs Tandem's version history, which the others do not have; T declares its servers.
+        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem') || (SCENARIOS[id].servers && !SCENARIOS[id].servers.includes(kind))) {
           results[id][kind][r] = { skipped: true }
           continue
         }

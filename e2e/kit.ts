@@ -4,7 +4,10 @@
  * - `test` with fixtures: `team` (named users on one document with roles),
  *   `actor` (one signed-up user), `syncServer` (this worker's sync server:
  *   `restart({ signal: 'SIGKILL' })`), `syncApi` (the server's HTTP document API).
- * - `expectConverged(users)`: everyone's editor shows the same document (polls).
+ * - `expectConverged(users)`: everyone's editor shows the same document (follows progress).
+ * - `expect` is Playwright's, with its default timeout scaled to the machine's
+ *   pace; `paced(ms)` scales a quiet-machine budget of your own; `waitForProgress`
+ *   waits while a state still changes (e2e/fixtures/pace.ts, progress.ts).
  * - Each user (`Actor`) has `editor` (e2e/pages/EditorPage.ts: type, select,
  *   format, text, blocks, people, remote carets, waitUntilSaved, …), `network`
  *   (goOffline, goOnline, setLatency), `open()`, `reload()` and `setRole()`.
@@ -18,7 +21,8 @@ export const test = teamTest.extend<{ syncApi: SyncApi }>({
   syncApi: async ({ syncServer }, provide) => provide(new SyncApi(syncServer)),
 })
 
-export { expect } from '@playwright/test'
+export { currentSlowness, expect, paced } from './fixtures/pace'
+export { waitForProgress } from './fixtures/progress'
 export { Actor, type ActorFactory, type DocumentRole } from './fixtures/actors'
 export { containsInOrder, expectConverged } from './fixtures/converge'
 export { editorBlocks, paragraphsUpdate, SyncApi } from './fixtures/syncApi'

@@ -1,5 +1,5 @@
 import { loadTrace } from '../testkit/trace'
-import { expect, expectConverged, paragraphsUpdate, test } from './kit'
+import { expect, expectConverged, paced, paragraphsUpdate, test } from './kit'
 
 /** The final text of the automerge-paper editing trace: 104,852 characters of LaTeX (testkit/data/README.md). */
 test('a long document (about 105,000 characters) opens, scrolls and takes typing for two users', async ({ team, syncApi }) => {
@@ -13,7 +13,7 @@ test('a long document (about 105,000 characters) opens, scrolls and takes typing
   // Both open it fresh from the server.
   const openedAt = Date.now()
   await Promise.all([alice.reload(), bob.open()])
-  for (const user of [alice, bob]) await expect.poll(() => user.editor.blocks(), { timeout: 20_000 }).toEqual(lines)
+  for (const user of [alice, bob]) await expect.poll(() => user.editor.blocks(), { timeout: paced(20_000) }).toEqual(lines)
   console.log(`[long document] open and render for two users: ${Date.now() - openedAt} ms`)
 
   // Scrolling: the end is far below the first screen, and Ctrl+End brings it into view.
@@ -28,7 +28,7 @@ test('a long document (about 105,000 characters) opens, scrolls and takes typing
   await bob.page.keyboard.press('Control+Home')
   await Promise.all([bob.editor.type('Bob starts here. ', { delayMs: 20 }), alice.editor.type(' And once more.', { delayMs: 20 })])
 
-  const blocks = await expectConverged([alice, bob], { timeout: 30_000 })
+  const blocks = await expectConverged([alice, bob], { stallMs: 30_000 })
   expect(blocks).toHaveLength(lines.length)
   expect(blocks[0]).toBe('Bob starts here. ' + lines[0])
   expect(blocks.at(-1)).toBe(lines.at(-1) + ' Alice signs off at the very end. And once more.')

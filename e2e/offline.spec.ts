@@ -1,10 +1,10 @@
-import { expect, test } from './kit'
+import { expect, paced, test } from './kit'
 
 test('offline: edits are kept, the status says so, and they sync when the network returns', async ({ team }) => {
   const { alice, bob } = await team({ alice: 'owner', bob: 'viewer' })
 
   await alice.context.setOffline(true)
-  await expect(alice.editor.status).toHaveAttribute('data-sync-status', 'offline', { timeout: 5_000 })
+  await expect(alice.editor.status).toHaveAttribute('data-sync-status', 'offline', { timeout: paced(5_000) })
   await expect(alice.editor.status).toHaveText('Offline: your edits are kept and will sync')
   await alice.editor.typeAtEnd('Written on a train.')
   await alice.editor.expectText('Written on a train.')

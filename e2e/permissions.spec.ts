@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { connectYjsClient, expect, expectConverged, fetchTokenAs, test } from './kit'
+import { connectYjsClient, expect, expectConverged, fetchTokenAs, paced, test } from './kit'
 
 test.describe('who may change the document', () => {
   test('a viewer cannot change the text even by forcing the editor; the server refuses it', async ({ team, syncApi, syncServer }) => {
@@ -65,7 +65,7 @@ test.describe('who may change the document', () => {
 
     await alice.setRole(eddie, 'viewer')
     const downgradedAt = Date.now()
-    await expect(eddie.editor.editor).toHaveAttribute('contenteditable', 'false', { timeout: 5_000 })
+    await expect(eddie.editor.editor).toHaveAttribute('contenteditable', 'false', { timeout: paced(5_000) })
     await expect(eddie.page.getByText('Read-only')).toBeVisible()
     expect(Date.now() - downgradedAt).toBeLessThan(5_000)
     await typing

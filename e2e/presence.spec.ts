@@ -1,4 +1,4 @@
-import { expect, test, type Actor } from './kit'
+import { expect, paced, test, type Actor } from './kit'
 
 /** What `viewer` shows of everyone else: each remote caret's name, and whether its colour is the one that person wears. */
 async function caretsAsSeenBy(viewer: Actor, others: Actor[]) {
@@ -43,12 +43,12 @@ test('others’ carets and selections show with their names and colours; the peo
 
   // Dave closes his tab: he leaves everyone's list at once.
   await dave.page.close()
-  for (const user of [alice, bob, carol]) await expect.poll(() => user.editor.peopleNames(), { timeout: 5_000 }).toEqual(everyone(alice, bob, carol))
+  for (const user of [alice, bob, carol]) await expect.poll(() => user.editor.peopleNames(), { timeout: paced(5_000) }).toEqual(everyone(alice, bob, carol))
 
   // Carol loses her network: her page says so at once; the others see her leave when her presence times out.
   await carol.network.goOffline()
   await carol.editor.waitForStatus('offline', 5_000)
-  for (const user of [alice, bob]) await expect.poll(() => user.editor.peopleNames(), { timeout: 45_000 }).toEqual(everyone(alice, bob))
+  for (const user of [alice, bob]) await expect.poll(() => user.editor.peopleNames(), { timeout: paced(45_000) }).toEqual(everyone(alice, bob))
   // Her caret went with her.
   await expect(alice.editor.remoteCaret(carol.name)).toHaveCount(0)
 

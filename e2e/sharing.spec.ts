@@ -1,4 +1,4 @@
-import { expect, test } from './kit'
+import { expect, paced, test } from './kit'
 import { connectYjsClient, fetchTokenAs } from './fixtures/yjsClient'
 
 test.describe('sharing and access', () => {
@@ -68,11 +68,11 @@ test.describe('sharing and access', () => {
     await alice.editor.expectText('Eddie can write.')
 
     await share.changeRole(eddie.name, 'Viewer')
-    await expect(eddie.page.getByText('Read-only')).toBeVisible({ timeout: 5_000 })
+    await expect(eddie.page.getByText('Read-only')).toBeVisible({ timeout: paced(5_000) })
     await expect(eddie.editor.editor).toHaveAttribute('contenteditable', 'false')
 
     await share.remove(eddie.name)
-    await expect(eddie.editor.status).toHaveAttribute('data-sync-status', 'closed', { timeout: 5_000 })
+    await expect(eddie.editor.status).toHaveAttribute('data-sync-status', 'closed', { timeout: paced(5_000) })
     await expect(eddie.page.getByRole('alert').filter({ hasText: 'Your access to this document was removed' })).toBeVisible()
     await eddie.page.reload()
     await expect(eddie.page.getByRole('heading', { name: 'No access' })).toBeVisible()

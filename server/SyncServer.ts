@@ -115,6 +115,14 @@ export class SyncServer {
         fanout: this.fanout,
         metrics: this.metrics,
         compactAfterUpdates: this.limits.compactAfterUpdates,
+        versions: {
+          idleMs: this.limits.versionIdleMs,
+          maxMs: this.limits.versionMaxMs,
+          record: async (docId) => {
+            await this.persistQueue.flush()
+            return this.store.createVersion(docId, { kind: 'auto', label: null, createdAt: Date.now(), onlyIfChanged: true })
+          },
+        },
         presenceLimits: { maxAwarenessBytes: this.limits.maxAwarenessBytes, maxAwarenessClients: this.limits.maxAwarenessClients },
         log: this.log,
       },

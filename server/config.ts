@@ -20,6 +20,10 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: positiveInt(10 * 1024 * 1024),
   MAX_MESSAGES_PER_SECOND: positiveInt(1000),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** An automatic version once a document has been quiet this long after a change. */
+  VERSION_IDLE_MS: positiveInt(120_000),
+  /** An automatic version at least this often while changes go on. */
+  VERSION_MAX_MS: positiveInt(600_000),
   MAX_AWARENESS_BYTES: positiveInt(16_384),
   MAX_AWARENESS_CLIENTS: positiveInt(4),
   /** An HTTP transport session whose event stream has been gone this long is ended. */

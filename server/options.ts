@@ -22,6 +22,10 @@ export interface ServerLimits {
   persistIntervalMs: number
   /** Compact a document's log into one snapshot once it holds this many updates. */
   compactAfterUpdates: number
+  /** Record an automatic version once a document has been quiet this long after a change. */
+  versionIdleMs: number
+  /** Record an automatic version at least this often while changes go on. */
+  versionMaxMs: number
   /** One presence state's JSON over this many (UTF-8) bytes closes its connection with 1009. */
   maxAwarenessBytes: number
   /** One connection may introduce this many presence client IDs; one more closes it with 1008. */
@@ -46,6 +50,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   heartbeatIntervalMs: 30_000,
   persistIntervalMs: 50,
   compactAfterUpdates: 1000,
+  versionIdleMs: 120_000,
+  versionMaxMs: 600_000,
   maxAwarenessBytes: DEFAULT_MAX_AWARENESS_BYTES,
   maxAwarenessClients: DEFAULT_MAX_AWARENESS_CLIENTS,
   policyRecheckIntervalMs: 60_000,

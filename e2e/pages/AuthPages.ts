@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect } from '../fixtures/pace'
 
 /** `/signup`: the fields and button issue 3 names. */
 export class SignUpPage {

@@ -1,4 +1,6 @@
-import { expect, type Locator, type Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { expect, paced } from '../fixtures/pace'
+import { waitForProgress } from '../fixtures/progress'
 import { ShareDialog } from './ShareDialog'
 
 /** The values of the status's `data-sync-status` (components/editor/engine/syncStatus.ts). */
@@ -79,8 +81,9 @@ export class EditorPage {
     await this.waitForStatus('saved')
   }
 
-  async waitForStatus(status: SyncStatus | RegExp, timeout = 15_000) {
-    await expect(this.status).toHaveAttribute('data-sync-status', status, { timeout })
+  /** Waits for a status; `quietTimeoutMs` is the budget on a quiet machine, scaled by the machine's pace (e2e/fixtures/pace.ts). */
+  async waitForStatus(status: SyncStatus | RegExp, quietTimeoutMs = 15_000) {
+    await expect(this.status).toHaveAttribute('data-sync-status', status, { timeout: paced(quietTimeoutMs) })
   }
 
   async syncStatus(): Promise<SyncStatus> {
@@ -188,8 +191,50 @@ export class EditorPage {
     })
   }
 
+  /**
+   * Waits until the text contains `expected` (or matches it). It follows
+   * progress (e2e/fixtures/progress.ts): while the text still changes it keeps
+   * waiting; it fails once the text has stood still for 10 s on a quiet machine
+   * (scaled by the machine's pace).
+   */
   async expectText(expected: string | RegExp) {
-    await expect.poll(() => this.text(), { timeout: 10_000 }).toEqual(typeof expected === 'string' ? expect.stringContaining(expected) : expect.stringMatching(expected))
+    const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text))
+    await waitForProgress({
+      read: () => this.text(),
+      isDone: matches,
+      quietStallMs: 10_000,
+      fail: (text) => {
+        expect(text, 'the editor shows the text (it stopped changing without it)').toEqual(typeof expected === 'string' ? expect.stringContaining(expected) : expect.stringMatching(expected))
+        throw new Error('unreachable: the text does not match')
+      },
+    })
+  }
+
+  /**
+   * Presses undo (or redo) one step at a time until `isDone(blocks)`, checking
+   * after each step that the document is still one that step could produce
+   * (`isAllowed`). One burst of typing can take several undo steps: the Yjs
+   * UndoManager closes a step after 500 ms without a keystroke, and a busy
+   * machine or other people's edits arriving can stretch a burst past that.
+   * A fixed number of presses would race with that; this does not, and it
+   * still fails when a step does something no step may (such as touching
+   * someone else's text) or when `maxSteps` are not enough.
+   */
+  async undoUntil(isDone: (blocks: string[]) => boolean, isAllowed: (blocks: string[]) => boolean, { redo = false, maxSteps = 40 } = {}) {
+    const shortcut = redo ? 'Control+Shift+z' : 'Control+z'
+    let blocks = await this.blocks()
+    for (let step = 0; !isDone(blocks); step++) {
+      expect(isAllowed(blocks), `after ${step} ${redo ? 'redo' : 'undo'} steps, a document no step may produce: ${JSON.stringify(blocks)}`).toBe(true)
+      expect(step, `${redo ? 'redo' : 'undo'} did not get there in ${maxSteps} steps; last: ${JSON.stringify(blocks)}`).toBeLessThan(maxSteps)
+      // ProseMirror handles the shortcut synchronously, so the DOM shows the step once the press returns.
+      await this.page.keyboard.press(shortcut)
+      blocks = await this.blocks()
+    }
+  }
+
+  /** {@link undoUntil} with redo. */
+  async redoUntil(isDone: (blocks: string[]) => boolean, isAllowed: (blocks: string[]) => boolean, options: { maxSteps?: number } = {}) {
+    await this.undoUntil(isDone, isAllowed, { ...options, redo: true })
   }
 
   /** Everyone in the people list, yourself first. */

@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { expect, paced } from '../fixtures/pace'
 
 /** `/`: the document list. */
 export class HomePage {
@@ -31,9 +32,9 @@ export class HomePage {
     await expect(async () => {
       await this.goto()
       const link = this.documentLink(title)
-      await expect(link).toBeVisible({ timeout: 1_000 })
-      if (alsoContaining) await expect(link).toContainText(alsoContaining, { timeout: 1_000 })
-    }).toPass({ timeout: 10_000 })
+      await expect(link).toBeVisible({ timeout: paced(1_000) })
+      if (alsoContaining) await expect(link).toContainText(alsoContaining, { timeout: paced(1_000) })
+    }).toPass({ timeout: paced(10_000) })
   }
 
   documentLink(title: string): Locator {

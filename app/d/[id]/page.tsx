@@ -5,6 +5,7 @@ import { getDocumentWithRole } from '@/app/_data/documents'
 import { tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
+import { listVersionsAction, nameVersionAction, restoreVersionAction, versionStateAction } from '@/app/actions/history'
 import {
   changeRoleAction,
   createLinkAction,
@@ -19,6 +20,13 @@ import { colorForUser } from '@/components/editor/engine/userColor'
 import { isValidDocId } from '@/lib/docId'
 
 type Props = { params: Promise<{ id: string }> }
+
+const historyActions = {
+  listVersions: listVersionsAction,
+  versionState: versionStateAction,
+  nameVersion: nameVersionAction,
+  restoreVersion: restoreVersionAction,
+}
 
 export const metadata: Metadata = { title: 'Tandem' }
 
@@ -52,6 +60,7 @@ export default async function EditorPage({ params }: Props) {
       sync={{ url: config.syncUrl, port: config.syncPort }}
       actions={documentActions}
       sharingActions={found.role === 'owner' ? sharingActions : null}
+      historyActions={found.role === 'viewer' ? null : historyActions}
     />
   )
 }
