@@ -89,7 +89,7 @@ export class EventStreamSocket implements SocketLike {
 
   send(data: Uint8Array, onWritten?: (error?: Error) => void): void {
     if (this.closed) return
-    const text = sseEvent(StreamEvent.Message, Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'))
+    const text = messageEvent(data)
     if (this.stream) write(this.stream, text, onWritten)
     else {
       this.waiting.push({ text, onWritten })
@@ -143,6 +143,22 @@ export class EventStreamSocket implements SocketLike {
 function write(res: ServerResponse, text: string, onWritten?: (error?: Error) => void): void {
   if (onWritten) res.write(text, (error) => onWritten(error ?? undefined))
   else res.write(text)
+}
+
+/**
+ * A broadcast hands every receiver the same frame object (Broadcaster.ts
+ * encodes once per room and turn): its event text is made once too, not
+ * once per session.
+ */
+const eventTexts = new WeakMap<Uint8Array, string>()
+
+function messageEvent(frame: Uint8Array): string {
+  let text = eventTexts.get(frame)
+  if (text === undefined) {
+    text = sseEvent(StreamEvent.Message, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64'))
+    eventTexts.set(frame, text)
+  }
+  return text
 }
 
 function sseEvent(event: string, data: string): string {
