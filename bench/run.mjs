@@ -31,10 +31,11 @@ import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as T from './scenarios/t-http.mjs'
 import * as V from './scenarios/v-versions.mjs'
 import * as N from './scenarios/n-live-events.mjs'
 
-const SCENARIOS = { A, B, C, D, E, V }
+const SCENARIOS = { A, B, C, D, E, T, V }
 /** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
 const WEB_SCENARIOS = { N }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
@@ -143,8 +144,8 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        // D needs a store; V needs Tandem's version history, which the others do not have.
-        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem')) {
+        // D needs a store; V needs Tandem's version history, which the others do not have; T declares its servers.
+        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem') || (SCENARIOS[id].servers && !SCENARIOS[id].servers.includes(kind))) {
           results[id][kind][r] = { skipped: true }
           continue
         }

@@ -21,7 +21,7 @@ function expectSecurityHeaders(response: APIResponse, syncPort: number): string 
   expect(script).toContain("'strict-dynamic'")
   expect(script).not.toContain("'unsafe-inline'")
   expect(script).not.toContain("'unsafe-eval'")
-  expect(policy.get('connect-src')).toEqual(["'self'", `ws://127.0.0.1:${syncPort}`])
+  expect(policy.get('connect-src')).toEqual(["'self'", `ws://127.0.0.1:${syncPort}`, `http://127.0.0.1:${syncPort}`])
   expect(policy.get('frame-ancestors')).toEqual(["'none'"])
   expect(policy.get('object-src')).toEqual(["'none'"])
   expect(policy.get('base-uri')).toEqual(["'self'"])
@@ -77,7 +77,7 @@ test.describe('security headers', () => {
       // Behind a TLS-terminating proxy: HSTS, and the sync server over wss.
       const https = await signedOut.get('/signin', { headers: { 'x-forwarded-proto': 'https' } })
       expect(https.headers()['strict-transport-security']).toBe('max-age=63072000')
-      expect(policyOf(https).get('connect-src')).toEqual(["'self'", `wss://127.0.0.1:${syncServer.port}`])
+      expect(policyOf(https).get('connect-src')).toEqual(["'self'", `wss://127.0.0.1:${syncServer.port}`, `https://127.0.0.1:${syncServer.port}`])
     } finally {
       await signedOut.dispose()
     }

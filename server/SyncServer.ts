@@ -17,14 +17,16 @@ import type { Duplex } from 'node:stream'
 import pino, { type Logger } from 'pino'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { importVerificationKey } from '../lib/token'
-import { authorize, type Authorization } from './authorize'
+import { authorize } from './authorize'
 import { Connection, type ConnectionContext, type ConnectionIdentity, type RenewalResult } from './Connection'
 import { DependencyMonitor, type Dependency } from './DependencyMonitor'
 import { EditReporter } from './EditReporter'
 import { Documents } from './documents'
 import { LocalFanout } from './fanout/LocalFanout'
 import type { Fanout } from './fanout/Fanout'
-import { handleHttpRequest, type HttpContext } from './httpApi'
+import { EventStreamSocket } from './http/EventStreamSocket'
+import { StreamSessions } from './http/StreamSessions'
+import { handleHttpRequest, identityOf, type HttpContext } from './httpApi'
 import { ServerMetrics } from './metrics'
 import { DEFAULT_LIMITS, type ServerLimits, type SyncServerOptions } from './options'
 import { PersistQueue } from './PersistQueue'
@@ -70,6 +72,8 @@ export class SyncServer {
   private readonly wss: WebSocketServer
   private readonly connections = new Set<Connection>()
   private readonly connectionContext: ConnectionContext
+  /** The HTTP transport's sessions; each is also in `connections`. */
+  private readonly streams: StreamSessions
   private readonly dependencies: DependencyMonitor
   private heartbeat: NodeJS.Timeout | null = null
   private expirySweep: NodeJS.Timeout | null = null
@@ -85,7 +89,10 @@ export class SyncServer {
     this.fanout = options.fanout ?? new LocalFanout()
     this.key = importVerificationKey(options.authSecret)
     this.metrics = new ServerMetrics(
-      { connections: () => this.connections.size, rooms: () => this.registry.size },
+      {
+        connections: () => ({ websocket: this.connections.size - this.streams.size, http: this.streams.size }),
+        rooms: () => this.registry.size,
+      },
       { processMetrics: true },
     )
     const dependencies: Dependency[] = [{ name: 'database', ping: () => this.store.ping() }]
@@ -152,6 +159,14 @@ export class SyncServer {
       perMessageDeflate: false,
       skipUTF8Validation: true,
     })
+    this.streams = new StreamSessions({
+      acquire: (docId) => this.registry.acquire(docId),
+      release: (room) => this.registry.release(room),
+      accept: (socket, room, identity) => this.accept(socket, room, identity),
+      idleMs: this.limits.streamIdleMs,
+      keepAliveMs: this.limits.streamKeepAliveMs,
+      log: this.log,
+    })
     const httpContext: HttpContext = {
       key: () => this.key,
       store: this.store,
@@ -163,6 +178,7 @@ export class SyncServer {
       lastPersistError: () => this.persistQueue.lastError,
       metricsToken: options.metricsToken,
       pathPrefix: this.pathPrefix,
+      streams: this.streams,
       log: this.log,
     }
     this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
@@ -181,6 +197,7 @@ export class SyncServer {
         // Alone, an instance applies every access change and deletion itself: nothing can be missed.
         if (this.fanout.shared) this.policyRecheck = setInterval(() => void this.documents.recheckPolicies(), this.limits.policyRecheckIntervalMs)
         this.dependencies.start(DEPENDENCY_CHECK_INTERVAL_MS)
+        this.streams.start()
         const address = this.http.address()
         const boundPort = typeof address === 'object' && address ? address.port : port
         this.log.info({ port: boundPort, host }, 'listening')
@@ -203,6 +220,7 @@ export class SyncServer {
     this.log.info({ connections: this.connections.size, rooms: this.registry.size }, 'shutting down')
     for (const timer of [this.heartbeat, this.expirySweep, this.policyRecheck]) if (timer) clearInterval(timer)
     this.dependencies.stop()
+    this.streams.stop()
     const httpClosed = new Promise<void>((resolve) => this.http.close(() => resolve()))
     this.http.closeIdleConnections()
     for (const conn of this.connections) conn.goAway()
@@ -254,10 +272,12 @@ export class SyncServer {
     }
   }
 
-  private accept(ws: WebSocket, room: Room, identity: ConnectionIdentity): void {
-    const conn = new Connection(ws, identity, room, this.connectionContext)
+  /** A WebSocket, or an HTTP session's event stream: from here on both are a Connection. */
+  private accept(socket: WebSocket | EventStreamSocket, room: Room, identity: ConnectionIdentity): Connection {
+    const conn = new Connection(socket, identity, room, this.connectionContext)
     this.connections.add(conn)
     conn.open()
+    return conn
   }
 
   private beat(): void {
@@ -274,11 +294,6 @@ export class SyncServer {
     const auth = await authorize(await this.key, this.store, { docId, token, needs: 'read' })
     return auth.ok ? { ok: true, identity: identityOf(auth) } : { ok: false, reason: auth.reason }
   }
-}
-
-function identityOf(auth: Extract<Authorization, { ok: true }>): ConnectionIdentity {
-  const { token, access } = auth
-  return { sub: token.sub, name: token.name, tokenAccess: token.access, access, issuedAt: token.iat, expiresAt: token.exp }
 }
 
 /** Answers a refused upgrade over plain HTTP: a stock client sees the status, no socket is ever opened. */

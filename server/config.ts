@@ -26,6 +26,8 @@ const envSchema = z.object({
   VERSION_MAX_MS: positiveInt(600_000),
   MAX_AWARENESS_BYTES: positiveInt(16_384),
   MAX_AWARENESS_CLIENTS: positiveInt(4),
+  /** An HTTP transport session whose event stream has been gone this long is ended. */
+  STREAM_IDLE_MS: positiveInt(30_000),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(1).optional(),
   /** Where stored client edits are reported to the web app (docs/sync-protocol.md, "Edit reports"). */

@@ -10,10 +10,14 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { LIVE_ACCESS_LEVELS, type AccessLevel } from '../lib/access'
 import { isValidDocId } from '../lib/docId'
-import { authorize } from './authorize'
+import { CloseCode } from '../lib/closeCodes'
+import { decodeFrames, SESSION_ID_PATTERN } from '../lib/httpStream'
+import { authorize, type Authorization } from './authorize'
+import type { ConnectionIdentity } from './Connection'
 import type { HealthReport } from './DependencyMonitor'
 import type { Documents } from './documents'
 import type { ServerMetrics } from './metrics'
+import type { StreamSessions } from './http/StreamSessions'
 import type { DocumentStore } from './persistence/DocumentStore'
 import type { Author, VersionRecord } from './persistence/history'
 import { assertValidUpdate } from './protocol'
@@ -35,6 +39,8 @@ export interface HttpContext {
   metricsToken?: string
   /** SYNC_PATH_PREFIX ('' for none): the document API and a second /healthz live under it. */
   pathPrefix: string
+  /** The HTTP transport's sessions (GET and POST under /docs/<docId>/stream). */
+  streams: Pick<StreamSessions, 'open' | 'find'>
   log: Logger
 }
 
@@ -53,7 +59,8 @@ const FAILING_REASON = { database: 'the database is not answering', redis: 'redi
  * with an action we do not serve is an unknown route (404).
  */
 const DOCS_PREFIX = '/docs/'
-const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access', '/versions'])
+const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access', '/versions', '/stream'])
+const STREAM_SESSION_ACTION = /^\/stream\/([^/]*)$/
 /** `/versions/<id>` and `/versions/<id>/restore`; the id is checked apart, so a bad one is a 400, not a 404. */
 const VERSION_ACTION = /^\/versions\/([^/]*)(\/restore)?$/
 /** Version ids are the store's sequence: positive integers, sent as strings of digits. */
@@ -125,6 +132,14 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     const { docId, action } = document
     // First, as for an upgrade: a bad docId is 400 whatever the method or the token.
     if (!isValidDocId(docId) || DOT_SEGMENT.test(action)) throw new HttpError(400, 'invalid document id')
+    const streamSession = STREAM_SESSION_ACTION.exec(action)
+    if (streamSession || action === '/stream') allowAnyOrigin(res)
+    if (streamSession) {
+      if (method === 'OPTIONS') return preflight(req, res)
+      if (method === 'POST') return postToStream(ctx, req, res, docId, streamSession[1])
+      if (method === 'DELETE') return endStream(ctx, req, res, docId, streamSession[1])
+      throw new HttpError(405, 'method not allowed')
+    }
     const versionAction = VERSION_ACTION.exec(action)
     if (versionAction) {
       const id = versionAction[1]
@@ -135,6 +150,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
       throw new HttpError(405, 'method not allowed')
     }
     if (!DOCUMENT_ACTIONS.has(action)) throw new HttpError(404, 'not found')
+    if (method === 'GET' && action === '/stream') return openStream(ctx, req, res, docId)
+    if (method === 'OPTIONS' && action === '/stream') return preflight(req, res)
     if (method === 'GET' && action === '/versions') return listVersions(ctx, req, res, docId)
     if (method === 'POST' && action === '/versions') return nameVersion(ctx, req, res, docId)
     if (method === 'GET' && action === '/update') return getUpdate(ctx, req, res, docId)
@@ -276,6 +293,97 @@ async function restoreVersion(ctx: HttpContext, req: IncomingMessage, res: Serve
   const restored = await ctx.documents.restore(docId, id, author)
   if (!restored) throw new HttpError(404, 'no such version')
   sendJson(res, 200, versionJson(restored))
+}
+
+/** A comma-separated list of header names, as a preflight's Access-Control-Request-Headers holds. */
+const HEADER_LIST = /^[A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+){0,31}$/
+
+/**
+ * The HTTP transport is called from the editor's page, another origin than
+ * the sync server's. Any origin may: the token is the whole permission (no
+ * cookie is ever read), exactly as for a WebSocket, which no browser stops
+ * at an origin either.
+ */
+function allowAnyOrigin(res: ServerResponse): void {
+  res.setHeader('access-control-allow-origin', '*')
+}
+
+/**
+ * A browser asks before it POSTs with `Authorization` (once per session URL,
+ * then cached), and before a GET when the page adds headers of its own.
+ */
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  // Headers the page adds besides ours are allowed too: the server reads none of them, and no cookie is ever allowed.
+  const asked = req.headers['access-control-request-headers']
+  const extra = typeof asked === 'string' && HEADER_LIST.test(asked) ? `, ${asked}` : ''
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, DELETE',
+    'access-control-allow-headers': `authorization, content-type${extra}`,
+    'access-control-max-age': '7200',
+  })
+  res.end()
+}
+
+/**
+ * GET /docs/<docId>/stream?token=…: judged as an upgrade is (the token in
+ * the query: EventSource cannot send headers), then an event stream.
+ * `&session=<id>` reopens the stream of a session of the same user.
+ */
+async function openStream(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
+  if (ctx.isStopping()) throw new HttpError(503, 'shutting down')
+  const query = new URLSearchParams(parseRequestTarget(req.url).query)
+  const resume = query.get('session')
+  if (resume !== null && !SESSION_ID_PATTERN.test(resume)) throw new HttpError(400, 'invalid session id')
+  const auth = await authorize(await ctx.key(), ctx.store, { docId, token: query.get('token'), needs: 'read' })
+  if (!auth.ok) throw new HttpError(auth.status, auth.reason)
+  const refusal = await ctx.streams.open(docId, identityOf(auth), res, resume)
+  if (refusal === 'stopping') throw new HttpError(503, 'shutting down')
+  if (refusal === 'deleted') throw new HttpError(410, 'document was deleted')
+  if (refusal === 'unknown-session') throw new HttpError(404, 'no such session')
+}
+
+/**
+ * POST /docs/<docId>/stream/<session>: the body's frames, handled as that
+ * session's WebSocket messages. The token must be the same user's, for
+ * this document, and still acceptable (an access change or a deletion
+ * since refuses it as it would an upgrade).
+ */
+async function postToStream(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string, sessionId: string): Promise<void> {
+  const session = await sessionOfRequest(ctx, req, docId, sessionId)
+  const body = await readBody(req, ctx.maxMessageBytes).catch((error: unknown) => {
+    // As a WebSocket frame over the limit: the session ends with 1009.
+    if (error instanceof HttpError && error.status === 413) session.close(CloseCode.TooBig, 'body over MAX_MESSAGE_BYTES')
+    throw error
+  })
+  const frames = decodeFrames(body)
+  if (!frames) {
+    // As a WebSocket message that does not parse: the session ends with 1002.
+    session.close(CloseCode.ProtocolError, 'body is not a sequence of length-prefixed frames')
+    throw new HttpError(400, 'body is not a sequence of length-prefixed frames')
+  }
+  session.receive(frames)
+  res.writeHead(204).end()
+}
+
+/** DELETE /docs/<docId>/stream/<session>: the client is done; its presence goes at once. */
+async function endStream(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string, sessionId: string): Promise<void> {
+  const session = await sessionOfRequest(ctx, req, docId, sessionId)
+  session.end()
+  res.writeHead(204).end()
+}
+
+async function sessionOfRequest(ctx: HttpContext, req: IncomingMessage, docId: string, sessionId: string) {
+  if (!SESSION_ID_PATTERN.test(sessionId)) throw new HttpError(400, 'invalid session id')
+  const auth = await authorizeCall(ctx, req, docId, 'read')
+  const session = ctx.streams.find(docId, sessionId)
+  if (!session) throw new HttpError(404, 'no such session')
+  if (session.sub !== auth.sub) throw new HttpError(403, 'session belongs to another user')
+  return session
+}
+
+export function identityOf(auth: Extract<Authorization, { ok: true }>): ConnectionIdentity {
+  const { token, access } = auth
+  return { sub: token.sub, name: token.name, tokenAccess: token.access, access, issuedAt: token.iat, expiresAt: token.exp }
 }
 
 /** Reads a request body, refusing (413) anything over `limit` bytes without buffering it. */

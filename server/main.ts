@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       versionMaxMs: config.VERSION_MAX_MS,
       maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
       maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
+      streamIdleMs: config.STREAM_IDLE_MS,
     },
     metricsToken: config.METRICS_TOKEN,
     editWebhook: config.EDIT_WEBHOOK_URL ? { url: config.EDIT_WEBHOOK_URL, intervalMs: config.EDIT_WEBHOOK_INTERVAL_MS } : undefined,

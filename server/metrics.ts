@@ -7,7 +7,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface GaugeSources {
-  connections(): number
+  /** Open connections by transport: WebSockets and HTTP transport sessions. */
+  connections(): { websocket: number; http: number }
   rooms(): number
 }
 
@@ -25,10 +26,13 @@ export class ServerMetrics {
     const registers = [this.registry]
     new Gauge({
       name: 'tandem_connections',
-      help: 'Open WebSocket connections',
+      help: 'Open connections, by transport (websocket, http)',
+      labelNames: ['transport'],
       registers,
       collect() {
-        this.set(sources.connections())
+        const open = sources.connections()
+        this.set({ transport: 'websocket' }, open.websocket)
+        this.set({ transport: 'http' }, open.http)
       },
     })
     new Gauge({

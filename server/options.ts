@@ -36,6 +36,10 @@ export interface ServerLimits {
    * outage), so a relayed message that was lost is made up for.
    */
   policyRecheckIntervalMs: number
+  /** An HTTP transport session whose event stream has been gone this long is ended (its presence removed). */
+  streamIdleMs: number
+  /** An open event stream gets a comment line this often, so that proxies keep it. */
+  streamKeepAliveMs: number
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -51,6 +55,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxAwarenessBytes: DEFAULT_MAX_AWARENESS_BYTES,
   maxAwarenessClients: DEFAULT_MAX_AWARENESS_CLIENTS,
   policyRecheckIntervalMs: 60_000,
+  streamIdleMs: 30_000,
+  streamKeepAliveMs: 15_000,
 }
 
 export interface SyncServerOptions {

@@ -32,9 +32,12 @@ describe('the Content-Security-Policy', () => {
 })
 
 describe("the sync server's origin in connect-src", () => {
-  it("is the page's host on SYNC_PORT, ws: or wss: as the page is http or https", () => {
-    expect(syncConnectSources({ syncUrl: null, syncPort: 1234, host: '127.0.0.1:3000', https: false })).toEqual(['ws://127.0.0.1:1234'])
-    expect(syncConnectSources({ syncUrl: null, syncPort: 4321, host: 'Docs.Example.com', https: true })).toEqual(['wss://Docs.Example.com:4321'])
+  it("is the page's host on SYNC_PORT, ws: or wss: as the page is http or https, with its http(s) twin for the HTTP transport", () => {
+    expect(syncConnectSources({ syncUrl: null, syncPort: 1234, host: '127.0.0.1:3000', https: false })).toEqual(['ws://127.0.0.1:1234', 'http://127.0.0.1:1234'])
+    expect(syncConnectSources({ syncUrl: null, syncPort: 4321, host: 'Docs.Example.com', https: true })).toEqual([
+      'wss://Docs.Example.com:4321',
+      'https://Docs.Example.com:4321',
+    ])
   })
 
   it('for a path-only SYNC_URL (/sync, one origin) is the page host, port included, over ws or wss', () => {
@@ -47,8 +50,9 @@ describe("the sync server's origin in connect-src", () => {
   it("is SYNC_URL's origin when set, whatever path it has", () => {
     expect(syncConnectSources({ syncUrl: 'wss://sync.example.com/ws/', syncPort: 1234, host: 'app.example.com', https: true })).toEqual([
       'wss://sync.example.com',
+      'https://sync.example.com',
     ])
-    expect(syncConnectSources({ syncUrl: 'ws://10.0.0.5:9000', syncPort: 1234, host: 'x', https: false })).toEqual(['ws://10.0.0.5:9000'])
+    expect(syncConnectSources({ syncUrl: 'ws://10.0.0.5:9000', syncPort: 1234, host: 'x', https: false })).toEqual(['ws://10.0.0.5:9000', 'http://10.0.0.5:9000'])
     expect(syncConnectSources({ syncUrl: 'not a url', syncPort: 1234, host: 'x', https: false })).toEqual([])
     expect(syncConnectSources({ syncUrl: 'javascript:alert(1)', syncPort: 1234, host: 'x', https: false })).toEqual([])
   })
@@ -61,7 +65,7 @@ describe("the sync server's origin in connect-src", () => {
   })
 
   it('falls back to the scheme alone for an IPv6 literal, which CSP cannot name', () => {
-    expect(syncConnectSources({ syncUrl: null, syncPort: 1234, host: '[::1]:3000', https: false })).toEqual(['ws:'])
-    expect(syncConnectSources({ syncUrl: 'wss://[2001:db8::1]:1234', syncPort: 1234, host: 'x', https: true })).toEqual(['wss:'])
+    expect(syncConnectSources({ syncUrl: null, syncPort: 1234, host: '[::1]:3000', https: false })).toEqual(['ws:', 'http:'])
+    expect(syncConnectSources({ syncUrl: 'wss://[2001:db8::1]:1234', syncPort: 1234, host: 'x', https: true })).toEqual(['wss:', 'https:'])
   })
 })

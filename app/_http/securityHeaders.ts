@@ -62,12 +62,25 @@ const HOST_NAME = /^([a-z0-9-]+(?:\.[a-z0-9-]+)*\.?)(?::\d{1,5})?$/i
 const IPV6_HOST = /^\[[0-9a-f:.]+\](?::\d{1,5})?$/i
 
 /**
- * The sync server's origin as the editor will reach it: SYNC_URL's origin,
+ * The sync server's origins as the editor will reach them: SYNC_URL's origin,
  * or, like `resolveSyncUrl` in the browser (components/editor/engine/syncUrl.ts),
- * the page's own host on SYNC_PORT with `wss:` for https pages. CSP's
- * `'self'` does not cover another port, hence this source.
+ * the page's own host on SYNC_PORT with `wss:` for https pages; each with its
+ * http(s) twin, for the sync server's HTTP transport where WebSockets fail
+ * (components/editor/engine/transport/). CSP's `'self'` does not cover
+ * another port, hence these sources.
  */
-export function syncConnectSources({ syncUrl, syncPort, host, https }: SyncEndpoint): string[] {
+export function syncConnectSources(endpoint: SyncEndpoint): string[] {
+  return socketSources(endpoint).flatMap((source) => [source, httpTwin(source)])
+}
+
+/** `ws://h:p` → `http://h:p`, `wss:` → `https:` (and back, for a SYNC_URL given as http). */
+function httpTwin(source: string): string {
+  const [scheme, rest] = [source.slice(0, source.indexOf(':')), source.slice(source.indexOf(':'))]
+  const twin = { ws: 'http', wss: 'https', http: 'ws', https: 'wss' }[scheme] ?? scheme
+  return twin + rest
+}
+
+function socketSources({ syncUrl, syncPort, host, https }: SyncEndpoint): string[] {
   // A path-only SYNC_URL (`/sync`) is the page's own origin over ws(s), as resolveSyncUrl reads it.
   if (syncUrl?.startsWith('/')) return host ? pageOriginSources(host, https ? 'wss' : 'ws', null) : []
   if (syncUrl) {

@@ -33,4 +33,11 @@ export const METRICS = [
   { scenario: 'V', key: 'restoreMs', label: 'V restore of version 50: answered', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
   { scenario: 'V', key: 'restoreSeenMs', label: 'V restore of version 50: a client has it', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
   { scenario: 'V', key: 'restoreForwardMs', label: 'V restore of the last version: answered', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'T', key: 'wsP50', label: 'T steady latency p50, receivers on WebSockets', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'httpP50', label: 'T steady latency p50, receivers on HTTP', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'wsP99', label: 'T steady latency p99, receivers on WebSockets', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'httpP99', label: 'T steady latency p99, receivers on HTTP', unit: 'ms', digits: 2, better: 'lower' },
+  { scenario: 'T', key: 'wsCpuPerDeliveredUs', label: 'T server CPU per delivered update, WebSockets', unit: 'µs', digits: 1, better: 'lower' },
+  { scenario: 'T', key: 'httpCpuPerDeliveredUs', label: 'T server CPU per delivered update, HTTP', unit: 'µs', digits: 1, better: 'lower' },
+  { scenario: 'T', key: 'httpOverWsCpu', label: 'T HTTP ÷ WebSocket server CPU per delivered update', unit: '×', digits: 2, better: 'lower', noRatio: true },
 ]

@@ -12,6 +12,7 @@ import { sendFreshToken } from './freshToken'
 import { ClosedReason, deriveSyncStatus, type SyncStatus } from './syncStatus'
 import { fetchAccessToken, TokenRefusedError, type AccessTokenResponse } from './tokenClient'
 import { TokenRefreshSchedule } from './TokenRefreshSchedule'
+import { Transport, TransportSelector, type TransportSelectorOptions } from './transport/TransportSelector'
 
 /** When the tab regains focus, check the role again (an upgrade to editor then applies), at most this often. */
 const FOCUS_RECHECK_MIN_MS = 15_000
@@ -23,6 +24,8 @@ export interface CollabSnapshot {
   /** The document state has arrived at least once (show the editor, not the skeleton). */
   loaded: boolean
   closedReason: ClosedReason | null
+  /** The live connection goes over the HTTP transport (WebSockets failed here). */
+  viaHttp: boolean
 }
 
 export interface CollabSessionOptions {
@@ -36,10 +39,12 @@ export interface CollabSessionOptions {
   WebSocketPolyfill?: typeof WebSocket
   /** How often a read-only session re-checks its role; shorter in tests. */
   readOnlyRecheckMs?: number
+  /** When a WebSocket counts as failed and how often one is retried while on HTTP; shorter in tests. */
+  transportTimings?: Pick<TransportSelectorOptions, 'openTimeoutMs' | 'retryMs'>
 }
 
 const sameSnapshot = (a: CollabSnapshot, b: CollabSnapshot) =>
-  a.status === b.status && a.writable === b.writable && a.loaded === b.loaded && a.closedReason === b.closedReason
+  a.status === b.status && a.writable === b.writable && a.loaded === b.loaded && a.closedReason === b.closedReason && a.viaHttp === b.viaHttp
 
 /**
  * One open document: a Y.Doc, its y-websocket provider, and everything around
@@ -64,6 +69,7 @@ export class CollabSession {
   private readonly backoff = new ReconnectBackoff()
   private readonly saved: SavedAckTracker
   private readonly store: SnapshotStore<CollabSnapshot>
+  private readonly transport: TransportSelector
   private everSynced = false
   private permissionDenied = false
   private closedReason: ClosedReason | null = null
@@ -74,12 +80,19 @@ export class CollabSession {
     this.fetchToken = options.fetchToken ?? fetchAccessToken
     this.token = new TokenRefreshSchedule(options.initialAccess, () => void this.refreshToken(), options.readOnlyRecheckMs)
     this.saved = new SavedAckTracker(this.doc)
+    this.transport = new TransportSelector({
+      WebSocket: options.WebSocketPolyfill ?? globalThis.WebSocket,
+      currentUrl: () => this.provider.url,
+      onChange: () => this.emitChange(),
+      ...options.transportTimings,
+    })
     this.provider = new WebsocketProvider(options.serverUrl, options.documentId, this.doc, {
       connect: false,
       // Same-browser tabs would otherwise sync over BroadcastChannel, around the
       // server's access checks; the server is the one source of truth here.
       disableBc: true,
-      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+      // The WebSocket, or the sync server's HTTP transport where WebSockets fail (transport/).
+      WebSocketPolyfill: this.transport.socketClass,
       shouldReconnect: (event) => !FINAL_CLOSE_CODES.has(event.code),
     })
     this.provider.messageHandlers[MessageType.Saved] = (_encoder, decoder) => {
@@ -110,6 +123,7 @@ export class CollabSession {
     this.destroyed = true
     this.backoff.cancel()
     this.token.cancel()
+    this.transport.destroy()
     this.stopListeningToBrowser()
     this.provider.off('status', this.handleStatus)
     this.provider.off('sync', this.handleSync)
@@ -133,7 +147,8 @@ export class CollabSession {
       closedReason: this.closedReason,
     })
     const writable = this.token.access !== 'read' && !this.permissionDenied && !this.closedReason
-    return { status, writable, loaded: this.everSynced, closedReason: this.closedReason }
+    const viaHttp = this.provider.wsconnected && this.transport.transport === Transport.Http
+    return { status, writable, loaded: this.everSynced, closedReason: this.closedReason, viaHttp }
   }
 
   private emitChange(): void {

@@ -32,6 +32,12 @@ describe('sync status', () => {
     expect(syncStatusLabel('saved', null)).toMatch(/saved/)
     expect(syncStatusLabel('saved', null, true)).toMatch(/up to date/)
   })
+
+  it('says "via HTTP" while the HTTP transport carries a live connection, and only then', () => {
+    expect(syncStatusLabel('saved', null, false, true)).toBe('Connected · via HTTP · all changes saved')
+    expect(syncStatusLabel('connected', null, true, true)).toBe('Connected · via HTTP')
+    expect(syncStatusLabel('offline', null, false, true)).not.toMatch(/HTTP/)
+  })
 })
 
 describe('sync server URL', () => {

@@ -41,8 +41,14 @@ export function deriveSyncStatus(facts: ConnectionFacts): SyncStatus {
   return facts.everSynced ? SyncStatus.Offline : SyncStatus.Connecting
 }
 
-/** The words next to the status dot. */
-export function syncStatusLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly = false): string {
+/** The words next to the status dot; `viaHttp` says so when WebSockets failed and the HTTP transport carries it. */
+export function syncStatusLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly = false, viaHttp = false): string {
+  const label = connectionLabel(status, closedReason, readOnly)
+  if (!viaHttp || (status !== SyncStatus.Connected && status !== SyncStatus.Saved)) return label
+  return label.replace(/^Connected/, 'Connected · via HTTP')
+}
+
+function connectionLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly: boolean): string {
   switch (status) {
     case SyncStatus.Connecting:
       return 'Connecting…'

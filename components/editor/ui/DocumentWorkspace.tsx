@@ -93,7 +93,7 @@ function WorkspaceLayout({
           </Link>
           <TitleField session={session} documentId={documentId} initialTitle={initialTitle} writable={writable} onTitleChange={setTitle} rename={actions.rename} />
           <div className="flex flex-wrap items-center gap-3">
-            <SyncStatusBadge status={status} closedReason={closedReason} readOnly={!writable} />
+            <SyncStatusBadge status={status} closedReason={closedReason} readOnly={!writable} viaHttp={snapshot?.viaHttp ?? false} />
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
             {historyActions && role !== 'viewer' ? (

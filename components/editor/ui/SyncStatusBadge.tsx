@@ -13,15 +13,17 @@ export function SyncStatusBadge({
   status,
   closedReason,
   readOnly,
+  viaHttp = false,
 }: {
   status: SyncStatus
   closedReason: ClosedReason | null
   readOnly: boolean
+  viaHttp?: boolean
 }) {
   return (
-    <div role="status" data-sync-status={status} className="flex min-w-0 items-center gap-1.5 text-sm text-slate-600">
+    <div role="status" data-sync-status={status} data-transport={viaHttp ? 'http' : 'websocket'} className="flex min-w-0 items-center gap-1.5 text-sm text-slate-600">
       <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT_CLASS[status]}`} />
-      <span className="truncate">{syncStatusLabel(status, closedReason, readOnly)}</span>
+      <span className="truncate">{syncStatusLabel(status, closedReason, readOnly, viaHttp)}</span>
     </div>
   )
 }

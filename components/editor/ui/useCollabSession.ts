@@ -39,7 +39,7 @@ export function useCollabSession({ documentId, syncUrl, syncPort, initialAccess 
   return session
 }
 
-const BEFORE_CONNECTING: CollabSnapshot = { status: 'connecting', writable: false, loaded: false, closedReason: null }
+const BEFORE_CONNECTING: CollabSnapshot = { status: 'connecting', writable: false, loaded: false, closedReason: null, viaHttp: false }
 const noSubscription = () => () => {}
 
 /** The session's status, writability and load state, re-rendering when they change. */
