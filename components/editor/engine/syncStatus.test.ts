@@ -34,6 +34,23 @@ describe('sync status', () => {
   })
 })
 
+describe('sync status with a local copy', () => {
+  it('says offline as soon as the local copy is on screen and the server cannot be reached, before any sync', () => {
+    expect(deriveSyncStatus(facts({ shownFromLocalCopy: true }))).toBe('connecting') // first attempt still under way
+    expect(deriveSyncStatus(facts({ unreachable: true }))).toBe('connecting') // nothing to show yet
+    expect(deriveSyncStatus(facts({ shownFromLocalCopy: true, unreachable: true }))).toBe('offline')
+  })
+
+  it('tells whether offline edits are on this device yet', () => {
+    expect(syncStatusLabel('offline', null, false, 'written')).toBe('Offline · saved on this device')
+    expect(syncStatusLabel('offline', null, false, 'writing')).toBe('Offline · saving on this device…')
+    expect(syncStatusLabel('offline', null, false, 'loading')).toBe('Offline · saving on this device…')
+    expect(syncStatusLabel('offline', null, true, 'written')).toBe('Offline')
+    expect(syncStatusLabel('connected', null, false, 'written')).toBe('Connected · saving…')
+    expect(syncStatusLabel('saved', null, false, 'writing')).toBe('Connected · all changes saved')
+  })
+})
+
 describe('sync server URL', () => {
   it('uses SYNC_URL when set', () => {
     expect(resolveSyncUrl('wss://sync.example.com/', 1234, { protocol: 'https:', hostname: 'app.example.com' })).toBe('wss://sync.example.com')

@@ -1,4 +1,4 @@
-import { SyncStatus, syncStatusLabel, type ClosedReason } from '../engine/syncStatus'
+import { SyncStatus, syncStatusLabel, type ClosedReason, type LocalCopyState } from '../engine/syncStatus'
 
 const DOT_CLASS: Record<SyncStatus, string> = {
   connecting: 'bg-amber-400 animate-pulse',
@@ -13,15 +13,17 @@ export function SyncStatusBadge({
   status,
   closedReason,
   readOnly,
+  localCopy,
 }: {
   status: SyncStatus
   closedReason: ClosedReason | null
   readOnly: boolean
+  localCopy: LocalCopyState | null
 }) {
   return (
     <div role="status" data-sync-status={status} className="flex min-w-0 items-center gap-1.5 text-sm text-slate-600">
       <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT_CLASS[status]}`} />
-      <span className="truncate">{syncStatusLabel(status, closedReason, readOnly)}</span>
+      <span className="truncate">{syncStatusLabel(status, closedReason, readOnly, localCopy)}</span>
     </div>
   )
 }
