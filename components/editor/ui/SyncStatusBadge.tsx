@@ -8,7 +8,7 @@ const DOT_CLASS: Record<SyncStatus, string> = {
   closed: 'bg-red-500',
 }
 
-/** The connection state in words, with `data-sync-status` for tests and scripts. */
+/** The connection state in words, with `data-sync-status` and `data-local-copy` for tests and scripts. */
 export function SyncStatusBadge({
   status,
   closedReason,
@@ -21,7 +21,7 @@ export function SyncStatusBadge({
   localCopy: LocalCopyState | null
 }) {
   return (
-    <div role="status" data-sync-status={status} className="flex min-w-0 items-center gap-1.5 text-sm text-slate-600">
+    <div role="status" data-sync-status={status} data-local-copy={localCopy ?? 'none'} className="flex min-w-0 items-center gap-1.5 text-sm text-slate-600">
       <span aria-hidden className={`h-2 w-2 shrink-0 rounded-full ${DOT_CLASS[status]}`} />
       <span className="truncate">{syncStatusLabel(status, closedReason, readOnly, localCopy)}</span>
     </div>
