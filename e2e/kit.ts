@@ -25,6 +25,8 @@ export const test = mergeTests(teamTest, persistentTest).extend<{ syncApi: SyncA
 export { expect } from '@playwright/test'
 export { Actor, type ActorFactory, type DocumentRole } from './fixtures/actors'
 export { containsInOrder, expectConverged } from './fixtures/converge'
+export { deafenSyncServer } from './fixtures/deafServer'
+export { localCopyDatabases } from './fixtures/localCopies'
 export { editorBlocks, paragraphsUpdate, SyncApi } from './fixtures/syncApi'
 export { connectYjsClient, fetchTokenAs } from './fixtures/yjsClient'
 export type { PersistentActor, PersistentActorFactory, PersistentBrowser } from './fixtures/persistent'

@@ -1,5 +1,4 @@
-import type { BrowserContext } from '@playwright/test'
-import { expect, expectConverged, test } from './kit'
+import { deafenSyncServer, expect, expectConverged, test } from './kit'
 
 /**
  * Issue 12: edits survive a closed browser, a reload and a lost network,
@@ -8,24 +7,8 @@ import { expect, expectConverged, test } from './kit'
  * closing the browser keeps what a real one keeps.
  */
 
-/**
- * Makes the sync server deaf to this browser while `deaf` is on: the socket
- * stays open (the status says connected), but nothing the page sends arrives,
- * so nothing is ever acknowledged as saved. Only a local copy can keep those edits.
- */
-async function deafenSyncServer(context: BrowserContext) {
-  const state = { deaf: false }
-  await context.routeWebSocket(/.*/, (page) => {
-    const server = page.connectToServer()
-    page.onMessage((message) => {
-      if (!state.deaf) server.send(message)
-    })
-    server.onMessage((message) => page.send(message))
-    page.onClose(() => void server.close().catch(() => {}))
-    server.onClose((code, reason) => void page.close(code && code >= 3000 ? { code, reason } : {}).catch(() => {}))
-  })
-  return state
-}
+// Stories with two or three browsers, one of them launched more than once: more than the default minute on a busy machine.
+test.describe.configure({ timeout: 120_000 })
 
 test('typed offline, browser closed, reopened online: the text is there and reaches the server', async ({ persistentActor, actor }) => {
   const { user: alice, browser } = await persistentActor('Alice')

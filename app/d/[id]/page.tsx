@@ -14,6 +14,7 @@ import {
   revokeLinkAction,
 } from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
+import { ForgetLocalCopy } from '@/components/documents/LocalCopyHousekeeping'
 import { DocumentWorkspace } from '@/components/editor/ui/DocumentWorkspace'
 import { colorForUser } from '@/components/editor/engine/userColor'
 import { isValidDocId } from '@/lib/docId'
@@ -40,7 +41,14 @@ export default async function EditorPage({ params }: Props) {
   const { id } = await params
   const user = await requireUser(`/d/${id}`)
   const found = isValidDocId(id) ? await getDocumentWithRole(await getDb(), id, user.id) : null
-  if (!found) return <NoAccess email={user.email} />
+  if (!found) {
+    return (
+      <>
+        {isValidDocId(id) ? <ForgetLocalCopy userId={user.id} documentId={id} /> : null}
+        <NoAccess userId={user.id} email={user.email} />
+      </>
+    )
+  }
   const config = getConfig()
   return (
     <DocumentWorkspace
