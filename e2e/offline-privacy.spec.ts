@@ -1,4 +1,4 @@
-import { deafenSyncServer, expect, localCopyDatabases, test } from './kit'
+import { deafenSyncServer, expect, localCopyDatabases, test, waitUntilOfflineReady } from './kit'
 
 /**
  * Issue 12, "Privacy": local copies belong to one user on one browser, and go
@@ -60,6 +60,17 @@ test('another person signing in on the same browser sees none of the first oneâ€
   await expect(bob.editor.editor).toHaveCount(0)
   // His visit neither read nor removed her copy, and made none of his own.
   expect(await localCopyDatabases(bob.page)).toEqual([aliceCopy])
+
+  // Offline, the browser lists and opens only his copies: none.
+  await bob.home.goto()
+  await waitUntilOfflineReady(bob.page)
+  await bob.context.setOffline(true)
+  await bob.page.goto('/')
+  await expect(bob.page.getByRole('note')).toContainText('Youâ€™re offline')
+  await expect(bob.page.getByText('No documents are available offline on this device yet.')).toBeVisible()
+  await bob.page.goto(`/d/${documentId}`)
+  await expect(bob.page.getByRole('heading', { name: 'Not available offline' })).toBeVisible()
+  await expect(bob.editor.editor).toHaveCount(0)
 })
 
 test('losing access removes the local copy, and its unsent edits are never applied', async ({ team, persistentActor }) => {
