@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every scenario (A–E of issue 6) on every server, N runs,
+ * `npm run bench`: every scenario (A–E of issue 6, L of issue 12) on every server, N runs,
  * then one table of medians with in-run ratios, the targets, and
  * BENCHMARKS.md. Options:
  *   --quick            1 run instead of 3 (development)
@@ -31,8 +31,9 @@ import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as L from './scenarios/l-localcopy.mjs'
 
-const SCENARIOS = { A, B, C, D, E }
+const SCENARIOS = { A, B, C, D, E, L }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000
@@ -125,7 +126,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('L')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -137,7 +138,7 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        if (id === 'D' && !SERVERS[kind].persists) {
+        if ((id === 'D' && !SERVERS[kind].persists) || (SCENARIOS[id].tandemOnly && kind !== 'tandem')) {
           results[id][kind][r] = { skipped: true }
           continue
         }
@@ -165,7 +166,8 @@ function report(data) {
   const { startedAt, command, machine, version, loadSamples, durationMs, runs, servers, full, results } = data
   if (version.changed) console.error(`\n*** server/ or lib/ CHANGED during the run: ${version.before} → ${version.after}; Tandem's figures mix versions ***`)
   const rows = summarize(results, servers)
-  const targets = servers.includes('tandem') && servers.includes('hocuspocus') ? judgeTargets(results) : []
+  // Targets whose figures a partial run lacks come out as "not measured".
+  const targets = servers.includes('tandem') ? judgeTargets(results) : []
   console.log(`\n${consoleTable(rows, servers)}\n`)
   for (const t of targets) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)
   const failures = failuresText(results)

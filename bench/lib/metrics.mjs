@@ -26,5 +26,11 @@ export const METRICS = [
   { scenario: 'D', key: 'killRecoveredChars', label: 'D chars back after SIGKILL (of 104,852)', unit: '', digits: 0, better: 'higher' },
   { scenario: 'E', key: 'p95', label: 'E presence latency p95', unit: 'ms', digits: 2, better: 'lower' },
   { scenario: 'E', key: 'cpuMs', label: 'E server CPU (10 s storm)', unit: 'ms', digits: 0, better: 'lower' },
+  { scenario: 'L', key: 'coldOpenMs', label: 'L local copy of the trace opened from IndexedDB, first after a browser restart', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'L', key: 'warmOpenMs', label: 'L local copy opened again (median of 5)', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'L', key: 'warmOpenMaxMs', label: 'L local copy opened again (slowest of 5)', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'L', key: 'rowsReadMs', label: 'L of which IndexedDB: its rows read without Yjs (median of 5)', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'L', key: 'storedKiB', label: 'L bytes stored', unit: 'KiB', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'L', key: 'storedRows', label: 'L IndexedDB rows of the local copy', unit: '', digits: 0, better: 'lower', noRatio: true },
   { scenario: 'E', key: 'bytesOutPerSec', label: 'E bytes out per second', unit: 'KiB/s', digits: 0, better: 'lower', scale: 1 / 1024 },
 ]
