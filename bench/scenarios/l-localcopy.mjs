@@ -16,7 +16,7 @@
  */
 import { chromium } from '@playwright/test'
 import { buildSync } from 'esbuild'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -72,8 +72,8 @@ async function serve(files) {
 
 export async function run() {
   const trace = loadTrace()
-  const work = path.join(REPO_ROOT, 'bench/.out/l-localcopy')
-  mkdirSync(work, { recursive: true })
+  // The bundle goes to a temp dir, not bench/.out/: ESLint would read it there.
+  const work = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-l-page-'))
   const site = await serve({
     '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>L</title><script src="/page.js"></script>' },
     '/page.js': { type: 'text/javascript', body: bundlePage(work) },
@@ -120,5 +120,6 @@ export async function run() {
   } finally {
     await site.close()
     rmSync(profile, { recursive: true, force: true })
+    rmSync(work, { recursive: true, force: true })
   }
 }
