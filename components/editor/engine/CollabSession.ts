@@ -76,7 +76,7 @@ export class CollabSession {
   private readonly backoff = new ReconnectBackoff()
   private readonly saved: SavedAckTracker
   private readonly store: SnapshotStore<CollabSnapshot>
-  private readonly local: LocalFirst | null
+  private local: LocalFirst | null
   private everSynced = false
   /** The last attempt to reach the server failed; cleared when a socket opens. */
   private unreachable = false
@@ -213,7 +213,7 @@ export class CollabSession {
   private closeForGood(reason: ClosedReason): void {
     this.closedReason = reason
     // Deleted or no longer ours: this device must not keep it, nor ever send its unsent edits.
-    if (reason !== ClosedReason.SignedOut) this.local?.erase()
+    if (reason !== ClosedReason.SignedOut) this.eraseLocalCopy()
     this.backoff.cancel()
     this.token.cancel()
     // Not provider.disconnect(): this may run inside the provider's own close
@@ -252,9 +252,18 @@ export class CollabSession {
   }
 
   private handlePermissionDenied(): void {
+    // A reader hears this on every join; an editor only when downgraded, and then what it typed
+    // since may have been refused: the local copy must not keep that and show it again later.
+    if (!this.isReadOnly()) this.eraseLocalCopy()
     this.permissionDenied = true
     if (!this.destroyed && !this.closedReason) this.token.schedule(this.isReadOnly())
     this.emitChange()
+  }
+
+  /** From here on this session keeps no local copy (and the status says edits live in the tab only). */
+  private eraseLocalCopy(): void {
+    this.local?.erase()
+    this.local = null
   }
 
   private handleDocUpdate = (): void => {

@@ -80,6 +80,11 @@ export class LocalCatalog {
     this.write([record, ...this.list().filter((other) => other.documentId !== documentId)])
   }
 
+  /** Changes a record that exists; nothing when the copy was erased meanwhile. */
+  update(documentId: string, fields: Partial<Omit<LocalCopyRecord, 'documentId'>>): void {
+    if (this.get(documentId)) this.put(documentId, fields)
+  }
+
   remove(documentId: string): void {
     this.write(this.list().filter((record) => record.documentId !== documentId))
   }

@@ -27,6 +27,6 @@ export function useLocalCopyRecord(user: DeviceUser, documentId: string, title: 
 
   useEffect(() => {
     if (!storage || closed || unsavedOnServer === undefined) return
-    new LocalCatalog(storage, user.id).put(documentId, { unsavedOnServer })
+    new LocalCatalog(storage, user.id).update(documentId, { unsavedOnServer })
   }, [storage, closed, user.id, documentId, unsavedOnServer])
 }
