@@ -24,8 +24,11 @@ test('a document opened before opens without a network, takes edits, and reaches
   await waitUntilOfflineReady(dana.page)
   await browser.close()
 
-  // The browser starts again with no network at all.
-  await (await browser.open()).setOffline(true)
+  // The browser starts again with no network at all. setOffline alone may not reach a service
+  // worker that Chromium restarts after idling, so every request to the app is also refused.
+  const context = await browser.open()
+  await context.setOffline(true)
+  await context.route('**/*', (route) => route.abort('internetdisconnected'))
   const offline = await browser.tabFor(dana)
   await offline.home.goto()
   await expect(offline.page.getByRole('note')).toContainText('You’re offline')
@@ -44,7 +47,8 @@ test('a document opened before opens without a network, takes edits, and reaches
   // Reopened offline, the edit is still there; online, it reaches the server and Alice.
   await offline.page.goto(`/d/${documentId}`)
   await offline.editor.expectText('Written online. Written with no network.')
-  await offline.context.setOffline(false)
+  await context.unrouteAll()
+  await context.setOffline(false)
   await offline.editor.waitUntilSaved()
   await alice.editor.expectText('Written online. Written with no network.')
   await alice.editor.typeAtEnd(' Alice again.')

@@ -65,6 +65,8 @@ test('another person signing in on the same browser sees none of the first oneâ€
   await bob.home.goto()
   await waitUntilOfflineReady(bob.page)
   await bob.context.setOffline(true)
+  // As in offline-open.spec.ts: a restarted service worker may miss setOffline, a route does not.
+  await bob.context.route('**/*', (route) => route.abort('internetdisconnected'))
   await bob.page.goto('/')
   await expect(bob.page.getByRole('note')).toContainText('Youâ€™re offline')
   await expect(bob.page.getByText('No documents are available offline on this device yet.')).toBeVisible()
