@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import { connection } from 'next/server'
 import { Providers } from '@/components/Providers'
+import { ServiceWorkerRegistration } from '@/components/offline/ServiceWorkerRegistration'
 import './globals.css'
 
 export const metadata: Metadata = { title: 'Tandem', description: 'Write documents together, live.' }
@@ -14,6 +15,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>{children}</Providers>
+        <ServiceWorkerRegistration />
       </body>
     </html>
   )

@@ -7,6 +7,7 @@ import { createDocumentAction } from '@/app/actions/documents'
 import { markNotificationsReadAction } from '@/app/actions/notifications'
 import { AppHeader } from '@/components/AppHeader'
 import { VerifyEmailBanner } from '@/components/auth/VerifyEmailBanner'
+import { KeepLocalCopiesInStep } from '@/components/documents/LocalCopyHousekeeping'
 import { NewDocumentButton } from '@/components/documents/NewDocumentButton'
 import { LiveDocumentList } from '@/components/live/LiveDocumentList'
 import { LiveEventsProvider } from '@/components/live/LiveEventsProvider'
@@ -25,7 +26,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const { email } = await searchParams
   return (
     <LiveEventsProvider after={after}>
-      <AppHeader userName={user.name}>
+      <AppHeader userId={user.id} userName={user.name}>
         <NotificationsBell initial={notifications} markRead={markNotificationsReadAction} />
       </AppHeader>
       {user.emailVerified ? null : <VerifyEmailBanner email={user.email} resend={resendVerificationAction} />}
@@ -45,6 +46,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
           <NewDocumentButton createDocument={createDocumentAction} />
         </div>
         <LiveDocumentList initialDocuments={documents} selfId={user.id} />
+        <KeepLocalCopiesInStep user={{ id: user.id, name: user.name }} documentIds={documents.map((doc) => doc.id)} />
       </main>
     </LiveEventsProvider>
   )

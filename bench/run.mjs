@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every scenario (A–E of issue 6) on every server, N runs,
+ * `npm run bench`: every scenario (A–E of issue 6, L of issue 12) on every server, N runs,
  * then one table of medians with in-run ratios, the targets, and
  * BENCHMARKS.md. Options:
  *   --quick            1 run instead of 3 (development)
@@ -33,9 +33,10 @@ import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
 import * as T from './scenarios/t-http.mjs'
 import * as V from './scenarios/v-versions.mjs'
+import * as L from './scenarios/l-localcopy.mjs'
 import * as N from './scenarios/n-live-events.mjs'
 
-const SCENARIOS = { A, B, C, D, E, T, V }
+const SCENARIOS = { A, B, C, D, E, L, T, V }
 /** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
 const WEB_SCENARIOS = { N }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
@@ -132,7 +133,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D') || scenarioIds.includes('V')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('V') || scenarioIds.includes('L')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -144,8 +145,8 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        // D needs a store; V needs Tandem's version history, which the others do not have; T declares its servers.
-        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem') || (SCENARIOS[id].servers && !SCENARIOS[id].servers.includes(kind))) {
+        // D needs a store; V and L need Tandem itself (version history, the web app), which the others do not have; T declares its servers.
+        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem') || (SCENARIOS[id].tandemOnly && kind !== 'tandem') || (SCENARIOS[id].servers && !SCENARIOS[id].servers.includes(kind))) {
           results[id][kind][r] = { skipped: true }
           continue
         }
@@ -192,7 +193,8 @@ function report(data) {
   const { startedAt, command, machine, version, loadSamples, durationMs, runs, servers, full, results } = data
   if (version.changed) console.error(`\n*** server/ or lib/ CHANGED during the run: ${version.before} → ${version.after}; Tandem's figures mix versions ***`)
   const rows = summarize(results, servers)
-  const targets = servers.includes('tandem') && servers.includes('hocuspocus') ? judgeTargets(results) : []
+  // Targets whose figures a partial run lacks come out as "not measured".
+  const targets = servers.includes('tandem') ? judgeTargets(results) : []
   const syncScenariosRan = data.scenarioIds.length > 0
   if (syncScenariosRan) console.log(`\n${consoleTable(rows, servers)}\n`)
   if (syncScenariosRan) for (const t of targets) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)

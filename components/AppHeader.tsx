@@ -2,7 +2,7 @@ import Link from 'next/link'
 import { SignOutButton } from '@/components/auth/SignOutButton'
 
 /** The top bar of the signed-in pages. */
-export function AppHeader({ userName, children }: { userName: string; children?: React.ReactNode }) {
+export function AppHeader({ userId, userName, children }: { userId: string; userName: string; children?: React.ReactNode }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center gap-3 px-4 py-3">
@@ -15,7 +15,7 @@ export function AppHeader({ userName, children }: { userName: string; children?:
             <span className="hidden sm:inline">{userName}</span>
             <span className="sm:hidden">Settings</span>
           </Link>
-          <SignOutButton />
+          <SignOutButton userId={userId} />
         </div>
       </div>
     </header>

@@ -2,7 +2,17 @@ import Link from 'next/link'
 import { SignOutButton } from '@/components/auth/SignOutButton'
 
 /** Shown instead of a document the reader may not open (or that doesn't exist: one answer for both). */
-export function NoAccess({ email, heading = 'No access', children }: { email: string; heading?: string; children?: React.ReactNode }) {
+export function NoAccess({
+  userId,
+  email,
+  heading = 'No access',
+  children,
+}: {
+  userId: string
+  email: string
+  heading?: string
+  children?: React.ReactNode
+}) {
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="max-w-md space-y-4 rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm sm:p-8">
@@ -17,7 +27,7 @@ export function NoAccess({ email, heading = 'No access', children }: { email: st
           <Link href="/" className="rounded-md bg-blue-700 px-4 py-2 text-sm font-semibold text-white hover:bg-blue-800">
             Back to your documents
           </Link>
-          <SignOutButton />
+          <SignOutButton userId={userId} />
         </div>
       </div>
     </main>

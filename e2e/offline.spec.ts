@@ -5,7 +5,7 @@ test('offline: edits are kept, the status says so, and they sync when the networ
 
   await alice.context.setOffline(true)
   await expect(alice.editor.status).toHaveAttribute('data-sync-status', 'offline', { timeout: paced(5_000) })
-  await expect(alice.editor.status).toHaveText('Offline: your edits are kept and will sync')
+  await expect(alice.editor.status).toHaveText('Offline · saved on this device')
   await alice.editor.typeAtEnd('Written on a train.')
   await alice.editor.expectText('Written on a train.')
   expect(await bob.editor.text()).toBe('')

@@ -8,7 +8,7 @@ test.describe('bad networks and restarts', () => {
 
     await alice.network.goOffline()
     await alice.editor.waitForStatus('offline', 5_000)
-    await expect(alice.editor.status).toHaveText('Offline: your edits are kept and will sync')
+    await expect(alice.editor.status).toHaveText('Offline · saved on this device')
     // She keeps typing, and sees her text, while the others carry on.
     await alice.editor.typeNewParagraph('Alice, on the train.')
     // One after the other: two people pressing Enter at the same spot at once trips a known caret bug (e2e/known-bugs.spec.ts).

@@ -14,6 +14,7 @@ describe('the Content-Security-Policy', () => {
     expect(policy.get('object-src')).toEqual(["'none'"])
     expect(policy.get('base-uri')).toEqual(["'self'"])
     expect(policy.get('default-src')).toEqual(["'self'"])
+    expect(policy.get('worker-src')).toEqual(["'self'"]) // the service worker, which script-src's 'strict-dynamic' would block
     expect(policy.has('upgrade-insecure-requests')).toBe(false)
     expect([...policy.values()].flat()).not.toContain("'unsafe-eval'")
   })

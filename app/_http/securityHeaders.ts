@@ -34,6 +34,9 @@ export function contentSecurityPolicy({ nonce, connectSources, https, dev }: Pol
     ['img-src', "'self'", 'data:', 'blob:'],
     ['font-src', "'self'"],
     ['connect-src', "'self'", ...connectSources],
+    // The service worker (public/sw.js, for opening documents offline). Without this, worker
+    // scripts fall back to script-src, where 'strict-dynamic' ignores 'self' and blocks it.
+    ['worker-src', "'self'"],
     ['object-src', "'none'"],
     ['base-uri', "'self'"],
     ['form-action', "'self'"],

@@ -23,7 +23,7 @@ export default async function SettingsPage() {
   const methodNames = [...(methods.password ? ['Email and password'] : []), ...methods.providers.map((id) => labels.get(id) ?? id)]
   return (
     <>
-      <AppHeader userName={user.name} />
+      <AppHeader userId={user.id} userName={user.name} />
       {user.emailVerified ? null : <VerifyEmailBanner email={user.email} resend={resendVerificationAction} />}
       <main className="mx-auto max-w-2xl space-y-8 px-4 py-8">
         <div className="space-y-1">

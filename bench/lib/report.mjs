@@ -7,6 +7,7 @@ import { config as B } from '../scenarios/b-rooms.mjs'
 import { config as C } from '../scenarios/c-idle.mjs'
 import { config as D } from '../scenarios/d-coldload.mjs'
 import { config as E } from '../scenarios/e-presence.mjs'
+import { config as L } from '../scenarios/l-localcopy.mjs'
 import { BATCH } from './trace.mjs'
 
 function cellText(metric, cell, servers, sep) {
@@ -167,6 +168,13 @@ one load process, separate from the server; latencies compare
   that window, WebSocket payload bytes received by all clients ÷ send time,
   latency p95 of each state's first arrival at each receiver. Every
   receiver must end with every other client's last caret.
+- L (issue 12, Tandem's browser side, no server). The same 2,598 update
+  messages as D go through the editor engine's \`LocalCopy\` (y-indexeddb)
+  in Chromium with a profile on disk, then a 2 s pause lets y-indexeddb fold
+  its rows. The browser is closed and launched again on the profile, and the
+  copy is opened ${L.opens + 1} times, each in a new page: the first (cold) and the median
+  and slowest of the rest, each from creating the \`Y.Doc\` until \`LocalCopy\`
+  reports it loaded, holding the whole text. Target: every open < ${L.targetMs} ms.
 
 **Caveats.** Two cores: the load process and the server share them, and the
 load process is the bottleneck for servers that send one frame per edit (the

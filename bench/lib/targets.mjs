@@ -92,5 +92,16 @@ export function judgeTargets(results) {
     p95 !== null && cpuE !== null && p95 <= 1 && cpuE <= 0.6,
     `p95 Tandem ÷ Hocuspocus = ${fmt(p95)}×, CPU ÷ = ${fmt(cpuE)}×`,
   )
+
+  const coldOpen = values(results, 'L', 'tandem', 'coldOpenMs')
+  const warmOpen = values(results, 'L', 'tandem', 'warmOpenMaxMs')
+  const slowest = coldOpen && warmOpen ? Math.max(...coldOpen, ...warmOpen) : null
+  add(
+    'L local copy',
+    'the automerge-paper local copy opens from IndexedDB in Chromium in < 300 ms (issue 12; every open, cold and warm)',
+    slowest,
+    slowest !== null && slowest < 300,
+    `slowest open ${fmt(slowest, 1)} ms (first after restart ${coldOpen ? coldOpen.map((v) => fmt(v, 1)).join(', ') : 'n/a'} ms)`,
+  )
   return out
 }

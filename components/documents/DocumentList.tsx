@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import type { Role } from '@/lib/roles'
+import { AvailableOfflineBadge } from './LocalCopyHousekeeping'
 import { LocalTime } from './LocalTime'
 
 /** One row of the list. */
@@ -38,7 +39,10 @@ export function DocumentList({ documents, selfId }: { documents: DocumentListIte
               href={`/d/${doc.id}`}
               className="flex flex-col gap-1 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-none sm:flex-row sm:items-center sm:gap-4"
             >
-              <span className="min-w-0 flex-1 truncate font-medium text-slate-900">{doc.title}</span>
+              <span className="min-w-0 flex-1 truncate font-medium text-slate-900">
+                {doc.title}
+                <AvailableOfflineBadge userId={selfId} documentId={doc.id} />
+              </span>
               <span className="text-sm text-slate-600 sm:w-40 sm:truncate">
                 <span className="sr-only">Owner: </span>
                 {doc.ownerId === selfId ? 'You' : doc.ownerName}

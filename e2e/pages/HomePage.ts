@@ -45,4 +45,14 @@ export class HomePage {
     await this.page.getByRole('button', { name: 'Sign out' }).click()
     await this.page.waitForURL(/\/signin/)
   }
+
+  /** The warning "Sign out" shows first when some local copies hold edits the server lacks. */
+  get signOutWarning(): Locator {
+    return this.page.getByRole('alertdialog', { name: 'Some edits are not on the server yet' })
+  }
+
+  /** "Available offline" on a document's row (this browser has a local copy of it). */
+  availableOffline(title: string): Locator {
+    return this.documentLink(title).getByText('Available offline')
+  }
 }

@@ -17,6 +17,7 @@ import {
   revokeLinkAction,
 } from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
+import { ForgetLocalCopy } from '@/components/documents/LocalCopyHousekeeping'
 import { DocumentWorkspace } from '@/components/editor/ui/DocumentWorkspace'
 import { colorForUser } from '@/components/editor/engine/userColor'
 import { isValidDocId } from '@/lib/docId'
@@ -53,12 +54,17 @@ export default async function EditorPage({ params }: Props) {
   const user = await requireUser(`/d/${id}`)
   const found = isValidDocId(id) ? await getDocumentWithRole(await getDb(), id, user.id) : null
   if (!found) {
-    return user.emailVerified ? (
-      <NoAccess email={user.email} />
-    ) : (
-      <NoAccess email={user.email} heading="Verify your email first">
-        <p className="text-slate-600">Documents shared with {user.email} open once you verify the address: use the link we emailed you.</p>
-      </NoAccess>
+    return (
+      <>
+        {isValidDocId(id) ? <ForgetLocalCopy userId={user.id} documentId={id} /> : null}
+        {user.emailVerified ? (
+          <NoAccess userId={user.id} email={user.email} />
+        ) : (
+          <NoAccess userId={user.id} email={user.email} heading="Verify your email first">
+            <p className="text-slate-600">Documents shared with {user.email} open once you verify the address: use the link we emailed you.</p>
+          </NoAccess>
+        )}
+      </>
     )
   }
   const config = getConfig()

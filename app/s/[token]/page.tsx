@@ -28,7 +28,7 @@ export default async function ShareLinkPage({ params }: Props) {
   const invitation = isShareLinkToken(token) ? await describeShareLink(await getDb(), token, user.id) : null
   if (!invitation) {
     return (
-      <NoAccess email={user.email} heading="Link not valid">
+      <NoAccess userId={user.id} email={user.email} heading="Link not valid">
         <p className="text-slate-600">This share link was revoked, or its document was deleted. Ask the owner for a new one.</p>
       </NoAccess>
     )
@@ -59,7 +59,7 @@ export default async function ShareLinkPage({ params }: Props) {
         </form>
         <div className="flex flex-wrap items-center justify-center gap-2 text-sm text-slate-500">
           <span>Signed in as {user.email}.</span>
-          <SignOutButton />
+          <SignOutButton userId={user.id} />
         </div>
       </div>
     </main>

@@ -5,11 +5,12 @@ import type { TokenAccess } from '@/lib/access'
 import { CloseCode, FINAL_CLOSE_CODES } from '@/lib/closeCodes'
 import { MessageType } from '@/lib/protocol'
 import { atMostEvery, listenToBrowser } from './browserSignals'
+import { LocalFirst } from './LocalFirst'
 import { ReconnectBackoff } from './ReconnectBackoff'
 import { SavedAckTracker } from './SavedAckTracker'
 import { SnapshotStore } from './SnapshotStore'
 import { sendFreshToken } from './freshToken'
-import { ClosedReason, deriveSyncStatus, type SyncStatus } from './syncStatus'
+import { ClosedReason, deriveSyncStatus, type LocalCopyState, type SyncStatus } from './syncStatus'
 import { fetchAccessToken, TokenRefusedError, type AccessTokenResponse } from './tokenClient'
 import { TokenRefreshSchedule } from './TokenRefreshSchedule'
 import { Transport, TransportSelector, type TransportSelectorOptions } from './transport/TransportSelector'
@@ -26,6 +27,10 @@ export interface CollabSnapshot {
   closedReason: ClosedReason | null
   /** The live connection goes over the HTTP transport (WebSockets failed here). */
   viaHttp: boolean
+  /** This browser's local copy (null without one: Node, no IndexedDB). */
+  localCopy: LocalCopyState | null
+  /** Something here is not yet stored by the server, as far as this device knows (leaving would warn). */
+  unsavedOnServer: boolean
 }
 
 export interface CollabSessionOptions {
@@ -41,10 +46,18 @@ export interface CollabSessionOptions {
   readOnlyRecheckMs?: number
   /** When a WebSocket counts as failed and how often one is retried while on HTTP; shorter in tests. */
   transportTimings?: Pick<TransportSelectorOptions, 'openTimeoutMs' | 'retryMs'>
+  /** Browsers: keep the document in this user's local copy and share it with their other tabs (LocalFirst.ts). */
+  localCopyFor?: { userId: string }
 }
 
 const sameSnapshot = (a: CollabSnapshot, b: CollabSnapshot) =>
-  a.status === b.status && a.writable === b.writable && a.loaded === b.loaded && a.closedReason === b.closedReason && a.viaHttp === b.viaHttp
+  a.status === b.status &&
+  a.writable === b.writable &&
+  a.loaded === b.loaded &&
+  a.closedReason === b.closedReason &&
+  a.viaHttp === b.viaHttp &&
+  a.localCopy === b.localCopy &&
+  a.unsavedOnServer === b.unsavedOnServer
 
 /**
  * One open document: a Y.Doc, its y-websocket provider, and everything around
@@ -70,7 +83,10 @@ export class CollabSession {
   private readonly saved: SavedAckTracker
   private readonly store: SnapshotStore<CollabSnapshot>
   private readonly transport: TransportSelector
+  private local: LocalFirst | null
   private everSynced = false
+  /** The last attempt to reach the server failed; cleared when a socket opens. */
+  private unreachable = false
   private permissionDenied = false
   private closedReason: ClosedReason | null = null
   private stopListeningToBrowser: () => void = () => {}
@@ -80,6 +96,8 @@ export class CollabSession {
     this.fetchToken = options.fetchToken ?? fetchAccessToken
     this.token = new TokenRefreshSchedule(options.initialAccess, () => void this.refreshToken(), options.readOnlyRecheckMs)
     this.saved = new SavedAckTracker(this.doc)
+    // Before the provider: the local copy hears every change before it is sent.
+    this.local = options.localCopyFor ? new LocalFirst(this.doc, options.localCopyFor.userId, options.documentId, () => this.emitChange()) : null
     this.transport = new TransportSelector({
       WebSocket: options.WebSocketPolyfill ?? globalThis.WebSocket,
       currentUrl: () => this.provider.url,
@@ -97,6 +115,8 @@ export class CollabSession {
     })
     this.provider.messageHandlers[MessageType.Saved] = (_encoder, decoder) => {
       this.saved.receive(decoder)
+      const stored = this.saved.storedVector()
+      if (stored) this.local?.serverStored(stored)
       this.emitChange()
     }
     this.provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
@@ -129,6 +149,7 @@ export class CollabSession {
     this.provider.off('sync', this.handleSync)
     this.provider.off('connection-close', this.handleConnectionClose)
     this.doc.off('update', this.handleDocUpdate)
+    this.local?.destroy()
     this.provider.destroy()
     this.doc.destroy()
     this.store.clear()
@@ -145,10 +166,15 @@ export class CollabSession {
       everSynced: this.everSynced,
       saved: this.saved.isSaved(),
       closedReason: this.closedReason,
+      shownFromLocalCopy: this.local?.isShown(this.unreachable) ?? false,
+      unreachable: this.unreachable,
     })
     const writable = this.token.access !== 'read' && !this.permissionDenied && !this.closedReason
     const viaHttp = this.provider.wsconnected && this.transport.transport === Transport.Http
-    return { status, writable, loaded: this.everSynced, closedReason: this.closedReason, viaHttp }
+    const loaded = this.everSynced || (this.local?.isShown(this.unreachable) ?? false)
+    const unsavedOnServer = writable && !this.saved.isSaved() && !(this.local?.knownSaved() ?? false) && this.doc.store.clients.size > 0
+    const localCopy = this.local?.state() ?? null
+    return { status, writable, loaded, closedReason: this.closedReason, viaHttp, localCopy, unsavedOnServer }
   }
 
   private emitChange(): void {
@@ -196,11 +222,14 @@ export class CollabSession {
 
   private scheduleReconnect(): void {
     if (this.destroyed || this.closedReason) return
+    this.unreachable = true
     this.backoff.schedule(() => void this.connectWithFreshToken())
   }
 
   private closeForGood(reason: ClosedReason): void {
     this.closedReason = reason
+    // Deleted or no longer ours: this device must not keep it, nor ever send its unsent edits.
+    if (reason !== ClosedReason.SignedOut) this.eraseLocalCopy()
     this.backoff.cancel()
     this.token.cancel()
     // Not provider.disconnect(): this may run inside the provider's own close
@@ -212,6 +241,7 @@ export class CollabSession {
 
   private handleStatus = ({ status }: { status: string }): void => {
     if (status === 'connected') {
+      this.unreachable = false
       // Ask for the persisted state vector on every new socket (docs/sync-protocol.md, "Saved acknowledgements").
       const request = this.saved.request()
       this.provider.ws?.send(request as Uint8Array<ArrayBuffer>)
@@ -238,9 +268,18 @@ export class CollabSession {
   }
 
   private handlePermissionDenied(): void {
+    // A reader hears this on every join; an editor only when downgraded, and then what it typed
+    // since may have been refused: the local copy must not keep that and show it again later.
+    if (!this.isReadOnly()) this.eraseLocalCopy()
     this.permissionDenied = true
     if (!this.destroyed && !this.closedReason) this.token.schedule(this.isReadOnly())
     this.emitChange()
+  }
+
+  /** From here on this session keeps no local copy (and the status says edits live in the tab only). */
+  private eraseLocalCopy(): void {
+    this.local?.erase()
+    this.local = null
   }
 
   private handleDocUpdate = (): void => {

@@ -41,4 +41,16 @@ describe('SavedAckTracker', () => {
     saved.request()
     expect(saved.isSaved()).toBe(false)
   })
+
+  it('counts edits of earlier tabs kept in the local copy, not only this tab’s clientID', () => {
+    const earlierTab = new Y.Doc()
+    earlierTab.getText('body').insert(0, 'typed offline yesterday')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(earlierTab)) // loaded from IndexedDB
+    const saved = new SavedAckTracker(doc)
+    saved.receive(answerFor(new Y.Doc()))
+    expect(saved.isSaved()).toBe(false) // this tab typed nothing, but the server lacks the earlier tab's text
+    saved.receive(answerFor(earlierTab))
+    expect(saved.isSaved()).toBe(true)
+  })
 })

@@ -1,9 +1,10 @@
 import type * as decoding from 'lib0/decoding'
 import type * as Y from 'yjs'
-import { encodeSavedRequest, isSaved, readPersistedClock } from './savedAck'
+import { encodeSavedRequest, isSaved, readPersistedVector } from './savedAck'
 
 /**
- * Whether the server has stored every edit this tab made, from its saved
+ * Whether the server has stored every edit this document holds (this tab's,
+ * and those of earlier tabs kept in the local copy), from its saved
  * acknowledgements (docs/sync-protocol.md, "Saved acknowledgements").
  *
  * @example
@@ -13,8 +14,8 @@ import { encodeSavedRequest, isSaved, readPersistedClock } from './savedAck'
  * saved.isSaved()                         // after any local edit or answer
  */
 export class SavedAckTracker {
-  /** Our clock in the server's persisted state vector; null until this socket's first answer. */
-  private persistedClock: number | null = null
+  /** The server's persisted state vector; null until this socket's first answer. */
+  private persisted: Map<number, number> | null = null
 
   constructor(private readonly doc: Y.Doc) {}
 
@@ -23,16 +24,21 @@ export class SavedAckTracker {
    * restarted, or not stored what it had) and return the request to send.
    */
   request(): Uint8Array {
-    this.persistedClock = null
+    this.persisted = null
     return encodeSavedRequest()
   }
 
   /** An answer arrived; its type byte was already read. */
   receive(decoder: decoding.Decoder): void {
-    this.persistedClock = readPersistedClock(decoder, this.doc.clientID)
+    this.persisted = readPersistedVector(decoder)
+  }
+
+  /** The server's stored state vector from this socket's last answer, if any. */
+  storedVector(): Map<number, number> | null {
+    return this.persisted
   }
 
   isSaved(): boolean {
-    return isSaved(this.persistedClock, this.doc)
+    return isSaved(this.persisted, this.doc)
   }
 }

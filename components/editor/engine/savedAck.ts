@@ -7,8 +7,7 @@ import { MessageType } from '@/lib/protocol'
  * Tandem's saved acknowledgements (docs/sync-protocol.md, "Saved acknowledgements"):
  * the client sends a bare type-100 message; the server answers at once and
  * after every write to its store with type 100 + the room's persisted state
- * vector. Our edits are saved once that vector's clock for our clientID has
- * reached our local clock.
+ * vector. Our edits are saved once that vector covers the local state vector.
  */
 
 /** The request: just the message type. */
@@ -19,17 +18,21 @@ export function encodeSavedRequest(): Uint8Array {
 }
 
 /** Reads the persisted state vector from an answer whose type byte was already read. */
-export function readPersistedClock(decoder: decoding.Decoder, clientId: number): number {
-  const stateVector = decoding.readVarUint8Array(decoder)
-  return Y.decodeStateVector(stateVector).get(clientId) ?? 0
+export function readPersistedVector(decoder: decoding.Decoder): Map<number, number> {
+  return Y.decodeStateVector(decoding.readVarUint8Array(decoder))
 }
 
-/** How far our own edits go: the next clock our client would use. */
-export function localClock(doc: Y.Doc): number {
-  return Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0
-}
-
-/** Saved when the server has stored everything we wrote. */
-export function isSaved(persistedClock: number | null, doc: Y.Doc): boolean {
-  return persistedClock !== null && persistedClock >= localClock(doc)
+/**
+ * Saved when the server has stored everything this document holds. Not only
+ * this tab's clientID: a local copy also carries edits typed in earlier tabs
+ * (other clientIDs) that may never have reached the server, and edits that
+ * reached us from other people are stored by the server moments after it
+ * relayed them (it acknowledges every write, SAVED-2), so they settle at once.
+ */
+export function isSaved(persisted: Map<number, number> | null, doc: Y.Doc): boolean {
+  if (persisted === null) return false
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) {
+    if ((persisted.get(client) ?? 0) < clock) return false
+  }
+  return true
 }

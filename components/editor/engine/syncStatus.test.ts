@@ -34,9 +34,26 @@ describe('sync status', () => {
   })
 
   it('says "via HTTP" while the HTTP transport carries a live connection, and only then', () => {
-    expect(syncStatusLabel('saved', null, false, true)).toBe('Connected · via HTTP · all changes saved')
-    expect(syncStatusLabel('connected', null, true, true)).toBe('Connected · via HTTP')
-    expect(syncStatusLabel('offline', null, false, true)).not.toMatch(/HTTP/)
+    expect(syncStatusLabel('saved', null, false, { viaHttp: true })).toBe('Connected · via HTTP · all changes saved')
+    expect(syncStatusLabel('connected', null, true, { viaHttp: true })).toBe('Connected · via HTTP')
+    expect(syncStatusLabel('offline', null, false, { viaHttp: true })).not.toMatch(/HTTP/)
+  })
+})
+
+describe('sync status with a local copy', () => {
+  it('says offline as soon as the local copy is on screen and the server cannot be reached, before any sync', () => {
+    expect(deriveSyncStatus(facts({ shownFromLocalCopy: true }))).toBe('connecting') // first attempt still under way
+    expect(deriveSyncStatus(facts({ unreachable: true }))).toBe('connecting') // nothing to show yet
+    expect(deriveSyncStatus(facts({ shownFromLocalCopy: true, unreachable: true }))).toBe('offline')
+  })
+
+  it('tells whether offline edits are on this device yet', () => {
+    expect(syncStatusLabel('offline', null, false, { localCopy: 'written' })).toBe('Offline · saved on this device')
+    expect(syncStatusLabel('offline', null, false, { localCopy: 'writing' })).toBe('Offline · saving on this device…')
+    expect(syncStatusLabel('offline', null, false, { localCopy: 'loading' })).toBe('Offline · saving on this device…')
+    expect(syncStatusLabel('offline', null, true, { localCopy: 'written' })).toBe('Offline')
+    expect(syncStatusLabel('connected', null, false, { localCopy: 'written' })).toBe('Connected · saving…')
+    expect(syncStatusLabel('saved', null, false, { localCopy: 'writing' })).toBe('Connected · all changes saved')
   })
 })
 

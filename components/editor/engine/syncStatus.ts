@@ -23,6 +23,9 @@ export const ClosedReason = {
 } as const
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason]
 
+/** How far this browser's local copy has the document (LocalCopy.ts); null without one. */
+export type LocalCopyState = 'loading' | 'writing' | 'written'
+
 export interface ConnectionFacts {
   /** The socket is open. */
   connected: boolean
@@ -33,22 +36,36 @@ export interface ConnectionFacts {
   /** All our edits are in the server's persisted state vector. */
   saved: boolean
   closedReason: ClosedReason | null
+  /** The document is on screen from this browser's local copy. */
+  shownFromLocalCopy?: boolean
+  /** The last attempt to reach the server failed (we are retrying). */
+  unreachable?: boolean
 }
 
 export function deriveSyncStatus(facts: ConnectionFacts): SyncStatus {
   if (facts.closedReason) return SyncStatus.Closed
   if (facts.connected && facts.synced) return facts.saved ? SyncStatus.Saved : SyncStatus.Connected
-  return facts.everSynced ? SyncStatus.Offline : SyncStatus.Connecting
+  if (facts.everSynced) return SyncStatus.Offline
+  // Opened without reaching the server: with the local copy on screen, the user works offline.
+  return facts.shownFromLocalCopy && facts.unreachable ? SyncStatus.Offline : SyncStatus.Connecting
 }
 
-/** The words next to the status dot; `viaHttp` says so when WebSockets failed and the HTTP transport carries it. */
-export function syncStatusLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly = false, viaHttp = false): string {
-  const label = connectionLabel(status, closedReason, readOnly)
-  if (!viaHttp || (status !== SyncStatus.Connected && status !== SyncStatus.Saved)) return label
+/** How the connection is carried and what this device holds: refinements of the words. */
+export interface StatusDetails {
+  /** The HTTP transport carries the connection (WebSockets failed here). */
+  viaHttp?: boolean
+  /** This browser's local copy (null without one: the edits then live in this tab only). */
+  localCopy?: LocalCopyState | null
+}
+
+/** The words next to the status dot. */
+export function syncStatusLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly = false, details: StatusDetails = {}): string {
+  const label = connectionLabel(status, closedReason, readOnly, details.localCopy ?? null)
+  if (!details.viaHttp || (status !== SyncStatus.Connected && status !== SyncStatus.Saved)) return label
   return label.replace(/^Connected/, 'Connected · via HTTP')
 }
 
-function connectionLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly: boolean): string {
+function connectionLabel(status: SyncStatus, closedReason: ClosedReason | null, readOnly: boolean, localCopy: LocalCopyState | null): string {
   switch (status) {
     case SyncStatus.Connecting:
       return 'Connecting…'
@@ -59,7 +76,10 @@ function connectionLabel(status: SyncStatus, closedReason: ClosedReason | null, 
       // Readers have nothing of theirs to save: say that they see the latest.
       return readOnly ? 'Connected · up to date' : 'Connected · all changes saved'
     case SyncStatus.Offline:
-      return 'Offline: your edits are kept and will sync'
+      if (readOnly) return 'Offline'
+      // Without a local copy (no IndexedDB) the edits live in this tab only.
+      if (localCopy === null) return 'Offline: your edits are kept and will sync'
+      return localCopy === 'written' ? 'Offline · saved on this device' : 'Offline · saving on this device…'
     case SyncStatus.Closed:
       return closedReasonMessage(closedReason)
   }

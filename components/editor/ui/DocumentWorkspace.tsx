@@ -21,6 +21,8 @@ import { TitleField } from './TitleField'
 import { Toolbar } from './Toolbar'
 import { useCollabSession, useCollabSnapshot } from './useCollabSession'
 import { useDistinctColor } from './useDistinctColor'
+import { useLeaveWarning } from './useLeaveWarning'
+import { useLocalCopyRecord } from './useLocalCopyRecord'
 import { useMarkEdited } from './useMarkEdited'
 
 export interface DocumentWorkspaceProps {
@@ -49,6 +51,7 @@ export function DocumentWorkspace(props: DocumentWorkspaceProps) {
     syncUrl: props.sync.url,
     syncPort: props.sync.port,
     initialAccess: props.access,
+    userId: props.user.id,
   })
   if (!session) return <WorkspaceLayout {...props} session={null} editor={null} snapshot={null} />
   return <LiveWorkspace key={session.doc.guid} {...props} session={session} />
@@ -83,6 +86,8 @@ function WorkspaceLayout({
   const status = snapshot?.status ?? SyncStatus.Connecting
   const closedReason = snapshot?.closedReason ?? null
   const loaded = snapshot?.loaded ?? false
+  useLeaveWarning(snapshot?.unsavedOnServer ?? false)
+  useLocalCopyRecord(user, documentId, title, role, snapshot)
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -93,7 +98,13 @@ function WorkspaceLayout({
           </Link>
           <TitleField session={session} documentId={documentId} initialTitle={initialTitle} writable={writable} onTitleChange={setTitle} rename={actions.rename} />
           <div className="flex flex-wrap items-center gap-3">
-            <SyncStatusBadge status={status} closedReason={closedReason} readOnly={!writable} viaHttp={snapshot?.viaHttp ?? false} />
+            <SyncStatusBadge
+              status={status}
+              closedReason={closedReason}
+              readOnly={!writable}
+              viaHttp={snapshot?.viaHttp ?? false}
+              localCopy={snapshot?.localCopy ?? null}
+            />
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
             {historyActions && role !== 'viewer' ? (

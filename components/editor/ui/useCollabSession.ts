@@ -11,6 +11,8 @@ export interface UseCollabSessionOptions {
   syncUrl: string | null
   syncPort: number
   initialAccess: TokenAccess
+  /** Whose local copy to open (components/editor/engine/LocalFirst.ts). */
+  userId: string
 }
 
 /**
@@ -18,13 +20,15 @@ export interface UseCollabSessionOptions {
  * render: the server has no WebSocket, and StrictMode mounts twice in dev),
  * and closes it on unmount. Null until the effect has run.
  */
-export function useCollabSession({ documentId, syncUrl, syncPort, initialAccess }: UseCollabSessionOptions): CollabSession | null {
+export function useCollabSession({ documentId, syncUrl, syncPort, initialAccess, userId }: UseCollabSessionOptions): CollabSession | null {
   const [session, setSession] = useState<CollabSession | null>(null)
   useEffect(() => {
     const opened = new CollabSession({
       documentId,
       serverUrl: resolveSyncUrl(syncUrl, syncPort, window.location),
       initialAccess,
+      // Where the browser has no IndexedDB (some private modes), edits live in the tab only, and the status says so.
+      ...(typeof indexedDB === 'undefined' ? {} : { localCopyFor: { userId } }),
     })
     opened.start()
     // Deliberate: the session can only be created after mount (it needs `window`, and
@@ -35,11 +39,19 @@ export function useCollabSession({ documentId, syncUrl, syncPort, initialAccess 
       opened.destroy()
       setSession(null)
     }
-  }, [documentId, syncUrl, syncPort, initialAccess])
+  }, [documentId, syncUrl, syncPort, initialAccess, userId])
   return session
 }
 
-const BEFORE_CONNECTING: CollabSnapshot = { status: 'connecting', writable: false, loaded: false, closedReason: null, viaHttp: false }
+const BEFORE_CONNECTING: CollabSnapshot = {
+  status: 'connecting',
+  writable: false,
+  loaded: false,
+  closedReason: null,
+  viaHttp: false,
+  localCopy: null,
+  unsavedOnServer: false,
+}
 const noSubscription = () => () => {}
 
 /** The session's status, writability and load state, re-rendering when they change. */
