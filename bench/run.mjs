@@ -25,14 +25,18 @@ import { loadTrace } from './lib/trace.mjs'
 import { summarize } from './lib/summary.mjs'
 import { median } from './lib/stats.mjs'
 import { judgeTargets } from './lib/targets.mjs'
-import { consoleTable, failuresText, markdownReport } from './lib/report.mjs'
+import { consoleTable, failuresText, markdownReport, webFailures, webSection } from './lib/report.mjs'
 import * as A from './scenarios/a-fanout.mjs'
 import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as V from './scenarios/v-versions.mjs'
+import * as N from './scenarios/n-live-events.mjs'
 
-const SCENARIOS = { A, B, C, D, E }
+const SCENARIOS = { A, B, C, D, E, V }
+/** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
+const WEB_SCENARIOS = { N }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000
@@ -48,10 +52,12 @@ const { values: args } = parseArgs({
   },
 })
 const runs = Number(args.runs ?? (args.quick ? 1 : 3))
-const scenarioIds = args.only ? args.only.toUpperCase().split(',') : Object.keys(SCENARIOS)
+const requested = args.only ? args.only.toUpperCase().split(',') : [...Object.keys(SCENARIOS), ...Object.keys(WEB_SCENARIOS)]
+const scenarioIds = requested.filter((id) => SCENARIOS[id])
+const webScenarioIds = requested.filter((id) => WEB_SCENARIOS[id])
 const servers = args.profile ? ['tandem'] : args.servers ? args.servers.split(',') : ALL_SERVERS
 for (const s of servers) if (!SERVERS[s]) throw new Error(`unknown server ${s}`)
-for (const id of scenarioIds) if (!SCENARIOS[id]) throw new Error(`unknown scenario ${id}`)
+for (const id of requested) if (!SCENARIOS[id] && !WEB_SCENARIOS[id]) throw new Error(`unknown scenario ${id}`)
 const full = !args.only && !args.servers && !args.profile && runs >= 3
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -125,7 +131,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('V')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -137,7 +143,8 @@ async function main() {
       results[id] ??= {}
       for (const kind of order) {
         results[id][kind] ??= []
-        if (id === 'D' && !SERVERS[kind].persists) {
+        // D needs a store; V needs Tandem's version history, which the others do not have.
+        if ((id === 'D' && !SERVERS[kind].persists) || (id === 'V' && kind !== 'tandem')) {
           results[id][kind][r] = { skipped: true }
           continue
         }
@@ -151,10 +158,29 @@ async function main() {
     }
   }
 
+  // Web app scenarios: one result per run, named by scenario.
+  const web = {}
+  for (const id of webScenarioIds) {
+    web[id] = []
+    for (let r = 0; r < runs; r++) {
+      const dataDir = path.join(OUT, 'data', `${r + 1}-${id}-web`)
+      rmSync(dataDir, { recursive: true, force: true })
+      const t0 = Date.now()
+      try {
+        const metrics = await withTimeout(WEB_SCENARIOS[id].run({ dataDir }), SCENARIO_TIMEOUT_MS, `${id} on the web app`)
+        web[id].push({ metrics })
+        console.log(`[run ${r + 1}/${runs}] ${id} web app     ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${JSON.stringify(metrics, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`)
+      } catch (error) {
+        web[id].push({ error: error.message.split('\n')[0] })
+        console.log(`[run ${r + 1}/${runs}] ${id} web app     FAILED: ${error.message.split('\n')[0]}`)
+      }
+    }
+  }
+
   const durationMs = Date.now() - started
   const versionAfter = serverVersion()
   const version = { before: versionBefore.label, after: versionAfter.label, changed: versionBefore.key !== versionAfter.key }
-  const data = { startedAt, command, machine, version, loadSamples, durationMs, runs, servers, scenarioIds, full, results }
+  const data = { startedAt, command, machine, version, loadSamples, durationMs, runs, servers, scenarioIds, full, results, web }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   writeFileSync(path.join(OUT, `results-${stamp}.json`), JSON.stringify(data, null, 1))
   report(data)
@@ -166,13 +192,16 @@ function report(data) {
   if (version.changed) console.error(`\n*** server/ or lib/ CHANGED during the run: ${version.before} → ${version.after}; Tandem's figures mix versions ***`)
   const rows = summarize(results, servers)
   const targets = servers.includes('tandem') && servers.includes('hocuspocus') ? judgeTargets(results) : []
-  console.log(`\n${consoleTable(rows, servers)}\n`)
-  for (const t of targets) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)
-  const failures = failuresText(results)
+  const syncScenariosRan = data.scenarioIds.length > 0
+  if (syncScenariosRan) console.log(`\n${consoleTable(rows, servers)}\n`)
+  if (syncScenariosRan) for (const t of targets) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)
+  const liveSection = webSection(data.web ?? {})
+  if (liveSection) console.log(`\n${liveSection}`)
+  const failures = [...failuresText(results), ...webFailures(data.web ?? {})]
   if (failures.length) console.error(`\n*** ${failures.length} FAILED scenario runs ***\n${failures.join('\n')}`)
 
   const load = { min: Math.min(...loadSamples), median: median(loadSamples), max: Math.max(...loadSamples) }
-  const md = markdownReport({ rows, servers, targets, machine, load, version, runs, command, startedAt, durationMs, results })
+  const md = markdownReport({ rows, servers, targets, machine, load, version, runs, command, startedAt, durationMs, results }) + (liveSection ? `\n${liveSection}` : '')
   const target = full ? path.join(REPO_ROOT, 'BENCHMARKS.md') : path.join(OUT, 'BENCHMARKS.partial.md')
   writeFileSync(target, md)
   console.log(`\nwrote ${path.relative(REPO_ROOT, target)} (${(durationMs / 60000).toFixed(1)} min)`)

@@ -11,7 +11,10 @@ export function AppHeader({ userName, children }: { userName: string; children?:
         </Link>
         <div className="ml-auto flex items-center gap-3">
           {children}
-          <span className="hidden text-sm text-slate-600 sm:inline">{userName}</span>
+          <Link href="/settings" className="text-sm text-slate-600 hover:underline" title="Account settings">
+            <span className="hidden sm:inline">{userName}</span>
+            <span className="sm:hidden">Settings</span>
+          </Link>
           <SignOutButton />
         </div>
       </div>

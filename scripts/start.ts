@@ -57,6 +57,8 @@ const children = [
     PORT: syncPort,
     // Next listens on every interface; the sync server must be reachable wherever the page is.
     HOST: env.HOST || '0.0.0.0',
+    // Stored edits feed the web app's live "last edited" (docs/sync-protocol.md, "Edit reports").
+    EDIT_WEBHOOK_URL: env.EDIT_WEBHOOK_URL || `http://127.0.0.1:${webPort}/api/internal/document-edited`,
   }),
   run('web', nextBin, dev ? ['dev', '-p', webPort] : ['start', '-p', webPort], { ...shared, PORT: webPort }),
 ]

@@ -12,6 +12,7 @@
  */
 import type { Logger } from 'pino'
 import type { DocumentStore } from './persistence/DocumentStore'
+import type { Author } from './persistence/history'
 import type { PersistSink } from './room/deps'
 
 /** A room as the queue sees it. */
@@ -25,6 +26,7 @@ export interface PersistTarget {
 interface Pending {
   target: PersistTarget
   update: Uint8Array
+  author: Author | undefined
 }
 
 export interface PersistQueueOptions {
@@ -56,8 +58,8 @@ export class PersistQueue implements PersistSink {
     return this.pending.length
   }
 
-  enqueue(target: PersistTarget, update: Uint8Array): void {
-    this.pending.push({ target, update })
+  enqueue(target: PersistTarget, update: Uint8Array, author?: Author): void {
+    this.pending.push({ target, update, author })
     this.schedule(this.options.intervalMs)
   }
 
@@ -132,7 +134,7 @@ export class PersistQueue implements PersistSink {
     const started = performance.now()
     let lastSeqByDoc: Map<string, number>
     try {
-      lastSeqByDoc = await this.store.appendBatch(batch.map(({ target, update }) => ({ docId: target.docId, update })))
+      lastSeqByDoc = await this.store.appendBatch(batch.map(({ target, update, author }) => ({ docId: target.docId, update, author })))
     } catch (error) {
       this.failures++
       this.lastError = error as Error

@@ -177,6 +177,8 @@ export class RoomRegistry {
         if (room) {
           // Writes first, then the snapshot: the room leaves nothing behind in memory alone.
           await this.options.deps.persistQueue.flush()
+          // Changes not yet in a version get one while the room is still here to make it.
+          await room.recordPendingVersion()
           await room.compact()
           await this.teardown(room)
         }

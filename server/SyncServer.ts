@@ -20,6 +20,7 @@ import { importVerificationKey } from '../lib/token'
 import { authorize, type Authorization } from './authorize'
 import { Connection, type ConnectionContext, type ConnectionIdentity, type RenewalResult } from './Connection'
 import { DependencyMonitor, type Dependency } from './DependencyMonitor'
+import { EditReporter } from './EditReporter'
 import { Documents } from './documents'
 import { LocalFanout } from './fanout/LocalFanout'
 import type { Fanout } from './fanout/Fanout'
@@ -28,7 +29,7 @@ import { ServerMetrics } from './metrics'
 import { DEFAULT_LIMITS, type ServerLimits, type SyncServerOptions } from './options'
 import { PersistQueue } from './PersistQueue'
 import type { DocumentStore } from './persistence/DocumentStore'
-import { docIdOfUpgradePath, parseRequestTarget } from './requestTarget'
+import { docIdOfUpgradePath, parseRequestTarget, pathBelowPrefix } from './requestTarget'
 import type { Room } from './room/Room'
 import { RoomRegistry } from './RoomRegistry'
 
@@ -62,6 +63,7 @@ export class SyncServer {
   private readonly fanout: Fanout
   private readonly key: Promise<CryptoKey>
   private readonly persistQueue: PersistQueue
+  private readonly editReporter: EditReporter | null
   private readonly registry: RoomRegistry
   private readonly documents: Documents
   private readonly http: Server
@@ -73,9 +75,11 @@ export class SyncServer {
   private expirySweep: NodeJS.Timeout | null = null
   private policyRecheck: NodeJS.Timeout | null = null
   private stopping: Promise<void> | null = null
+  private readonly pathPrefix: string
 
   constructor(options: SyncServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.pathPrefix = options.pathPrefix ?? ''
     this.log = options.log ?? pino({ level: 'silent' })
     this.store = options.store
     this.fanout = options.fanout ?? new LocalFanout()
@@ -99,6 +103,9 @@ export class SyncServer {
       },
       this.log,
     )
+    this.editReporter = options.editWebhook
+      ? new EditReporter({ url: options.editWebhook.url, intervalMs: options.editWebhook.intervalMs, secret: options.authSecret, log: this.log })
+      : null
     this.registry = new RoomRegistry({
       roomIdleMs: this.limits.roomIdleMs,
       log: this.log,
@@ -108,8 +115,17 @@ export class SyncServer {
         fanout: this.fanout,
         metrics: this.metrics,
         compactAfterUpdates: this.limits.compactAfterUpdates,
+        versions: {
+          idleMs: this.limits.versionIdleMs,
+          maxMs: this.limits.versionMaxMs,
+          record: async (docId) => {
+            await this.persistQueue.flush()
+            return this.store.createVersion(docId, { kind: 'auto', label: null, createdAt: Date.now(), onlyIfChanged: true })
+          },
+        },
         presenceLimits: { maxAwarenessBytes: this.limits.maxAwarenessBytes, maxAwarenessClients: this.limits.maxAwarenessClients },
         log: this.log,
+        edits: this.editReporter ?? undefined,
       },
       onDocumentMessage: (room, message) => this.documents.handleFromElsewhere(room, message),
     })
@@ -146,6 +162,7 @@ export class SyncServer {
       checkDependencies: () => this.dependencies.check(),
       lastPersistError: () => this.persistQueue.lastError,
       metricsToken: options.metricsToken,
+      pathPrefix: this.pathPrefix,
       log: this.log,
     }
     this.http = createServer((req, res) => void handleHttpRequest(httpContext, req, res))
@@ -192,6 +209,7 @@ export class SyncServer {
     await this.waitForSocketsToClose(CLOSE_GRACE_MS)
     await this.persistQueue.flush()
     await this.registry.unloadAll()
+    this.editReporter?.close()
     this.persistQueue.stop()
     await this.fanout.close()
     await this.store.close()
@@ -211,7 +229,10 @@ export class SyncServer {
     if (this.stopping) return refuseUpgrade(socket, 503, 'shutting down')
     // The path as sent, never normalised: `/../etc` is the bad docId `../etc` (400), not `etc`.
     const target = parseRequestTarget(req.url)
-    const docId = docIdOfUpgradePath(target.path)
+    // Outside SYNC_PATH_PREFIX is no document at all (404); inside, the rest is judged as sent.
+    const below = pathBelowPrefix(target.path, this.pathPrefix)
+    if (below === null) return refuseUpgrade(socket, 404, 'not found')
+    const docId = docIdOfUpgradePath(below)
     let room: Room | null = null
     try {
       const auth = await authorize(await this.key, this.store, { docId, token: new URLSearchParams(target.query).get('token'), needs: 'read' })

@@ -20,10 +20,27 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: positiveInt(10 * 1024 * 1024),
   MAX_MESSAGES_PER_SECOND: positiveInt(1000),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** An automatic version once a document has been quiet this long after a change. */
+  VERSION_IDLE_MS: positiveInt(120_000),
+  /** An automatic version at least this often while changes go on. */
+  VERSION_MAX_MS: positiveInt(600_000),
   MAX_AWARENESS_BYTES: positiveInt(16_384),
   MAX_AWARENESS_CLIENTS: positiveInt(4),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /** Where stored client edits are reported to the web app (docs/sync-protocol.md, "Edit reports"). */
+  EDIT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  EDIT_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * Serve upgrades and the document API under this path (`/sync`), for one
+   * public origin shared with the web app behind a proxy that passes the path on.
+   */
+  SYNC_PATH_PREFIX: z
+    .string()
+    .regex(/^(?:\/[A-Za-z0-9._~-]+)+\/?$/, 'a path such as /sync: segments of letters, digits, . _ ~ -')
+    .refine((value) => !/(?:^|\/)\.{1,2}(?:\/|$)/.test(value), 'no . or .. segments')
+    .transform((value) => value.replace(/\/$/, ''))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

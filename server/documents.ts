@@ -6,22 +6,27 @@
  * hears of it through the relay (`handleFromElsewhere`). httpApi.ts only
  * authorises and parses; RoomRegistry only keeps rooms in memory.
  *
- * Restoring an earlier version (the history issue) belongs here too, as
- * `restore(docId, version)`: read the version from the store, turn it into
- * the change that brings the live document back to it, apply that to the
- * room as an `api` change (so it is stored, relayed and published like any
- * write), and flush before answering, as `write` does.
+ * Versions too (docs/sync-protocol.md, "Version history"): listing them,
+ * reading one's state, naming the current state, and restoring one, which
+ * turns the version into the change that brings the live document back to
+ * it and applies that to the room as an `api` write (stored, relayed and
+ * published like any other), flushed before answering.
  */
 import type { Logger } from 'pino'
 import type { LiveAccess } from '../lib/access'
 import type { DocumentMessage, Fanout } from './fanout/Fanout'
 import type { PersistQueue } from './PersistQueue'
+import * as Y from 'yjs'
 import type { DocumentStore } from './persistence/DocumentStore'
+import { buildVersionState, type Author, type VersionPage, type VersionRecord } from './persistence/history'
 import type { Room } from './room/Room'
 import type { RoomRegistry } from './RoomRegistry'
 
 export interface DocumentsDeps {
-  store: Pick<DocumentStore, 'deleteDocument' | 'recordAccessChange' | 'getPolicy'>
+  store: Pick<
+    DocumentStore,
+    'deleteDocument' | 'recordAccessChange' | 'getPolicy' | 'createVersion' | 'listVersions' | 'getVersion' | 'loadThrough'
+  >
   rooms: Pick<RoomRegistry, 'acquire' | 'release' | 'peek' | 'discard' | 'loadedRooms'>
   persistQueue: Pick<PersistQueue, 'flush' | 'discard'>
   fanout: Pick<Fanout, 'publish'>
@@ -51,14 +56,66 @@ export class Documents {
    * tell a user "saved". Throws SyncError (1002) for an update that fails
    * inside Yjs; the document is then as it was.
    */
-  async write(docId: string, update: Uint8Array): Promise<void> {
+  async write(docId: string, update: Uint8Array, author?: Author): Promise<void> {
     const { rooms, persistQueue } = this.deps
     const room = await rooms.acquire(docId)
     try {
       await room.settled()
-      room.applyUpdate(update, { source: 'api' })
+      room.applyUpdate(update, { source: 'api', author })
       await persistQueue.flush()
     } finally {
+      rooms.release(room)
+    }
+  }
+
+  /** The document's versions, newest first. */
+  versions(docId: string, page: VersionPage): Promise<VersionRecord[]> {
+    return this.deps.store.listVersions(docId, page)
+  }
+
+  /** A version's whole state as one update, or null when the document has no such version. */
+  async versionState(docId: string, id: number): Promise<Uint8Array | null> {
+    const { store } = this.deps
+    const version = await store.getVersion(docId, id)
+    if (!version) return null
+    return buildVersionState(await store.loadThrough(docId, version.seq))
+  }
+
+  /** Names the current state: what this instance applied is stored first, so the version holds it. */
+  async nameVersion(docId: string, label: string, author: Author): Promise<VersionRecord> {
+    const { persistQueue, store } = this.deps
+    await persistQueue.flush()
+    const version = await store.createVersion(docId, { kind: 'named', label, createdAt: Date.now(), author })
+    if (!version) throw new Error('a named version is always recorded')
+    return version
+  }
+
+  /**
+   * Makes the live document equal to version `id` by one forward change,
+   * durable before this resolves, and records a version of kind `restore`.
+   * The state being replaced gets an automatic version first (when it is not
+   * in one yet), so the restore can itself be undone by restoring that.
+   * Null when the document has no such version.
+   */
+  async restore(docId: string, id: number, author: Author): Promise<VersionRecord | null> {
+    const { rooms, persistQueue, store, log } = this.deps
+    const version = await store.getVersion(docId, id)
+    if (!version) return null
+    const target = new Y.Doc()
+    const room = await rooms.acquire(docId)
+    try {
+      await room.settled()
+      await persistQueue.flush()
+      await store.createVersion(docId, { kind: 'auto', label: null, createdAt: Date.now(), onlyIfChanged: true })
+      Y.applyUpdate(target, buildVersionState(await store.loadThrough(docId, version.seq)))
+      await room.settled()
+      room.restoreTo(target, author)
+      await persistQueue.flush()
+      const restored = await store.createVersion(docId, { kind: 'restore', label: null, createdAt: Date.now(), author })
+      log.info({ docId, version: id }, 'version restored')
+      return restored
+    } finally {
+      target.destroy()
       rooms.release(room)
     }
   }

@@ -15,8 +15,9 @@ import type { HealthReport } from './DependencyMonitor'
 import type { Documents } from './documents'
 import type { ServerMetrics } from './metrics'
 import type { DocumentStore } from './persistence/DocumentStore'
+import type { Author, VersionRecord } from './persistence/history'
 import { assertValidUpdate } from './protocol'
-import { parseRequestTarget } from './requestTarget'
+import { parseRequestTarget, pathBelowPrefix } from './requestTarget'
 import { SyncError } from './SyncError'
 
 export interface HttpContext {
@@ -32,6 +33,8 @@ export interface HttpContext {
   lastPersistError(): Error | null
   /** When set, /metrics wants `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /** SYNC_PATH_PREFIX ('' for none): the document API and a second /healthz live under it. */
+  pathPrefix: string
   log: Logger
 }
 
@@ -50,7 +53,13 @@ const FAILING_REASON = { database: 'the database is not answering', redis: 'redi
  * with an action we do not serve is an unknown route (404).
  */
 const DOCS_PREFIX = '/docs/'
-const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access'])
+const DOCUMENT_ACTIONS: ReadonlySet<string> = new Set(['', '/update', '/access', '/versions'])
+/** `/versions/<id>` and `/versions/<id>/restore`; the id is checked apart, so a bad one is a 400, not a 404. */
+const VERSION_ACTION = /^\/versions\/([^/]*)(\/restore)?$/
+/** Version ids are the store's sequence: positive integers, sent as strings of digits. */
+const VERSION_ID = /^[1-9][0-9]{0,14}$/
+const MAX_VERSIONS_PAGE = 100
+const DEFAULT_VERSIONS_PAGE = 50
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i
 
 function documentRoute(path: string): { docId: string; action: string } | null {
@@ -59,6 +68,10 @@ function documentRoute(path: string): { docId: string; action: string } | null {
   const slash = rest.indexOf('/')
   return slash === -1 ? { docId: rest, action: '' } : { docId: rest.slice(0, slash), action: rest.slice(slash) }
 }
+
+/** Labels are 1 to 100 characters, counted after trimming spaces. */
+const LABEL_EXPECTED = 'expected {"label": "<1 to 100 characters>"}'
+const labelSchema = z.object({ label: z.string().trim().min(1).max(100) }).strict()
 
 const accessChangeSchema = z.object({
   sub: z.string().min(1).max(256),
@@ -90,10 +103,12 @@ export async function handleHttpRequest(ctx: HttpContext, req: IncomingMessage, 
 }
 
 async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { path } = parseRequestTarget(req.url)
+  const raw = parseRequestTarget(req.url).path
   const method = req.method ?? 'GET'
-  if (path === '/healthz' && method === 'GET') return health(ctx, res)
-  if (path === '/metrics' && method === 'GET') {
+  // /healthz and /metrics stay at the root whatever the prefix: health checks and Prometheus reach each
+  // instance directly. Through the proxy, /<prefix>/healthz answers too; /metrics is never served there.
+  if (raw === '/healthz' && method === 'GET') return health(ctx, res)
+  if (raw === '/metrics' && method === 'GET') {
     if (ctx.metricsToken !== undefined && !hasBearer(req, ctx.metricsToken)) {
       res.setHeader('www-authenticate', 'Bearer')
       throw new HttpError(401, 'metrics need Authorization: Bearer <METRICS_TOKEN>')
@@ -102,12 +117,26 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     res.end(await ctx.metrics.registry.metrics())
     return
   }
+  const path = pathBelowPrefix(raw, ctx.pathPrefix)
+  if (path === null) throw new HttpError(404, 'not found')
+  if (ctx.pathPrefix !== '' && path === '/healthz' && method === 'GET') return health(ctx, res)
   const document = documentRoute(path)
   if (document) {
     const { docId, action } = document
     // First, as for an upgrade: a bad docId is 400 whatever the method or the token.
     if (!isValidDocId(docId) || DOT_SEGMENT.test(action)) throw new HttpError(400, 'invalid document id')
+    const versionAction = VERSION_ACTION.exec(action)
+    if (versionAction) {
+      const id = versionAction[1]
+      if (!VERSION_ID.test(id)) throw new HttpError(400, 'invalid version id')
+      if (versionAction[2]) {
+        if (method === 'POST') return restoreVersion(ctx, req, res, docId, Number(id))
+      } else if (method === 'GET') return getVersionState(ctx, req, res, docId, Number(id))
+      throw new HttpError(405, 'method not allowed')
+    }
     if (!DOCUMENT_ACTIONS.has(action)) throw new HttpError(404, 'not found')
+    if (method === 'GET' && action === '/versions') return listVersions(ctx, req, res, docId)
+    if (method === 'POST' && action === '/versions') return nameVersion(ctx, req, res, docId)
     if (method === 'GET' && action === '/update') return getUpdate(ctx, req, res, docId)
     if (method === 'POST' && action === '/update') return postUpdate(ctx, req, res, docId)
     if (method === 'DELETE' && action === '') return deleteDocument(ctx, req, res, docId)
@@ -149,7 +178,7 @@ async function getUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerResp
 }
 
 async function postUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
-  await authorizeCall(ctx, req, docId, 'write')
+  const author = await authorizeCall(ctx, req, docId, 'write')
   const body = await readBody(req, ctx.maxMessageBytes)
   if (body.length === 0) throw new HttpError(400, 'empty body: expected a Yjs update')
   try {
@@ -158,7 +187,7 @@ async function postUpdate(ctx: HttpContext, req: IncomingMessage, res: ServerRes
     throw new HttpError(400, 'body is not a Yjs update')
   }
   try {
-    await ctx.documents.write(docId, body)
+    await ctx.documents.write(docId, body, author)
   } catch (error) {
     // It decoded, then failed inside Yjs: the document was rebuilt without it.
     if (error instanceof SyncError) throw new HttpError(400, 'body is not an update this document can apply')
@@ -186,11 +215,67 @@ async function changeAccess(ctx: HttpContext, req: IncomingMessage, res: ServerR
   res.writeHead(204).end()
 }
 
-async function authorizeCall(ctx: HttpContext, req: IncomingMessage, docId: string, needs: AccessLevel): Promise<void> {
+/** Refuses (401/403/410) a call its token does not allow; returns who made it, for authorship. */
+async function authorizeCall(ctx: HttpContext, req: IncomingMessage, docId: string, needs: AccessLevel): Promise<Author> {
   const header = req.headers.authorization
   const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null
   const result = await authorize(await ctx.key(), ctx.store, { docId, token, needs })
   if (!result.ok) throw new HttpError(result.status, result.reason)
+  return { sub: result.token.sub, name: result.token.name ?? null }
+}
+
+/** A version as the API shows it (docs/sync-protocol.md, "Version history"). */
+function versionJson(version: VersionRecord) {
+  return {
+    id: String(version.id),
+    createdAt: new Date(version.createdAt).toISOString(),
+    label: version.label,
+    authors: version.authors.map(({ sub, name }) => ({ sub, name })),
+    kind: version.kind,
+  }
+}
+
+async function listVersions(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
+  await authorizeCall(ctx, req, docId, 'write')
+  const query = new URLSearchParams(parseRequestTarget(req.url).query)
+  const before = query.get('before')
+  const limitText = query.get('limit')
+  if (before !== null && !VERSION_ID.test(before)) throw new HttpError(400, 'before must be a version id')
+  const limit = limitText === null ? DEFAULT_VERSIONS_PAGE : Number(limitText)
+  if (!/^[0-9]{1,3}$/.test(limitText ?? '50') || limit < 1 || limit > MAX_VERSIONS_PAGE) {
+    throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_VERSIONS_PAGE}`)
+  }
+  const versions = await ctx.documents.versions(docId, { before: before === null ? undefined : Number(before), limit })
+  sendJson(res, 200, { versions: versions.map(versionJson) })
+}
+
+async function getVersionState(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string, id: number): Promise<void> {
+  await authorizeCall(ctx, req, docId, 'write')
+  const state = await ctx.documents.versionState(docId, id)
+  if (!state) throw new HttpError(404, 'no such version')
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': state.length })
+  res.end(state)
+}
+
+async function nameVersion(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string): Promise<void> {
+  const author = await authorizeCall(ctx, req, docId, 'write')
+  const body = await readBody(req, ctx.maxMessageBytes)
+  let parsed: z.infer<typeof labelSchema>
+  try {
+    parsed = labelSchema.parse(JSON.parse(body.toString('utf8')))
+  } catch {
+    throw new HttpError(400, LABEL_EXPECTED)
+  }
+  sendJson(res, 201, versionJson(await ctx.documents.nameVersion(docId, parsed.label, author)))
+}
+
+async function restoreVersion(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, docId: string, id: number): Promise<void> {
+  const author = await authorizeCall(ctx, req, docId, 'write')
+  // Nothing is read from the body; drain it so the connection can be reused.
+  await readBody(req, ctx.maxMessageBytes)
+  const restored = await ctx.documents.restore(docId, id, author)
+  if (!restored) throw new HttpError(404, 'no such version')
+  sendJson(res, 200, versionJson(restored))
 }
 
 /** Reads a request body, refusing (413) anything over `limit` bytes without buffering it. */

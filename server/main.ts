@@ -8,6 +8,7 @@ import { readConfig } from './config'
 import { createLogger } from './log'
 import type { Fanout } from './fanout/Fanout'
 import type { DocumentStore } from './persistence/DocumentStore'
+import { FutureSchemaError } from './persistence/migrations'
 import { openSqliteStore } from './persistence/SqliteStore'
 import { SyncServer } from './SyncServer'
 
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
       await redis.ready()
     }
   } catch (error) {
+    if (error instanceof FutureSchemaError) {
+      // Not a connection problem, and retrying will not help: say so plainly (UPGRADE-3).
+      console.error(`tandem-sync: ${error.message}`)
+      process.exit(3)
+    }
     log.fatal({ err: (error as Error).message }, 'cannot reach the database or Redis')
     process.exit(1)
   }
@@ -73,10 +79,14 @@ async function main(): Promise<void> {
       maxMessageBytes: config.MAX_MESSAGE_BYTES,
       maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
       roomIdleMs: config.ROOM_IDLE_MS,
+      versionIdleMs: config.VERSION_IDLE_MS,
+      versionMaxMs: config.VERSION_MAX_MS,
       maxAwarenessBytes: config.MAX_AWARENESS_BYTES,
       maxAwarenessClients: config.MAX_AWARENESS_CLIENTS,
     },
     metricsToken: config.METRICS_TOKEN,
+    editWebhook: config.EDIT_WEBHOOK_URL ? { url: config.EDIT_WEBHOOK_URL, intervalMs: config.EDIT_WEBHOOK_INTERVAL_MS } : undefined,
+    pathPrefix: config.SYNC_PATH_PREFIX,
   })
 
   const shutdown = (signal: NodeJS.Signals) => {

@@ -22,6 +22,10 @@ export interface ServerLimits {
   persistIntervalMs: number
   /** Compact a document's log into one snapshot once it holds this many updates. */
   compactAfterUpdates: number
+  /** Record an automatic version once a document has been quiet this long after a change. */
+  versionIdleMs: number
+  /** Record an automatic version at least this often while changes go on. */
+  versionMaxMs: number
   /** One presence state's JSON over this many (UTF-8) bytes closes its connection with 1009. */
   maxAwarenessBytes: number
   /** One connection may introduce this many presence client IDs; one more closes it with 1008. */
@@ -42,6 +46,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   heartbeatIntervalMs: 30_000,
   persistIntervalMs: 50,
   compactAfterUpdates: 1000,
+  versionIdleMs: 120_000,
+  versionMaxMs: 600_000,
   maxAwarenessBytes: DEFAULT_MAX_AWARENESS_BYTES,
   maxAwarenessClients: DEFAULT_MAX_AWARENESS_CLIENTS,
   policyRecheckIntervalMs: 60_000,
@@ -56,6 +62,13 @@ export interface SyncServerOptions {
   limits?: Partial<ServerLimits>
   /** When set, GET /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string
+  /**
+   * SYNC_PATH_PREFIX, without a trailing slash (`/sync`): upgrades are served at
+   * `<prefix>/<docId>` and the document API at `<prefix>/docs/…`. Defaults to none.
+   */
+  pathPrefix?: string
   /** Defaults to a silent logger. */
   log?: Logger
+  /** EDIT_WEBHOOK_URL: where stored client edits are reported (docs/sync-protocol.md, "Edit reports"). */
+  editWebhook?: { url: string; intervalMs: number }
 }

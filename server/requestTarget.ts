@@ -30,3 +30,21 @@ export function parseRequestTarget(target: string | undefined): RequestTarget {
 export function docIdOfUpgradePath(path: string): string {
   return path.startsWith('/') ? path.slice(1) : ''
 }
+
+/**
+ * The raw path with `prefix` (SYNC_PATH_PREFIX, say `/sync`) taken off its
+ * front, still as sent; `null` when the path lies outside the prefix. The
+ * prefix must match whole segments exactly as written: `/syncx/a`,
+ * `/Sync/a` and `/%73ync/a` are outside `/sync`. With no prefix ('') every
+ * path is inside and comes back unchanged.
+ *
+ * @example
+ * pathBelowPrefix('/sync/abc', '/sync') // '/abc'
+ * pathBelowPrefix('/sync/../etc', '/sync') // '/../etc': judged (400) as sent
+ */
+export function pathBelowPrefix(path: string, prefix: string): string | null {
+  if (prefix === '') return path
+  if (path === prefix) return '/'
+  if (path.startsWith(`${prefix}/`)) return path.slice(prefix.length)
+  return null
+}

@@ -7,7 +7,10 @@ import GoogleProvider from 'next-auth/providers/google'
 import { safeRedirectUrl } from '@/components/auth/safeCallbackUrl'
 import { getConfig, type OAuthProviderConfig } from './config'
 import { getDb } from './db'
-import { findOrCreateOAuthUser, verifyPassword } from './users'
+import { getLive } from './events/live'
+import { newId } from './ids'
+import { acceptInvitations } from './invitations'
+import { findOrCreateOAuthUser, getSessionVersion, verifyPassword, type OAuthProfile } from './users'
 
 /** Sessions last a week; the JWT is re-issued as it is used. */
 const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60
@@ -38,6 +41,24 @@ function oauthProvider(config: OAuthProviderConfig): Provider {
   }
 }
 
+/**
+ * Whether the provider vouches for the address. Only an explicit
+ * `email_verified: true` (Google, OIDC) counts; GitHub sends none, so those
+ * accounts verify by email like password ones.
+ */
+function providerVerifiedEmail(profile: unknown): boolean {
+  const claim = (profile as { email_verified?: unknown } | undefined)?.email_verified
+  return claim === true || claim === 'true'
+}
+
+/** What the JWT carries beside next-auth's own fields. */
+interface SessionClaims {
+  /** The user's session version when this session began (users.session_version). */
+  sv?: number
+  /** When the person last proved who they are (signed in), ms since the epoch: deleting an account without a password asks for a recent one. */
+  authAt?: number
+}
+
 let cachedOptions: NextAuthOptions | undefined
 
 /**
@@ -59,11 +80,22 @@ export function getAuthOptions(): NextAuthOptions {
         async authorize(credentials) {
           if (!credentials?.email || !credentials.password) return null
           const user = await verifyPassword(await getDb(), credentials.email, credentials.password)
-          return user ? { id: user.id, email: user.email, name: user.name } : null
+          return user ? { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified } : null
         },
       }),
       ...config.oauthProviders.map(oauthProvider),
     ],
+    events: {
+      /** Every web app process closes this session's live-event streams (GET /api/events). */
+      async signOut({ token }) {
+        const userId = typeof token?.sub === 'string' ? token.sub : null
+        if (!userId) return
+        const { bus } = await getLive()
+        await bus
+          .publish({ kind: 'session-ended', userId, sessionId: typeof token.sid === 'string' ? token.sid : null })
+          .catch((error) => console.error('[live events] sign-out notice failed:', error))
+      },
+    },
     callbacks: {
       /**
        * Where next-auth sends people after signing in or out (OAuth callbacks,
@@ -73,35 +105,55 @@ export function getAuthOptions(): NextAuthOptions {
        */
       redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       /** OAuth identities map to a local user; refusing here shows an error on /signin. */
-      async signIn({ account, user }) {
-        if (!account || account.type === 'credentials') return true
-        const result = await findOrCreateOAuthUser(await getDb(), {
-          provider: account.provider,
-          providerAccountId: account.providerAccountId,
-          email: user.email,
-          name: user.name,
-        })
+      async signIn({ account, user, profile }) {
+        if (!account || account.type === 'credentials') {
+          // A verified account signing in picks up invitations that arrived for its address meanwhile.
+          const signedIn = user as { id?: string; email?: string | null; emailVerified?: boolean }
+          if (signedIn.id && signedIn.email && signedIn.emailVerified) await acceptInvitations(await getDb(), { id: signedIn.id, email: signedIn.email })
+          return true
+        }
+        const db = await getDb()
+        const result = await findOrCreateOAuthUser(db, oauthProfile(account, user, profile))
+        if (result.ok && result.user.emailVerified) await acceptInvitations(db, result.user)
         return result.ok ? true : `/signin?error=${result.reason === 'email-in-use' ? 'OAuthAccountNotLinked' : 'OAuthSignin'}`
       },
-      async jwt({ token, account, user }) {
+      /**
+       * Runs whenever a session is read (every request that asks who is
+       * signed in). A session whose version is not the user's current one
+       * (a password change or reset, "Sign out everywhere") comes back empty,
+       * which signs it out; so does one whose user was deleted.
+       */
+      async jwt({ token, account, user, profile }) {
+        const claims = token as typeof token & SessionClaims
+        const db = await getDb()
+        // The session's own id, made once at sign-in and carried by every re-issued JWT:
+        // signing out ends the live-event streams of this session only (app/_data/events/).
+        if (user && typeof token.sid !== 'string') token.sid = newId()
         if (account && account.type !== 'credentials') {
           // The provider's id is not ours: look up the local user created in signIn().
-          const result = await findOrCreateOAuthUser(await getDb(), {
-            provider: account.provider,
-            providerAccountId: account.providerAccountId,
-            email: user?.email,
-            name: user?.name,
-          })
+          const result = await findOrCreateOAuthUser(db, oauthProfile(account, user, profile))
           if (result.ok) {
             token.sub = result.user.id
             token.name = result.user.name
             token.email = result.user.email
           }
         }
+        if (user && token.sub) {
+          // Signing in: the session starts at the user's current version.
+          claims.sv = (await getSessionVersion(db, token.sub)) ?? 0
+          claims.authAt = Date.now()
+          return token
+        }
+        if (!token.sub) return token
+        const current = await getSessionVersion(db, token.sub)
+        if (current === null || current !== (claims.sv ?? 0)) return {}
         return token
       },
       async session({ session, token }) {
         if (session.user && token.sub) session.user.id = token.sub
+        else if (session.user) session.user = undefined
+        const authAt = (token as SessionClaims).authAt
+        if (session.user && typeof authAt === 'number') session.user.authAt = authAt
         return session
       },
     },
@@ -109,3 +161,13 @@ export function getAuthOptions(): NextAuthOptions {
   return cachedOptions
 }
 
+
+function oauthProfile(account: { provider: string; providerAccountId: string }, user: { email?: string | null; name?: string | null } | undefined, profile: unknown): OAuthProfile {
+  return {
+    provider: account.provider,
+    providerAccountId: account.providerAccountId,
+    email: user?.email,
+    name: user?.name,
+    emailVerified: providerVerifiedEmail(profile),
+  }
+}

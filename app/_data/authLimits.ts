@@ -18,6 +18,12 @@ export const AuthLimits = {
   signInPerAddress: { name: 'sign-in:address', limit: 20, windowMs: 15 * MINUTE_MS },
   /** Ten new accounts from one client address per hour. */
   signUpPerAddress: { name: 'sign-up:address', limit: 10, windowMs: 60 * MINUTE_MS },
+  /** Three reset mails per email in 15 minutes: enough for a lost first mail, too few to flood an inbox. */
+  resetPerEmail: { name: 'reset:email', limit: 3, windowMs: 15 * MINUTE_MS },
+  /** Twenty reset requests from one client address in 15 minutes, like sign-in failures. */
+  resetPerAddress: { name: 'reset:address', limit: 20, windowMs: 15 * MINUTE_MS },
+  /** Five "Resend" verification mails per account per hour. */
+  verifyResendPerUser: { name: 'verify-resend:user', limit: 5, windowMs: 60 * MINUTE_MS },
 } as const satisfies Record<string, ThrottleRule>
 
 /** Who a sign-in attempt is for and from; either may be unknown (no email sent, no trustworthy address). */
@@ -63,4 +69,29 @@ export async function checkSignUp(db: Db, address: string | null, now = Date.now
 
 export async function recordSignUp(db: Db, address: string | null, now = Date.now()): Promise<void> {
   if (address) await recordAttempt(db, AuthLimits.signUpPerAddress, address, now)
+}
+
+/**
+ * "Forgot password?": every request counts (answered or not, the page says the
+ * same), against the email and the client address.
+ */
+export async function checkPasswordReset(db: Db, subject: SignInSubject, now = Date.now()): Promise<ThrottleVerdict> {
+  return worst(
+    await Promise.all([
+      subject.email ? checkThrottle(db, AuthLimits.resetPerEmail, emailKey(subject.email), now) : { allowed: true as const },
+      subject.address ? checkThrottle(db, AuthLimits.resetPerAddress, subject.address, now) : { allowed: true as const },
+    ]),
+  )
+}
+
+export async function recordPasswordReset(db: Db, subject: SignInSubject, now = Date.now()): Promise<void> {
+  if (subject.email) await recordAttempt(db, AuthLimits.resetPerEmail, emailKey(subject.email), now)
+  if (subject.address) await recordAttempt(db, AuthLimits.resetPerAddress, subject.address, now)
+}
+
+/** Counts one "Resend" of the verification mail; refuses once the hour's are used. */
+export async function takeVerificationResend(db: Db, userId: string, now = Date.now()): Promise<ThrottleVerdict> {
+  const verdict = await checkThrottle(db, AuthLimits.verifyResendPerUser, userId, now)
+  if (verdict.allowed) await recordAttempt(db, AuthLimits.verifyResendPerUser, userId, now)
+  return verdict
 }

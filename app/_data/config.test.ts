@@ -25,6 +25,27 @@ describe('web app configuration', () => {
     expect(config).toMatchObject({ syncUrl: null, syncPort: 1234, syncHttpUrl: 'http://127.0.0.1:1234', authSecret: SECRET, oauthProviders: [] })
   })
 
+  it('mail: the outbox directory and a default From without SMTP_URL; SMTP_URL, EMAIL_FROM and NEXTAUTH_URL when set', () => {
+    expect(readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET })).toMatchObject({
+      smtpUrl: null,
+      emailFrom: 'Tandem <no-reply@localhost>',
+      publicUrl: null,
+    })
+    const config = readConfig({
+      DATA_DIR: tempDir(),
+      AUTH_SECRET: SECRET,
+      SMTP_URL: 'smtps://mailer:secret@mail.example.com:465',
+      EMAIL_FROM: 'Docs <docs@example.com>',
+      NEXTAUTH_URL: 'https://docs.example.com/',
+    })
+    expect(config).toMatchObject({ smtpUrl: 'smtps://mailer:secret@mail.example.com:465', emailFrom: 'Docs <docs@example.com>', publicUrl: 'https://docs.example.com' })
+  })
+
+  it('refuses an SMTP_URL that does not name an SMTP server', () => {
+    expect(() => readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET, SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL is not a URL/)
+    expect(() => readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET, SMTP_URL: 'http://mail.example.com' })).toThrow(/smtp:\/\/ or smtps:\/\//)
+  })
+
   it('follows SYNC_PORT, SYNC_URL and SYNC_HTTP_URL', () => {
     const config = readConfig({ DATA_DIR: tempDir(), AUTH_SECRET: SECRET, SYNC_PORT: '4321', SYNC_URL: 'wss://sync.example.com' })
     expect(config).toMatchObject({ syncUrl: 'wss://sync.example.com', syncPort: 4321, syncHttpUrl: 'http://127.0.0.1:4321' })

@@ -34,6 +34,32 @@ export interface AppConfig {
    * (TRUST_PROXY); 0: none, the TCP peer is the client (app/_http/clientAddress.ts).
    */
   trustProxyHops: number
+  /** REDIS_URL: when set, live events reach every web app process over Redis pub/sub (app/_data/events/). */
+  redisUrl: string | undefined
+  /** SMTP_URL (`smtp://user:pass@host:port`, `smtps://…`); null: mail goes to DATA_DIR/outbox/ as .eml files. */
+  smtpUrl: string | null
+  /** EMAIL_FROM: the From of every message. */
+  emailFrom: string
+  /** NEXTAUTH_URL without a trailing slash: the origin put in emailed links; null: the request's own. */
+  publicUrl: string | null
+}
+
+export const DEFAULT_EMAIL_FROM = 'Tandem <no-reply@localhost>'
+
+/** SMTP_URL must name an SMTP server; a typo would otherwise only show when the first message fails. */
+export function readSmtpUrl(value: string | undefined): string | null {
+  const text = (value ?? '').trim()
+  if (!text) return null
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new Error('SMTP_URL is not a URL: write it as smtp://user:password@host:port or smtps://user:password@host:port.')
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new Error(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//.`)
+  }
+  return text
 }
 
 const DEFAULT_SYNC_PORT = 1234
@@ -96,6 +122,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     syncHttpUrl: (env.SYNC_HTTP_URL || `http://127.0.0.1:${syncPort}`).replace(/\/+$/, ''),
     oauthProviders: readOAuthProviders(env),
     trustProxyHops: readTrustProxy(env.TRUST_PROXY),
+    redisUrl: env.REDIS_URL || undefined,
+    smtpUrl: readSmtpUrl(env.SMTP_URL),
+    emailFrom: env.EMAIL_FROM?.trim() || DEFAULT_EMAIL_FROM,
+    publicUrl: env.NEXTAUTH_URL ? env.NEXTAUTH_URL.replace(/\/+$/, '') : null,
   }
 }
 

@@ -9,7 +9,9 @@ import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('server-only', () => ({}))
-const { openMigratedDatabase, SQLITE_FILE } = await import('./db')
+const { openDatabase, openMigratedDatabase, SQLITE_FILE } = await import('./db')
+const { migrateToLatest, migrations } = await import('./migrations')
+const { Migrator } = await import('kysely')
 
 const dirs: string[] = []
 afterEach(() => {
@@ -37,6 +39,27 @@ describe('the SQLite app database', () => {
       }
     } finally {
       process.umask(umask)
+    }
+  })
+})
+
+describe('the accounts migration', () => {
+  it('counts accounts made before it as verified, at session version 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-app-db-'))
+    dirs.push(dataDir)
+    const db = openDatabase({ dataDir })
+    try {
+      const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '2026_12_02_030'))
+      await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest()
+      await db
+        .insertInto('users')
+        .values({ id: 'u1', email: 'old@example.test', name: 'Old', password_hash: null, created_at: '2026-11-30T10:00:00.000Z' } as never)
+        .execute()
+      await migrateToLatest(db)
+      const row = await db.selectFrom('users').select(['email_verified_at', 'session_version']).where('id', '=', 'u1').executeTakeFirstOrThrow()
+      expect(row).toEqual({ email_verified_at: '2026-11-30T10:00:00.000Z', session_version: 0 })
+    } finally {
+      await db.destroy()
     }
   })
 })

@@ -1,11 +1,17 @@
 import 'server-only'
 import { getConfig } from './config'
 import { getDb } from './db'
+import { getLive } from './events/live'
+import type { Outgoing } from './mail/outgoing'
 import type { Deps } from './operations'
 import { createSyncAdmin } from './syncAdmin'
 
-/** The real dependencies of the use cases in operations.ts: the database and the sync server. */
-export async function getDeps(): Promise<Deps> {
+/**
+ * The real dependencies of the use cases in operations.ts: the database, the
+ * sync server, the live-event bus and, where links are mailed, the mail queue.
+ */
+export async function getDeps(mail?: Outgoing): Promise<Deps> {
   const config = getConfig()
-  return { db: await getDb(), sync: createSyncAdmin({ baseUrl: config.syncHttpUrl, secret: config.authSecret }) }
+  const [db, live] = await Promise.all([getDb(), getLive()])
+  return { db, sync: createSyncAdmin({ baseUrl: config.syncHttpUrl, secret: config.authSecret }), bus: live.bus, mail }
 }

@@ -1,5 +1,5 @@
 import 'server-only'
-import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 
 /**
  * Schema migrations, in order. They live in code (not files read at run
@@ -7,7 +7,7 @@ import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely
  * SQLite and PostgreSQL: plain `text`/`integer` columns, no engine-specific
  * defaults. Never edit a migration that has shipped; add the next one.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '2026_11_27_001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -71,6 +71,88 @@ const migrations: Record<string, Migration> = {
         .execute()
       await db.schema.createIndex('auth_attempts_bucket_at_idx').on('auth_attempts').columns(['bucket', 'at']).execute()
       await db.schema.createIndex('auth_attempts_at_idx').on('auth_attempts').column('at').execute()
+    },
+  },
+  '2026_12_02_020_user_events': {
+    async up(db: Kysely<unknown>) {
+      // Each user's live events (app/_data/events/): ids increase per user, so a
+      // reconnecting stream asks for "everything after N". Kept 30 days.
+      await db.schema
+        .createTable('user_events')
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('id', 'integer', (col) => col.notNull())
+        .addColumn('type', 'text', (col) => col.notNull())
+        .addColumn('document_id', 'text')
+        .addColumn('data', 'text', (col) => col.notNull())
+        // 1 for a notification (shown under the bell), 0 for a list update only.
+        .addColumn('notify', 'integer', (col) => col.notNull())
+        .addColumn('read_at', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('user_events_pk', ['user_id', 'id'])
+        .execute()
+      await db.schema.createIndex('user_events_created_at_idx').on('user_events').column('created_at').execute()
+      // The last id given to each user: survives pruning, so ids never repeat.
+      await db.schema
+        .createTable('user_event_counters')
+        .addColumn('user_id', 'text', (col) => col.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('last_id', 'integer', (col) => col.notNull())
+        .execute()
+      // When a document last produced a `document.edited` event (one per 10 s at most, across processes).
+      await db.schema
+        .createTable('document_edit_marks')
+        .addColumn('document_id', 'text', (col) => col.primaryKey().references('documents.id').onDelete('cascade'))
+        .addColumn('at', 'text', (col) => col.notNull())
+        .execute()
+    },
+  },
+  '2026_12_02_030_accounts': {
+    async up(db: Kysely<unknown>) {
+      // Verified email and a session version per user. Accounts made before
+      // verification existed count as verified: nothing can prove otherwise now,
+      // and they already hold what was shared with them.
+      await db.schema.alterTable('users').addColumn('email_verified_at', 'text').execute()
+      await db.schema.alterTable('users').addColumn('session_version', 'integer', (col) => col.notNull().defaultTo(0)).execute()
+      await sql`update users set email_verified_at = created_at`.execute(db)
+
+      // One-time links (verify an address, reset a password): only the sha256 of the secret is stored.
+      await db.schema
+        .createTable('email_tokens')
+        .addColumn('token_hash', 'text', (col) => col.primaryKey())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('purpose', 'text', (col) => col.notNull())
+        .addColumn('expires_at', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('email_tokens_user_idx').on('email_tokens').columns(['user_id', 'purpose']).execute()
+
+      // Mail waiting to be delivered; a row is deleted once the message is handed over.
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('to_address', 'text', (col) => col.notNull())
+        .addColumn('subject', 'text', (col) => col.notNull())
+        .addColumn('text_body', 'text', (col) => col.notNull())
+        .addColumn('html_body', 'text', (col) => col.notNull())
+        .addColumn('link', 'text', (col) => col.notNull())
+        .addColumn('attempts', 'integer', (col) => col.notNull())
+        .addColumn('next_attempt_at', 'text', (col) => col.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('outbox_next_attempt_idx').on('outbox').column('next_attempt_at').execute()
+
+      // Shares addressed to an email with no verified account yet.
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('document_id', 'text', (col) => col.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('email', 'text', (col) => col.notNull())
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('invited_by', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addUniqueConstraint('invitations_document_email_unique', ['document_id', 'email'])
+        .execute()
+      await db.schema.createIndex('invitations_email_idx').on('invitations').column('email').execute()
     },
   },
 }

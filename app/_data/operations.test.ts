@@ -129,11 +129,22 @@ describe.each(await testDatabaseKinds())('document operations and who may do the
     expect(await documents.getRole(t.db, docId, viewer.id)).toBeNull()
   })
 
+  it('invites an address without an account as a pending invitation, revocable and role changeable, owner only', async () => {
+    const invited = await ops.invite(deps, owner.id, docId, ' Newcomer@Example.TEST ', 'viewer')
+    expect(invited.ok && invited.value.invitations.map((i) => [i.email, i.role])).toEqual([['newcomer@example.test', 'viewer']])
+    expect(invited.ok && invited.value.members.map((m) => m.name)).toEqual(['Olive', 'Eddie', 'Vera'])
+    const invitationId = invited.ok ? invited.value.invitations[0].id : ''
+    expect(await ops.changeInvitationRole(deps, editor.id, docId, invitationId, 'editor')).toMatchObject({ ok: false })
+    expect(await ops.revokeInvitation(deps, viewer.id, docId, invitationId)).toMatchObject({ ok: false })
+    const changed = await ops.changeInvitationRole(deps, owner.id, docId, invitationId, 'editor')
+    expect(changed.ok && changed.value.invitations.map((i) => i.role)).toEqual(['editor'])
+    const revoked = await ops.revokeInvitation(deps, owner.id, docId, invitationId)
+    expect(revoked.ok && revoked.value.invitations).toEqual([])
+    expect(sync.calls).toEqual([])
+  })
+
   it('explains invites it cannot do', async () => {
-    expect(await ops.invite(deps, owner.id, docId, 'nobody@example.test', 'viewer')).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/No one has signed up/),
-    })
+    expect(await ops.invite(deps, owner.id, docId, 'not an address', 'viewer')).toMatchObject({ ok: false, error: 'Enter a valid email address.' })
     expect(await ops.invite(deps, owner.id, docId, owner.email, 'viewer')).toMatchObject({ ok: false })
     expect(await ops.changeRole(deps, owner.id, docId, owner.id, 'viewer')).toMatchObject({ ok: false })
     expect(await ops.removeMember(deps, owner.id, docId, owner.id)).toMatchObject({ ok: false })

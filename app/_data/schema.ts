@@ -13,6 +13,12 @@ export interface Database {
   memberships: MembershipsTable
   share_links: ShareLinksTable
   auth_attempts: AuthAttemptsTable
+  user_events: UserEventsTable
+  user_event_counters: UserEventCountersTable
+  document_edit_marks: DocumentEditMarksTable
+  email_tokens: EmailTokensTable
+  outbox: OutboxTable
+  invitations: InvitationsTable
 }
 
 export interface UsersTable {
@@ -23,6 +29,10 @@ export interface UsersTable {
   /** argon2id hash (bcrypt for accounts made before; replaced at their next sign-in); null for accounts that only sign in through OAuth. */
   password_hash: string | null
   created_at: string
+  /** When the address was proved (a verification link, a provider's `email_verified`, or sign-up without SMTP); null until then. */
+  email_verified_at: string | null
+  /** Bumped by a password change or reset and "Sign out everywhere": sessions carrying an older one are ended. */
+  session_version: number
 }
 
 export interface OAuthAccountsTable {
@@ -67,6 +77,69 @@ export interface AuthAttemptsTable {
   bucket: string
   /** When (ISO-8601, UTC). */
   at: string
+}
+
+/** One live event for one user (app/_data/events/store.ts); pruned after 30 days. */
+export interface UserEventsTable {
+  user_id: string
+  /** Increasing per user: the SSE `id:` a reconnecting stream resumes after. */
+  id: number
+  /** `document.shared`, `document.renamed`, … (app/_data/events/types.ts). */
+  type: string
+  document_id: string | null
+  /** The event's JSON payload, as the stream sends it. */
+  data: string
+  /** 1: also a notification (the bell); 0: a list update only. */
+  notify: number
+  read_at: string | null
+  created_at: string
+}
+
+export interface UserEventCountersTable {
+  user_id: string
+  last_id: number
+}
+
+export interface DocumentEditMarksTable {
+  document_id: string
+  at: string
+}
+
+export type EmailTokenPurpose = 'verify' | 'reset'
+
+/** A one-time link's secret, stored only as its sha256 (app/_data/emailTokens.ts). */
+export interface EmailTokensTable {
+  token_hash: string
+  user_id: string
+  purpose: EmailTokenPurpose
+  expires_at: string
+  created_at: string
+}
+
+/** Mail not yet handed to the SMTP server (or the outbox directory); app/_data/mail/outbox.ts. */
+export interface OutboxTable {
+  id: string
+  to_address: string
+  subject: string
+  text_body: string
+  html_body: string
+  /** The message's one link, for the log line. */
+  link: string
+  attempts: number
+  next_attempt_at: string
+  last_error: string | null
+  created_at: string
+}
+
+/** A share waiting for someone to sign in with a verified `email` (app/_data/invitations.ts). */
+export interface InvitationsTable {
+  id: string
+  document_id: string
+  /** Normalised like users.email. */
+  email: string
+  role: MemberRole
+  invited_by: string
+  created_at: string
 }
 
 export type UserRow = Selectable<UsersTable>

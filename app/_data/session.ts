@@ -10,9 +10,11 @@ import { findUserById, type PublicUser } from './users'
  * The signed-in user, verified against the database, or null. Memoised per
  * request with React's cache(), so a page and its components share one lookup.
  */
+export const getCurrentSession = cache(async () => (await getServerSession(getAuthOptions()))?.user ?? null)
+
 export const getCurrentUser = cache(async (): Promise<PublicUser | null> => {
-  const session = await getServerSession(getAuthOptions())
-  const id = session?.user?.id
+  const session = await getCurrentSession()
+  const id = session?.id
   if (!id) return null
   return findUserById(await getDb(), id)
 })

@@ -90,4 +90,27 @@ describe.each(await testDatabaseKinds())('users ($name)', (kind) => {
     const result = await findOrCreateOAuthUser(t.db, { provider: 'oidc', providerAccountId: 'x', email: 'ada@example.test', name: 'Mallory' })
     expect(result).toEqual({ ok: false, reason: 'email-in-use' })
   })
+
+  it('an OAuth account counts as verified only when the provider says email_verified, and becomes so when it later does', async () => {
+    const unverified = await findOrCreateOAuthUser(t.db, { provider: 'github', providerAccountId: '1', email: 'gh@example.test', name: 'Gee' })
+    expect(unverified).toMatchObject({ ok: true, user: { emailVerified: false } })
+    const vouched = await findOrCreateOAuthUser(t.db, {
+      provider: 'oidc',
+      providerAccountId: 'sub-1',
+      email: 'sso@example.test',
+      name: 'Esso',
+      emailVerified: true,
+    })
+    expect(vouched).toMatchObject({ ok: true, user: { emailVerified: true } })
+
+    const later = await findOrCreateOAuthUser(t.db, { provider: 'github', providerAccountId: '1', email: 'gh@example.test', name: 'Gee', emailVerified: true })
+    expect(later).toMatchObject({ ok: true, user: { emailVerified: true } })
+    expect(await findUserByEmail(t.db, 'gh@example.test')).toMatchObject({ emailVerified: true })
+  })
+
+  it('a password account made while SMTP is set starts unverified', async () => {
+    const result = await createPasswordUser(t.db, { name: 'Una', email: 'una@example.test', password: 'correct horse battery' }, TEST_ARGON2, { verified: false })
+    expect(result).toMatchObject({ ok: true, user: { emailVerified: false } })
+    expect((await signUp('ver@example.test')).ok && (await findUserByEmail(t.db, 'ver@example.test'))?.emailVerified).toBe(true)
+  })
 })

@@ -17,31 +17,42 @@ export interface PublicUser {
   id: string
   email: string
   name: string
+  /** Whether the address is proved: shares addressed to it wait until it is (app/_data/invitations.ts). */
+  emailVerified: boolean
 }
 
-const toPublic = (row: UserRow): PublicUser => ({ id: row.id, email: row.email, name: row.name })
+const toPublic = (row: UserRow): PublicUser => ({ id: row.id, email: row.email, name: row.name, emailVerified: row.email_verified_at !== null })
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name.').max(80, 'Use at most 80 characters for your name.'),
-  email: z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address.')),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters for your password.`)
-    .refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, 'Use at most 72 bytes for your password.')
-    .refine((p) => new Set(p).size >= 4, 'That password is too easy to guess: use more different characters.'),
-})
+const nameSchema = z.string().trim().min(1, 'Enter your name.').max(80, 'Use at most 80 characters for your name.')
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address.'))
+const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters for your password.`)
+  .refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, 'Use at most 72 bytes for your password.')
+  .refine((p) => new Set(p).size >= 4, 'That password is too easy to guess: use more different characters.')
+
+const signUpSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema })
 
 export type SignUpInput = z.input<typeof signUpSchema>
 export type FieldErrors = Partial<Record<'name' | 'email' | 'password', string>>
 
 export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; errors: FieldErrors }
 
-/** Validates and creates a password account. A taken email is a field error, not an exception. */
-export async function createPasswordUser(db: Db, input: SignUpInput, hashing: Argon2Params = DEFAULT_ARGON2): Promise<CreateUserResult> {
+/**
+ * Validates and creates a password account. A taken email is a field error,
+ * not an exception. `verified`: whether the address counts as proved at once
+ * (it does when there is no SMTP server to prove it with).
+ */
+export async function createPasswordUser(
+  db: Db,
+  input: SignUpInput,
+  hashing: Argon2Params = DEFAULT_ARGON2,
+  { verified = true }: { verified?: boolean } = {},
+): Promise<CreateUserResult> {
   const parsed = signUpSchema.safeParse(input)
   if (!parsed.success) {
     const errors: FieldErrors = {}
@@ -61,6 +72,8 @@ export async function createPasswordUser(db: Db, input: SignUpInput, hashing: Ar
     name,
     password_hash: await hashPassword(password, hashing),
     created_at: nowIso(),
+    email_verified_at: verified ? nowIso() : null,
+    session_version: 0,
   }
   try {
     await db.insertInto('users').values(row).execute()
@@ -119,6 +132,8 @@ export interface OAuthProfile {
   providerAccountId: string
   email: string | null | undefined
   name: string | null | undefined
+  /** The provider vouches for the address (its `email_verified` claim). */
+  emailVerified?: boolean
 }
 
 export type OAuthUserResult = { ok: true; user: PublicUser } | { ok: false; reason: 'email-missing' | 'email-in-use' }
@@ -137,12 +152,27 @@ export async function findOrCreateOAuthUser(db: Db, profile: OAuthProfile): Prom
     .where('oauth_accounts.provider', '=', profile.provider)
     .where('oauth_accounts.provider_account_id', '=', profile.providerAccountId)
     .executeTakeFirst()
-  if (linked) return { ok: true, user: toPublic(linked) }
+  if (linked) {
+    // The provider has since confirmed the address: the account is verified from now on.
+    if (profile.emailVerified && linked.email_verified_at === null && profile.email && normaliseEmail(profile.email) === linked.email) {
+      await markEmailVerified(db, linked.id)
+      return { ok: true, user: { ...toPublic(linked), emailVerified: true } }
+    }
+    return { ok: true, user: toPublic(linked) }
+  }
   if (!profile.email) return { ok: false, reason: 'email-missing' }
   const email = normaliseEmail(profile.email)
   if (await findUserByEmail(db, email)) return { ok: false, reason: 'email-in-use' }
   const now = nowIso()
-  const row: UserRow = { id: newId(), email, name: profile.name?.trim() || email.split('@')[0], password_hash: null, created_at: now }
+  const row: UserRow = {
+    id: newId(),
+    email,
+    name: profile.name?.trim().slice(0, 80) || email.split('@')[0],
+    password_hash: null,
+    created_at: now,
+    email_verified_at: profile.emailVerified ? now : null,
+    session_version: 0,
+  }
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('users').values(row).execute()
     await trx
@@ -151,4 +181,76 @@ export async function findOrCreateOAuthUser(db: Db, profile: OAuthProfile): Prom
       .execute()
   })
   return { ok: true, user: toPublic(row) }
+}
+
+/** Records that the address is proved (a verification or reset link was used, or a provider vouched). */
+export async function markEmailVerified(db: Db, userId: string): Promise<void> {
+  await db.updateTable('users').set({ email_verified_at: nowIso() }).where('id', '=', userId).where('email_verified_at', 'is', null).execute()
+}
+
+/** The version sessions must carry (app/_data/auth.ts); null for no such user. */
+export async function getSessionVersion(db: Db, userId: string): Promise<number | null> {
+  const row = await db.selectFrom('users').select('session_version').where('id', '=', userId).executeTakeFirst()
+  return row ? Number(row.session_version) : null
+}
+
+/** Ends every session of the user (each is checked against this on its next request); returns the new version. */
+export async function bumpSessionVersion(db: Db, userId: string): Promise<number> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ session_version: eb('session_version', '+', 1) }))
+    .where('id', '=', userId)
+    .execute()
+  return (await getSessionVersion(db, userId)) ?? 0
+}
+
+export type PasswordCheck = { ok: true } | { ok: false; error: string }
+
+/** The same rules as sign-up, for a new password. */
+export function checkNewPassword(password: string): PasswordCheck {
+  const parsed = passwordSchema.safeParse(password)
+  return parsed.success ? { ok: true } : { ok: false, error: parsed.error.issues[0].message }
+}
+
+/**
+ * Replaces the password and ends every session (the caller re-issues its own
+ * if it should stay signed in). Returns the new session version.
+ */
+export async function setPassword(db: Db, userId: string, password: string, hashing: Argon2Params = DEFAULT_ARGON2): Promise<number> {
+  await db.updateTable('users').set({ password_hash: await hashPassword(password, hashing) }).where('id', '=', userId).execute()
+  return bumpSessionVersion(db, userId)
+}
+
+/** Whether `password` is the user's current one (false for accounts without a password). */
+export async function checkCurrentPassword(db: Db, userId: string, password: string, hashing: Argon2Params = DEFAULT_ARGON2): Promise<boolean> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst()
+  if (!row?.password_hash) {
+    await spendVerification(password, hashing)
+    return false
+  }
+  return (await checkPassword(row.password_hash, password, hashing)).ok
+}
+
+export type RenameResult = { ok: true; name: string } | { ok: false; error: string }
+
+/** Changes the display name; carets and people lists pick it up on the next connection (it is in the access token). */
+export async function changeDisplayName(db: Db, userId: string, name: string): Promise<RenameResult> {
+  const parsed = nameSchema.safeParse(name)
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0].message }
+  await db.updateTable('users').set({ name: parsed.data }).where('id', '=', userId).execute()
+  return { ok: true, name: parsed.data }
+}
+
+export interface SignInMethods {
+  password: boolean
+  /** Provider ids (github, google, oidc) linked to the account. */
+  providers: string[]
+}
+
+export async function listSignInMethods(db: Db, userId: string): Promise<SignInMethods> {
+  const [user, links] = await Promise.all([
+    db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst(),
+    db.selectFrom('oauth_accounts').select('provider').where('user_id', '=', userId).orderBy('provider').execute(),
+  ])
+  return { password: Boolean(user?.password_hash), providers: links.map((l) => l.provider) }
 }

@@ -37,6 +37,13 @@ describe("the sync server's origin in connect-src", () => {
     expect(syncConnectSources({ syncUrl: null, syncPort: 4321, host: 'Docs.Example.com', https: true })).toEqual(['wss://Docs.Example.com:4321'])
   })
 
+  it('for a path-only SYNC_URL (/sync, one origin) is the page host, port included, over ws or wss', () => {
+    expect(syncConnectSources({ syncUrl: '/sync', syncPort: 1234, host: 'docs.example.com', https: true })).toEqual(['wss://docs.example.com'])
+    expect(syncConnectSources({ syncUrl: '/sync', syncPort: 1234, host: '127.0.0.1:8080', https: false })).toEqual(['ws://127.0.0.1:8080'])
+    expect(syncConnectSources({ syncUrl: '/sync', syncPort: 1234, host: 'bad host; script-src *', https: false })).toEqual([])
+    expect(syncConnectSources({ syncUrl: '/sync', syncPort: 1234, host: null, https: false })).toEqual([])
+  })
+
   it("is SYNC_URL's origin when set, whatever path it has", () => {
     expect(syncConnectSources({ syncUrl: 'wss://sync.example.com/ws/', syncPort: 1234, host: 'app.example.com', https: true })).toEqual([
       'wss://sync.example.com',

@@ -68,6 +68,8 @@ const IPV6_HOST = /^\[[0-9a-f:.]+\](?::\d{1,5})?$/i
  * `'self'` does not cover another port, hence this source.
  */
 export function syncConnectSources({ syncUrl, syncPort, host, https }: SyncEndpoint): string[] {
+  // A path-only SYNC_URL (`/sync`) is the page's own origin over ws(s), as resolveSyncUrl reads it.
+  if (syncUrl?.startsWith('/')) return host ? pageOriginSources(host, https ? 'wss' : 'ws', null) : []
   if (syncUrl) {
     try {
       const url = new URL(syncUrl)
@@ -80,9 +82,13 @@ export function syncConnectSources({ syncUrl, syncPort, host, https }: SyncEndpo
     return []
   }
   if (!host) return []
-  const scheme = https ? 'wss' : 'ws'
+  return pageOriginSources(host, https ? 'wss' : 'ws', syncPort)
+}
+
+/** The page's host (port included) over `scheme`, on `port` instead when one is given. */
+function pageOriginSources(host: string, scheme: 'ws' | 'wss', port: number | null): string[] {
   const name = HOST_NAME.exec(host)
-  if (name) return [`${scheme}://${name[1]}:${syncPort}`]
+  if (name) return [port === null ? `${scheme}://${host}` : `${scheme}://${name[1]}:${port}`]
   // A page opened on an IPv6 literal ([::1]): CSP host sources have no syntax for one.
   if (IPV6_HOST.test(host)) return [`${scheme}:`]
   return []

@@ -1,4 +1,5 @@
 import { getConfig } from '@/app/_data/config'
+import { startMailDelivery } from '@/app/_data/mail/mailer'
 import { installPeerAddressHook } from './peerAddress'
 
 /**
@@ -10,14 +11,19 @@ import { installPeerAddressHook } from './peerAddress'
  *   Next.js would otherwise log the error and go on answering every request
  *   with a 500;
  * - installs the hook that stamps each request with its TCP peer's address,
- *   which sign-in throttling counts against (./peerAddress.ts).
+ *   which sign-in throttling counts against (./peerAddress.ts);
+ * - starts delivering mail, so messages queued before a restart go out.
  */
 export function startWebApp(): void {
   try {
-    getConfig()
+    const config = getConfig()
+    if (config.smtpUrl && !config.publicUrl) {
+      console.warn('Tandem web app: SMTP_URL is set but NEXTAUTH_URL is not: emailed links use the Host each request names. Set NEXTAUTH_URL to the public URL.')
+    }
   } catch (error) {
     console.error(`Tandem web app: ${(error as Error).message}`)
     process.exit(1)
   }
   installPeerAddressHook()
+  startMailDelivery()
 }

@@ -1,5 +1,6 @@
 'use server'
 
+import { headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import { getDb } from '@/app/_data/db'
 import { getDeps } from '@/app/_data/deps'
@@ -7,6 +8,7 @@ import * as ops from '@/app/_data/operations'
 import { isMemberRole } from '@/app/_data/policy'
 import { getCurrentUser } from '@/app/_data/session'
 import { isShareLinkToken, redeemShareLink } from '@/app/_data/sharing'
+import { outgoingFor } from '@/app/_http/publicOrigin'
 import { isValidDocId } from '@/lib/docId'
 import type { MemberRole } from '@/lib/roles'
 
@@ -30,7 +32,19 @@ export async function getShareStateAction(documentId: string): Promise<ShareResu
 export async function inviteAction(documentId: string, email: string, role: string): Promise<ShareResult> {
   const check = await precheck(documentId, role)
   if (!('userId' in check)) return check
-  return ops.invite(await getDeps(), check.userId, documentId, String(email ?? ''), role as MemberRole)
+  return ops.invite(await getDeps(outgoingFor(await headers())), check.userId, documentId, String(email ?? ''), role as MemberRole)
+}
+
+export async function changeInvitationRoleAction(documentId: string, invitationId: string, role: string): Promise<ShareResult> {
+  const check = await precheck(documentId, role)
+  if (!('userId' in check)) return check
+  return ops.changeInvitationRole(await getDeps(), check.userId, documentId, String(invitationId), role as MemberRole)
+}
+
+export async function revokeInvitationAction(documentId: string, invitationId: string): Promise<ShareResult> {
+  const check = await precheck(documentId)
+  if (!('userId' in check)) return check
+  return ops.revokeInvitation(await getDeps(), check.userId, documentId, String(invitationId))
 }
 
 export async function changeRoleAction(documentId: string, userId: string, role: string): Promise<ShareResult> {

@@ -9,11 +9,14 @@ import { SignUpForm } from '@/components/auth/SignUpForm'
 export const metadata: Metadata = { title: 'Create account · Tandem' }
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl)
+  const params = await searchParams
+  const callbackUrl = safeCallbackUrl(params.callbackUrl)
+  // An invitation's link fills in the address it was sent to.
+  const email = typeof params.email === 'string' ? params.email.slice(0, 320) : undefined
   if (await getCurrentUser()) redirect(callbackUrl)
   return (
     <AuthCard title="Create your account">
-      <SignUpForm callbackUrl={callbackUrl} signUp={signUpAction} />
+      <SignUpForm callbackUrl={callbackUrl} signUp={signUpAction} email={email} />
     </AuthCard>
   )
 }

@@ -27,4 +27,10 @@ export const METRICS = [
   { scenario: 'E', key: 'p95', label: 'E presence latency p95', unit: 'ms', digits: 2, better: 'lower' },
   { scenario: 'E', key: 'cpuMs', label: 'E server CPU (10 s storm)', unit: 'ms', digits: 0, better: 'lower' },
   { scenario: 'E', key: 'bytesOutPerSec', label: 'E bytes out per second', unit: 'KiB/s', digits: 0, better: 'lower', scale: 1 / 1024 },
+  { scenario: 'V', key: 'storeRatio', label: 'V store ÷ document size, trace in 100 versions', unit: '×', digits: 2, better: 'lower', noRatio: true },
+  { scenario: 'V', key: 'storeKiB', label: 'V store for the document, 100 versions', unit: 'KiB', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'V', key: 'fetchMs', label: 'V one version’s state fetched', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'V', key: 'restoreMs', label: 'V restore of version 50: answered', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'V', key: 'restoreSeenMs', label: 'V restore of version 50: a client has it', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
+  { scenario: 'V', key: 'restoreForwardMs', label: 'V restore of the last version: answered', unit: 'ms', digits: 1, better: 'lower', noRatio: true },
 ]

@@ -1,6 +1,7 @@
 /** Renders the summary as a console table and as BENCHMARKS.md. */
 import { SERVERS } from './servers.mjs'
 import { formatRatio, formatValue } from './summary.mjs'
+import { median } from './stats.mjs'
 import { config as A } from '../scenarios/a-fanout.mjs'
 import { config as B } from '../scenarios/b-rooms.mjs'
 import { config as C } from '../scenarios/c-idle.mjs'
@@ -172,4 +173,36 @@ load process is the bottleneck for servers that send one frame per edit (the
 relay and y-websocket in A's burst). Figures from one run to the next vary by
 tens of percent on this shared machine; read the ratios.
 `
+}
+
+/** What each web app scenario reports, in table order: [key, column heading, decimals]. */
+const WEB_FIGURES = {
+  N: [
+    ['streams', 'open streams', 0],
+    ['rssPerStreamKiB', 'RSS per stream (KiB)', 1],
+    ['actionMs', 'the rename request (ms)', 0],
+    ['deliverP50Ms', 'one event, median stream (ms)', 0],
+    ['deliverAllMs', 'one event, all streams (ms)', 0],
+  ],
+}
+
+const WEB_TITLES = { N: 'N. Live events: 1,000 GET /api/events streams on one web app process (scenarios/n-live-events.mjs)' }
+
+/** The web app scenarios (run once per run, not per server) as Markdown tables of medians; '' when none ran. */
+export function webSection(web) {
+  const parts = []
+  for (const [id, runs] of Object.entries(web)) {
+    const figures = WEB_FIGURES[id]
+    if (!figures) continue
+    const ok = runs.filter((run) => run.metrics)
+    const cells = figures.map(([key, , decimals]) => (ok.length ? median(ok.map((run) => run.metrics[key])).toFixed(decimals) : 'FAILED'))
+    parts.push(
+      `### ${WEB_TITLES[id]}\n\nMedian of ${ok.length} of ${runs.length} runs.\n\n| ${figures.map(([, heading]) => heading).join(' | ')} |\n|${figures.map(() => ' ---: ').join('|')}|\n| ${cells.join(' | ')} |\n`,
+    )
+  }
+  return parts.join('\n')
+}
+
+export function webFailures(web) {
+  return Object.entries(web).flatMap(([id, runs]) => runs.filter((run) => run.error).map((run) => `${id} web app: ${run.error}`))
 }

@@ -53,6 +53,11 @@ export function SignInForm({ callbackUrl, oauth, initialError }: { callbackUrl: 
       <form onSubmit={handleSubmit} className="space-y-4" noValidate>
         <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+        <p className="-mt-2 text-right text-sm">
+          <Link className="text-blue-700 underline" href="/forgot-password">
+            Forgot password?
+          </Link>
+        </p>
         {error ? (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
             {error}

@@ -15,7 +15,7 @@ type Errors = Partial<Record<'name' | 'email' | 'password' | 'form', string>>
 export type SignUp = (input: { name: string; email: string; password: string }) => Promise<{ ok: true } | { ok: false; errors: Errors }>
 
 /** Creates the account, then signs in with it and goes on to `callbackUrl`. */
-export function SignUpForm({ callbackUrl, signUp }: { callbackUrl: string; signUp: SignUp }) {
+export function SignUpForm({ callbackUrl, signUp, email }: { callbackUrl: string; signUp: SignUp; email?: string }) {
   const { status } = useSession()
   const [errors, setErrors] = useState<Errors>({})
   const [pending, setPending] = useState(false)
@@ -46,7 +46,7 @@ export function SignUpForm({ callbackUrl, signUp }: { callbackUrl: string; signU
     <div className="space-y-6">
       <form onSubmit={handleSubmit} className="space-y-4" noValidate>
         <Field label="Name" name="name" autoComplete="name" required autoFocus error={errors.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={email} error={errors.email} />
         <Field
           label="Password"
           name="password"

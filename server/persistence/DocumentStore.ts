@@ -9,6 +9,8 @@
  * so updates appended meanwhile, by this process or another, are never lost.
  */
 import type { LiveAccess } from '../../lib/access'
+import type { Author, NewVersion, VersionPage, VersionRecord } from './history'
+import type { MigrationReport } from './migrations'
 
 export interface StoredDocument {
   /** The snapshot (if any) followed by every logged update, in append order. */
@@ -33,6 +35,8 @@ export interface FoldedSnapshot {
 export interface AppendEntry {
   docId: string
   update: Uint8Array
+  /** Who sent it (the token's sub and name); stored with the row. */
+  author?: Author
 }
 
 export interface AccessChange {
@@ -66,9 +70,27 @@ export interface DocumentStore {
    * Folding what is *stored* rather than what one process holds in memory is
    * what makes compaction safe while several instances append to the same
    * document: an entry another instance wrote is folded, never dropped.
+   *
+   * Once the document has a version, `fold` is no longer used: the rows
+   * between two versions are merged into one row instead (history.ts,
+   * `planSegmentMerges`), so every version's state stays byte for byte.
    */
   compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot | null): Promise<void>
-  /** Removes the document's content and records when it was deleted. */
+  /**
+   * Records a version at the last logged update, with the authors of every
+   * row since the previous version, in one transaction with the same lock
+   * compaction takes. Null when `onlyIfChanged` and nothing was logged since.
+   */
+  createVersion(docId: string, version: NewVersion): Promise<VersionRecord | null>
+  /** The document's versions, newest first. */
+  listVersions(docId: string, page: VersionPage): Promise<VersionRecord[]>
+  /** One version of this document, or null (unknown id, or another document's). */
+  getVersion(docId: string, id: number): Promise<VersionRecord | null>
+  /** The snapshot and every logged update with seq <= `seq`, in order: a version's rows. */
+  loadThrough(docId: string, seq: number): Promise<Uint8Array[]>
+  /** What opening the store migrated (`npm run migrate` prints it). */
+  readonly migrations: MigrationReport
+  /** Removes the document's content, its history, and records when it was deleted. */
   deleteDocument(docId: string, deletedAt: number): Promise<void>
   /** Records an access change for one user on one document (the last one wins). */
   recordAccessChange(docId: string, sub: string, change: AccessChange): Promise<void>

@@ -6,12 +6,49 @@
  */
 import pg from 'pg'
 import type { AccessChange, AppendEntry, DocumentPolicy, DocumentStore, FoldedSnapshot, StoredDocument } from './DocumentStore'
+import { decodeAuthors, encodeAuthors, planSegmentMerges, unionAuthors } from './history'
+import type { NewVersion, VersionKind, VersionPage, VersionRecord } from './history'
+import { pendingMigrations, type Migration, type MigrationReport } from './migrations'
+
+/** A migration's SQL, given a function that names a table in the store's schema. */
+export type PostgresMigration = Migration<(table: (name: string) => string) => string>
+
+/** The numbered schema (migrations.ts); version 1 is the schema from before versions were recorded, written to adopt it. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    description: 'documents: update log, snapshots, deletions, access changes',
+    apply: (t) => `
+      CREATE TABLE IF NOT EXISTS ${t('doc_snapshots')} (doc_id TEXT PRIMARY KEY, snapshot BYTEA NOT NULL);
+      ALTER TABLE ${t('doc_snapshots')} ADD COLUMN IF NOT EXISTS state_vector BYTEA;
+      CREATE TABLE IF NOT EXISTS ${t('doc_updates')} (
+        seq BIGSERIAL PRIMARY KEY, doc_id TEXT NOT NULL, update_data BYTEA NOT NULL);
+      CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${t('doc_updates')} (doc_id, seq);
+      CREATE TABLE IF NOT EXISTS ${t('doc_deletions')} (doc_id TEXT PRIMARY KEY, deleted_at BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${t('doc_access_changes')} (
+        doc_id TEXT NOT NULL, sub TEXT NOT NULL, access TEXT NOT NULL, changed_at BIGINT NOT NULL,
+        PRIMARY KEY (doc_id, sub));`,
+  },
+  {
+    version: 2,
+    description: 'history: who wrote each update, and versions',
+    apply: (t) => `
+      ALTER TABLE ${t('doc_updates')} ADD COLUMN IF NOT EXISTS authors TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE ${t('doc_updates')} ADD COLUMN IF NOT EXISTS created_at BIGINT NOT NULL DEFAULT 0;
+      CREATE TABLE IF NOT EXISTS ${t('doc_versions')} (
+        id BIGSERIAL PRIMARY KEY, doc_id TEXT NOT NULL, seq BIGINT NOT NULL, created_at BIGINT NOT NULL,
+        label TEXT, kind TEXT NOT NULL, authors TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS doc_versions_by_doc ON ${t('doc_versions')} (doc_id, id);`,
+  },
+]
 
 export interface PostgresStoreOptions {
   connectionString: string
   /** Schema for the tables (created if missing); tests use one per test. */
   schema?: string
   poolSize?: number
+  /** The schema to bring the database to (upgrade tests make one with an older set). */
+  migrations?: readonly PostgresMigration[]
   /** Told about errors of idle pooled connections (which would otherwise crash the process). */
   onError?: (error: Error) => void
 }
@@ -38,8 +75,11 @@ export class PostgresStore implements DocumentStore {
   private readonly pool: pg.Pool
   private readonly schema: string
   private closed = false
+  private readonly migrationSet: readonly PostgresMigration[]
+  migrations: MigrationReport = { from: 0, to: 0, applied: [] }
 
   constructor(options: PostgresStoreOptions) {
+    this.migrationSet = options.migrations ?? POSTGRES_MIGRATIONS
     this.schema = options.schema ?? 'tandem'
     if (!IDENTIFIER.test(this.schema)) throw new Error(`invalid schema name: ${this.schema}`)
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 })
@@ -58,17 +98,17 @@ export class PostgresStore implements DocumentStore {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tandem-migrate:${this.schema}`])
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`)
-      await client.query(`
-        CREATE TABLE IF NOT EXISTS ${t('doc_snapshots')} (doc_id TEXT PRIMARY KEY, snapshot BYTEA NOT NULL);
-        ALTER TABLE ${t('doc_snapshots')} ADD COLUMN IF NOT EXISTS state_vector BYTEA;
-        CREATE TABLE IF NOT EXISTS ${t('doc_updates')} (
-          seq BIGSERIAL PRIMARY KEY, doc_id TEXT NOT NULL, update_data BYTEA NOT NULL);
-        CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${t('doc_updates')} (doc_id, seq);
-        CREATE TABLE IF NOT EXISTS ${t('doc_deletions')} (doc_id TEXT PRIMARY KEY, deleted_at BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS ${t('doc_access_changes')} (
-          doc_id TEXT NOT NULL, sub TEXT NOT NULL, access TEXT NOT NULL, changed_at BIGINT NOT NULL,
-          PRIMARY KEY (doc_id, sub));
-      `)
+      await client.query(`CREATE TABLE IF NOT EXISTS ${t('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`)
+      const found = await client.query<{ version: number | null }>(`SELECT MAX(version) AS version FROM ${t('schema_migrations')}`)
+      const from = found.rows[0]?.version ?? 0
+      const applied: MigrationReport['applied'] = []
+      // All in this one transaction: several instances starting at once wait on the lock, then see them done.
+      for (const migration of pendingMigrations(this.migrationSet, from)) {
+        await client.query(migration.apply(t))
+        await client.query(`INSERT INTO ${t('schema_migrations')} (version, applied_at) VALUES ($1, $2)`, [migration.version, Date.now()])
+        applied.push({ version: migration.version, description: migration.description })
+      }
+      this.migrations = { from, to: applied.at(-1)?.version ?? from, applied }
       await client.query('COMMIT')
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {})
@@ -102,9 +142,14 @@ export class PostgresStore implements DocumentStore {
     if (entries.length === 0) return lastSeqByDoc
     // One statement, one round trip, one transaction for the whole batch.
     const result = await this.pool.query<{ doc_id: string; seq: string }>(
-      `INSERT INTO ${this.table('doc_updates')} (doc_id, update_data)
-       SELECT * FROM unnest($1::text[], $2::bytea[]) RETURNING doc_id, seq`,
-      [entries.map((entry) => entry.docId), entries.map((entry) => Buffer.from(entry.update.buffer, entry.update.byteOffset, entry.update.byteLength))],
+      `INSERT INTO ${this.table('doc_updates')} (doc_id, update_data, authors, created_at)
+       SELECT d, u, a, $4 FROM unnest($1::text[], $2::bytea[], $3::text[]) AS e(d, u, a) RETURNING doc_id, seq`,
+      [
+        entries.map((entry) => entry.docId),
+        entries.map((entry) => Buffer.from(entry.update.buffer, entry.update.byteOffset, entry.update.byteLength)),
+        entries.map((entry) => encodeAuthors(entry.author ? [entry.author] : [])),
+        Date.now(),
+      ],
     )
     for (const row of result.rows) {
       const seq = Number(row.seq)
@@ -115,8 +160,28 @@ export class PostgresStore implements DocumentStore {
 
   async compact(docId: string, throughSeq: number, fold: (updates: Uint8Array[]) => FoldedSnapshot | null): Promise<void> {
     await this.transaction(async (client) => {
-      // One compaction per document at a time, across every instance.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tandem-compact:${this.schema}:${docId}`])
+      await this.lockDocument(client, docId)
+      const versions = await client.query<{ seq: string }>(`SELECT seq FROM ${this.table('doc_versions')} WHERE doc_id = $1`, [docId])
+      if (versions.rows.length > 0) {
+        // A document with history: merge between versions, never across one (history.ts).
+        const rows = await client.query<{ seq: string; update_data: Buffer; authors: string }>(
+          `SELECT seq, update_data, authors FROM ${this.table('doc_updates')} WHERE doc_id = $1 AND seq <= $2 ORDER BY seq`,
+          [docId, throughSeq],
+        )
+        const merges = planSegmentMerges(
+          rows.rows.map((row) => ({ seq: Number(row.seq), update: row.update_data, authors: decodeAuthors(row.authors) })),
+          versions.rows.map((row) => Number(row.seq)),
+        )
+        for (const merge of merges) {
+          await client.query(`UPDATE ${this.table('doc_updates')} SET update_data = $1, authors = $2 WHERE seq = $3`, [
+            Buffer.from(merge.update),
+            encodeAuthors(merge.authors),
+            merge.keepSeq,
+          ])
+          await client.query(`DELETE FROM ${this.table('doc_updates')} WHERE seq = ANY($1::bigint[])`, [merge.dropSeqs])
+        }
+        return
+      }
       const snapshot = await client.query<{ snapshot: Buffer }>(
         `SELECT snapshot FROM ${this.table('doc_snapshots')} WHERE doc_id = $1`,
         [docId],
@@ -142,9 +207,64 @@ export class PostgresStore implements DocumentStore {
     })
   }
 
+  async createVersion(docId: string, version: NewVersion): Promise<VersionRecord | null> {
+    return this.transaction(async (client) => {
+      await this.lockDocument(client, docId)
+      const last = await client.query<{ seq: string | null }>(`SELECT MAX(seq) AS seq FROM ${this.table('doc_updates')} WHERE doc_id = $1`, [docId])
+      const seq = Number(last.rows[0]?.seq ?? 0)
+      const previous = await client.query<{ seq: string }>(
+        `SELECT seq FROM ${this.table('doc_versions')} WHERE doc_id = $1 ORDER BY id DESC LIMIT 1`,
+        [docId],
+      )
+      const previousSeq = Number(previous.rows[0]?.seq ?? 0)
+      const logged = await client.query<{ authors: string }>(
+        `SELECT authors FROM ${this.table('doc_updates')} WHERE doc_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+        [docId, previousSeq, seq],
+      )
+      if (version.onlyIfChanged && (seq <= previousSeq || logged.rows.length === 0)) return null
+      const authors = unionAuthors([...logged.rows.map((row) => decodeAuthors(row.authors)), version.author ? [version.author] : []])
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO ${this.table('doc_versions')} (doc_id, seq, created_at, label, kind, authors) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [docId, seq, version.createdAt, version.label, version.kind, encodeAuthors(authors)],
+      )
+      return { id: Number(inserted.rows[0].id), docId, seq, createdAt: version.createdAt, label: version.label, kind: version.kind, authors }
+    })
+  }
+
+  async listVersions(docId: string, page: VersionPage): Promise<VersionRecord[]> {
+    const result = await this.pool.query<PostgresVersionRow>(
+      `SELECT * FROM ${this.table('doc_versions')} WHERE doc_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+      [docId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit],
+    )
+    return result.rows.map(toVersionRecord)
+  }
+
+  async getVersion(docId: string, id: number): Promise<VersionRecord | null> {
+    const result = await this.pool.query<PostgresVersionRow>(`SELECT * FROM ${this.table('doc_versions')} WHERE doc_id = $1 AND id = $2`, [docId, id])
+    return result.rows[0] ? toVersionRecord(result.rows[0]) : null
+  }
+
+  async loadThrough(docId: string, seq: number): Promise<Uint8Array[]> {
+    return this.transaction(async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
+      const snapshot = await client.query<{ snapshot: Buffer }>(`SELECT snapshot FROM ${this.table('doc_snapshots')} WHERE doc_id = $1`, [docId])
+      const log = await client.query<{ update_data: Buffer }>(
+        `SELECT update_data FROM ${this.table('doc_updates')} WHERE doc_id = $1 AND seq <= $2 ORDER BY seq`,
+        [docId, seq],
+      )
+      return [...snapshot.rows.map((row) => row.snapshot), ...log.rows.map((row) => row.update_data)]
+    })
+  }
+
+  /** One compaction, version or deletion per document at a time, across every instance. */
+  private async lockDocument(client: pg.PoolClient, docId: string): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tandem-compact:${this.schema}:${docId}`])
+  }
+
   async deleteDocument(docId: string, deletedAt: number): Promise<void> {
     await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tandem-compact:${this.schema}:${docId}`])
+      await this.lockDocument(client, docId)
+      await client.query(`DELETE FROM ${this.table('doc_versions')} WHERE doc_id = $1`, [docId])
       await client.query(`DELETE FROM ${this.table('doc_updates')} WHERE doc_id = $1`, [docId])
       await client.query(`DELETE FROM ${this.table('doc_snapshots')} WHERE doc_id = $1`, [docId])
       await client.query(`DELETE FROM ${this.table('doc_access_changes')} WHERE doc_id = $1`, [docId])
@@ -202,5 +322,27 @@ export class PostgresStore implements DocumentStore {
     } finally {
       client.release()
     }
+  }
+}
+
+interface PostgresVersionRow {
+  id: string
+  doc_id: string
+  seq: string
+  created_at: string
+  label: string | null
+  kind: string
+  authors: string
+}
+
+function toVersionRecord(row: PostgresVersionRow): VersionRecord {
+  return {
+    id: Number(row.id),
+    docId: row.doc_id,
+    seq: Number(row.seq),
+    createdAt: Number(row.created_at),
+    label: row.label,
+    kind: row.kind as VersionKind,
+    authors: decodeAuthors(row.authors),
   }
 }

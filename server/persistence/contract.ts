@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { DocumentStore } from './DocumentStore'
 import { foldUpdates } from './foldUpdates'
+import { buildVersionState } from './history'
 
 export interface StoreHarness {
   /** A fresh, empty store. */
@@ -152,6 +153,107 @@ export function registerStoreContract(name: string, makeHarness: () => Promise<S
       expect((await store.getPolicy('f', 'u1')).accessChange).toEqual({ access: 'none', changedAt: 20 })
       expect((await store.getPolicy('f', 'u2')).accessChange).toEqual({ access: 'write', changedAt: 30 })
       expect((await store.getPolicy('g', 'u1')).accessChange).toBeNull()
+    })
+
+    it("records each update's author and gives a version the authors since the previous one", async () => {
+      const store = await open()
+      const alice = { sub: 'alice', name: 'Alice' }
+      const bob = { sub: 'bob', name: null }
+      await store.appendBatch([{ docId: 'h', update: textUpdate('a', 1), author: alice }])
+      const first = await store.createVersion('h', { kind: 'auto', label: null, createdAt: 1000, onlyIfChanged: true })
+      expect(first).toMatchObject({ docId: 'h', kind: 'auto', label: null, createdAt: 1000, authors: [alice] })
+      // Nothing logged since: an automatic version is not made, a named one is.
+      expect(await store.createVersion('h', { kind: 'auto', label: null, createdAt: 1001, onlyIfChanged: true })).toBeNull()
+      await store.appendBatch([
+        { docId: 'h', update: textUpdate('b', 2), author: bob },
+        { docId: 'h', update: textUpdate('c', 3), author: alice },
+        { docId: 'other', update: textUpdate('x', 4), author: { sub: 'carol', name: 'Carol' } },
+      ])
+      const second = await store.createVersion('h', { kind: 'named', label: 'draft', createdAt: 2000 })
+      expect(second!.authors).toEqual([bob, alice])
+      expect(second!.id).toBeGreaterThan(first!.id)
+      const named = await store.createVersion('h', { kind: 'named', label: 'again', createdAt: 3000, author: bob })
+      expect(named!.authors).toEqual([bob])
+      expect((await store.listVersions('h', { limit: 10 })).map((v) => v.label)).toEqual(['again', 'draft', null])
+      expect(await store.getVersion('h', second!.id)).toEqual(second)
+      expect(await store.getVersion('other', second!.id)).toBeNull()
+      expect(textOf(await store.loadThrough('h', first!.seq))).toBe('a')
+    })
+
+
+    it('pages through versions, newest first', async () => {
+      const store = await open()
+      const ids: number[] = []
+      for (let i = 0; i < 5; i++) {
+        await store.appendBatch([{ docId: 'p', update: textUpdate(String(i), i + 1) }])
+        ids.push((await store.createVersion('p', { kind: 'auto', label: null, createdAt: i }))!.id)
+      }
+      const page1 = await store.listVersions('p', { limit: 2 })
+      expect(page1.map((v) => v.id)).toEqual([ids[4], ids[3]])
+      const page2 = await store.listVersions('p', { limit: 2, before: page1[1].id })
+      expect(page2.map((v) => v.id)).toEqual([ids[2], ids[1]])
+      expect((await store.listVersions('p', { limit: 2, before: ids[1] })).map((v) => v.id)).toEqual([ids[0]])
+    })
+
+
+    it('compacts between versions, never across one: every version stays byte for byte', async () => {
+      const store = await open()
+      const doc = new Y.Doc()
+      doc.clientID = 7
+      const text = doc.getText('t')
+      const rows: Uint8Array[] = []
+      doc.on('update', (update: Uint8Array) => rows.push(update))
+      const versions = []
+      const states: Buffer[] = []
+      for (let round = 0; round < 6; round++) {
+        for (let i = 0; i < 8; i++) {
+          text.insert(Math.min(text.length, (round * 7 + i * 3) % (text.length + 1)), `r${round}i${i} `)
+          if (i % 3 === 2) text.delete(Math.floor(text.length / 2), 2)
+        }
+        await store.appendBatch(rows.splice(0).map((update) => ({ docId: 'v', update, author: { sub: `u${round % 2}`, name: null } })))
+        const version = (await store.createVersion('v', { kind: 'auto', label: null, createdAt: round }))!
+        versions.push(version)
+        states.push(Buffer.from(buildVersionState(await store.loadThrough('v', version.seq))))
+      }
+      text.insert(0, 'after the last version')
+      await store.appendBatch(rows.splice(0).map((update) => ({ docId: 'v', update })))
+      const before = await store.load('v')
+      await store.compact('v', before.lastSeq, foldUpdates)
+      const after = await store.load('v')
+      // Six versions, then the rows since the last one: one row each.
+      expect(after.logLength).toBe(7)
+      expect(after.lastSeq).toBe(before.lastSeq)
+      for (const [i, version] of versions.entries()) {
+        expect(Buffer.from(buildVersionState(await store.loadThrough('v', version.seq)))).toEqual(states[i])
+      }
+      expect(textOf(after.updates)).toBe(text.toString())
+      // A second compaction has nothing left to merge and changes nothing.
+      await store.compact('v', after.lastSeq, foldUpdates)
+      expect((await store.load('v')).updates.map((u) => Buffer.from(u))).toEqual(after.updates.map((u) => Buffer.from(u)))
+      const segment = await store.listVersions('v', { limit: 1 })
+      expect(segment[0].authors).toEqual([{ sub: 'u1', name: null }])
+    })
+
+
+    it("deletes a document's history with it", async () => {
+      const store = await open()
+      await store.appendBatch([{ docId: 'gone', update: textUpdate('x', 1) }])
+      const version = await store.createVersion('gone', { kind: 'named', label: 'x', createdAt: 1 })
+      await store.deleteDocument('gone', 5)
+      expect(await store.listVersions('gone', { limit: 10 })).toEqual([])
+      expect(await store.getVersion('gone', version!.id)).toBeNull()
+    })
+
+
+    it('records its schema version and applies nothing twice', async () => {
+      const store = await open()
+      expect(store.migrations.to).toBeGreaterThanOrEqual(2)
+      expect(store.migrations.applied.map((m) => m.version)).toEqual(
+        Array.from({ length: store.migrations.to }, (_, i) => i + 1),
+      )
+      await store.close()
+      const again = await open(true)
+      expect(again.migrations).toEqual({ from: store.migrations.to, to: store.migrations.to, applied: [] })
     })
 
     it('answers ping while open', async () => {

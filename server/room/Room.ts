@@ -25,9 +25,11 @@ import { encodeAwarenessUpdate } from '../AwarenessStore'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
 import type { DocumentPolicy, StoredDocument } from '../persistence/DocumentStore'
+import type { Author } from '../persistence/history'
 import { decodeStateVectorStrict, encodeAwarenessMessage, encodePermissionDenied, readMessage, readValidUpdate } from '../protocol'
 import { encodeSyncStep1, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage } from '../protocol'
 import { protocolError } from '../SyncError'
+import { AutoVersions } from './AutoVersions'
 import { Broadcaster } from './Broadcaster'
 import { ColdDocument } from './ColdDocument'
 import { Compaction } from './Compaction'
@@ -39,6 +41,7 @@ import { claimedClocks } from './claimedClocks'
 import { handlePeerFrame, type Peer, type PeerRoom } from './Peer'
 import { READ_ONLY_REASON, applyAccessChange, applyStoredPolicy, closeForDeletion } from './peerAccess'
 import { Presence } from './Presence'
+import { restoreUpdate } from './restoreUpdate'
 import { SavedAcks } from './SavedAcks'
 
 export class Room implements PeerRoom, PersistTarget {
@@ -48,12 +51,15 @@ export class Room implements PeerRoom, PersistTarget {
   private liveDoc: Y.Doc | null = null
   /** Bumped by every transaction that changed the document (see `applyUpdate`). */
   private changeCount = 0
+  /** The user of the latest client update not yet reported as stored (EditSink). */
+  private unreportedWriter: string | null = null
   private readonly broadcaster: Broadcaster
   private readonly saved: SavedAcks
   private readonly compaction: Compaction
   private readonly presence: Presence
   private readonly crossInstance: CrossInstance
   private readonly rebuild: DocumentRebuild
+  private readonly versions: AutoVersions | null
   /** Set by `closeForDeletion`: the room refuses to compact and is about to be dropped. */
   deleted = false
   /** When the room was loaded, in token seconds (a deletion after it means this room is stale). */
@@ -72,6 +78,7 @@ export class Room implements PeerRoom, PersistTarget {
     this.presence = new Presence(docId, this.broadcaster, fanout, log, deps.presenceLimits)
     this.crossInstance = new CrossInstance(this, this.presence, fanout, log)
     this.rebuild = new DocumentRebuild({ docId, store, persistQueue, log })
+    this.versions = deps.versions ? new AutoVersions(docId, deps.versions, log) : null
     if (this.cold.isEmpty) this.materialize()
   }
 
@@ -230,7 +237,9 @@ export class Room implements PeerRoom, PersistTarget {
     // Another instance stored and published it already.
     if (origin.source === 'fanout') return true
     if (this.deps.fanout.shared) this.deps.fanout.publish(this.docId, { kind: 'update', update })
-    this.deps.persistQueue.enqueue(this, update)
+    this.deps.persistQueue.enqueue(this, update, authorOf(origin))
+    this.versions?.changed()
+    if (origin.source === 'client') this.unreportedWriter = origin.peer.sub
     return true
   }
 
@@ -257,6 +266,18 @@ export class Room implements PeerRoom, PersistTarget {
     return this.cold.isCold && this.cold.isSingleUpdate ? this.cold.asOneUpdate() : encodeIntegrated(this.doc)
   }
 
+  /**
+   * Makes the document's content equal to `target`'s by one forward update
+   * (restoreUpdate.ts), applied as an API write attributed to `author`:
+   * stored, relayed and published like any writer's. After `settled`.
+   * Returns whether anything had to change.
+   */
+  restoreTo(target: Y.Doc, author: Author): boolean {
+    const update = restoreUpdate(this.doc, target)
+    if (!update) return false
+    return this.applyUpdate(update, { source: 'api', author })
+  }
+
   // ---- durability (PersistTarget, SavedAcksSource) ----
 
   currentStateVector(): Uint8Array | null {
@@ -268,6 +289,11 @@ export class Room implements PeerRoom, PersistTarget {
   onPersisted({ lastSeq, count, stateVector }: { lastSeq: number; count: number; stateVector: Uint8Array | null }): void {
     const due = this.compaction.written(lastSeq, count)
     this.saved.written(stateVector)
+    // A client's edit is stored (or one written in the same batch): the web app's list may say so (EVENTS-1).
+    if (this.unreportedWriter !== null) {
+      this.deps.edits?.stored(this.docId, this.unreportedWriter)
+      this.unreportedWriter = null
+    }
     if (due) void this.compact()
   }
 
@@ -277,6 +303,12 @@ export class Room implements PeerRoom, PersistTarget {
 
   hasPendingWrites(): boolean {
     return this.deps.persistQueue.hasPendingFor(this.docId)
+  }
+
+  /** Records an automatic version if changes since the last one are not in one yet (before unloading). */
+  recordPendingVersion(): Promise<void> {
+    if (this.deleted) return Promise.resolve()
+    return this.versions?.flush() ?? Promise.resolve()
   }
 
   /** Folds the stored log into one snapshot (Compaction); never for a deleted document. */
@@ -329,15 +361,24 @@ export class Room implements PeerRoom, PersistTarget {
   /** The document was deleted: close every peer with 4404 and refuse further compaction. */
   closeForDeletion(): void {
     this.deleted = true
+    this.versions?.cancel()
     closeForDeletion(this.peers)
   }
 
   /** Stops background work; the caller has flushed the persist queue and no peer is left. */
   destroy(): void {
     this.rebuild.cancel()
+    this.versions?.cancel()
     this.broadcaster.cancel()
     this.liveDoc?.destroy()
   }
+}
+
+/** Who a stored update is attributed to: the sending peer's token, or the API caller's. */
+function authorOf(origin: UpdateOrigin): Author | undefined {
+  if (origin.source === 'client') return { sub: origin.peer.sub, name: origin.peer.name ?? null }
+  if (origin.source === 'api') return origin.author
+  return undefined
 }
 
 function stateAdvanced(transaction: Y.Transaction): boolean {

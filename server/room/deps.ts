@@ -6,12 +6,14 @@ import type { Logger } from 'pino'
 import type { Fanout } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
 import type { DocumentStore } from '../persistence/DocumentStore'
+import type { Author } from '../persistence/history'
 import type { Peer } from './Peer'
 import type { Room } from './Room'
 
 /** Where a room's changes go to be stored (PersistQueue: group commit). */
 export interface PersistSink {
-  enqueue(target: PersistTarget, update: Uint8Array): void
+  /** `author` is stored with the update (who changed the document: the history's authorship). */
+  enqueue(target: PersistTarget, update: Uint8Array, author?: Author): void
   /** Is anything of this document queued or being written? */
   hasPendingFor(docId: string): boolean
   /** The updates of this document queued or being written, in order (to rebuild the document). */
@@ -38,7 +40,24 @@ export interface PresenceLimits {
   maxAwarenessClients: number
 }
 
+/** When automatic versions are made, and how (AutoVersions.ts). */
+export interface VersionTimes {
+  /** Quiet this long after a change: record a version. */
+  idleMs: number
+  /** Changes going on this long since the first unversioned one: record a version anyway. */
+  maxMs: number
+  /** Stores what is queued and records an automatic version (nothing when nothing changed since the last). */
+  record(docId: string): Promise<unknown>
+}
+
+/** Told when a client's update to the document was stored (EditReporter: the web app's "last edited"). */
+export interface EditSink {
+  stored(docId: string, userId: string): void
+}
+
 export interface RoomDeps {
+  /** Automatic versions; none when unset (unit tests of other parts). */
+  versions?: VersionTimes
   store: CompactingStore
   persistQueue: PersistSink
   fanout: RoomFanout
@@ -48,6 +67,8 @@ export interface RoomDeps {
   /** Defaults to MAX_AWARENESS_BYTES' and MAX_AWARENESS_CLIENTS' defaults. */
   presenceLimits?: PresenceLimits
   log: Logger
+  /** Edit reports (EDIT_WEBHOOK_URL); none when unset. */
+  edits?: EditSink
   /** The last peer left (the registry starts the idle countdown). */
   onEmpty?: (room: Room) => void
 }
@@ -58,6 +79,7 @@ export interface RoomDeps {
  */
 export type UpdateOrigin =
   | { source: 'client'; peer: Peer }
-  | { source: 'api' }
+  /** An API write or a restore, attributed to the token that asked for it. */
+  | { source: 'api'; author?: Author }
   /** From another instance, or re-read from the store after an outage: stored already, published already. */
   | { source: 'fanout' }

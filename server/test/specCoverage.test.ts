@@ -22,7 +22,7 @@ if (Object.keys(PENDING_UNTIL_MERGE).length > 0) {
   console.warn(`spec rules waiting for a test from another branch: ${Object.entries(PENDING_UNTIL_MERGE).map(([id, from]) => `${id} (${from})`).join('; ')}`)
 }
 
-const TEST_ROOTS = ['server', 'testkit', 'components', 'app', 'e2e']
+const TEST_ROOTS = ['server', 'testkit', 'components', 'app', 'e2e', 'scripts', 'deploy']
 const TEST_FILE = /\.(test|spec)\.(ts|tsx|mts|js|mjs)$/
 const THIS_FILE = path.relative(REPO_ROOT, import.meta.filename)
 

@@ -5,12 +5,15 @@ import { getDocumentWithRole } from '@/app/_data/documents'
 import { tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
+import { listVersionsAction, nameVersionAction, restoreVersionAction, versionStateAction } from '@/app/actions/history'
 import {
+  changeInvitationRoleAction,
   changeRoleAction,
   createLinkAction,
   getShareStateAction,
   inviteAction,
   removeMemberAction,
+  revokeInvitationAction,
   revokeLinkAction,
 } from '@/app/actions/sharing'
 import { NoAccess } from '@/components/NoAccess'
@@ -19,6 +22,13 @@ import { colorForUser } from '@/components/editor/engine/userColor'
 import { isValidDocId } from '@/lib/docId'
 
 type Props = { params: Promise<{ id: string }> }
+
+const historyActions = {
+  listVersions: listVersionsAction,
+  versionState: versionStateAction,
+  nameVersion: nameVersionAction,
+  restoreVersion: restoreVersionAction,
+}
 
 export const metadata: Metadata = { title: 'Tandem' }
 
@@ -30,6 +40,8 @@ const sharingActions = {
   removeMember: removeMemberAction,
   createLink: createLinkAction,
   revokeLink: revokeLinkAction,
+  changeInvitationRole: changeInvitationRoleAction,
+  revokeInvitation: revokeInvitationAction,
 }
 
 /**
@@ -40,7 +52,15 @@ export default async function EditorPage({ params }: Props) {
   const { id } = await params
   const user = await requireUser(`/d/${id}`)
   const found = isValidDocId(id) ? await getDocumentWithRole(await getDb(), id, user.id) : null
-  if (!found) return <NoAccess email={user.email} />
+  if (!found) {
+    return user.emailVerified ? (
+      <NoAccess email={user.email} />
+    ) : (
+      <NoAccess email={user.email} heading="Verify your email first">
+        <p className="text-slate-600">Documents shared with {user.email} open once you verify the address: use the link we emailed you.</p>
+      </NoAccess>
+    )
+  }
   const config = getConfig()
   return (
     <DocumentWorkspace
@@ -52,6 +72,7 @@ export default async function EditorPage({ params }: Props) {
       sync={{ url: config.syncUrl, port: config.syncPort }}
       actions={documentActions}
       sharingActions={found.role === 'owner' ? sharingActions : null}
+      historyActions={found.role === 'viewer' ? null : historyActions}
     />
   )
 }

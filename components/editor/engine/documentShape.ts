@@ -7,6 +7,8 @@ import type * as Y from 'yjs'
  * Anything later issues keep in the document (comments, history marks) gets
  * its name here.
  */
+/** Tiptap Collaboration's default field: the document's body. */
+export const BODY_FRAGMENT = 'default'
 export const META_MAP = 'meta'
 export const TITLE_KEY = 'title'
 

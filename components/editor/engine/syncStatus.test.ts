@@ -36,12 +36,12 @@ describe('sync status', () => {
 
 describe('sync server URL', () => {
   it('uses SYNC_URL when set', () => {
-    expect(resolveSyncUrl('wss://sync.example.com/', 1234, { protocol: 'https:', hostname: 'app.example.com' })).toBe('wss://sync.example.com')
+    expect(resolveSyncUrl('wss://sync.example.com/', 1234, { protocol: 'https:', hostname: 'app.example.com', host: 'app.example.com' })).toBe('wss://sync.example.com')
   })
 
   it('defaults to the page’s host on SYNC_PORT, wss for https pages', () => {
-    expect(resolveSyncUrl(null, 1234, { protocol: 'http:', hostname: '127.0.0.1' })).toBe('ws://127.0.0.1:1234')
-    expect(resolveSyncUrl(null, 4444, { protocol: 'https:', hostname: 'docs.example.com' })).toBe('wss://docs.example.com:4444')
-    expect(resolveSyncUrl(null, 1234, { protocol: 'http:', hostname: '[::1]' })).toBe('ws://[::1]:1234')
+    expect(resolveSyncUrl(null, 1234, { protocol: 'http:', hostname: '127.0.0.1', host: '127.0.0.1:3000' })).toBe('ws://127.0.0.1:1234')
+    expect(resolveSyncUrl(null, 4444, { protocol: 'https:', hostname: 'docs.example.com', host: 'docs.example.com' })).toBe('wss://docs.example.com:4444')
+    expect(resolveSyncUrl(null, 1234, { protocol: 'http:', hostname: '[::1]', host: '[::1]:3000' })).toBe('ws://[::1]:1234')
   })
 })

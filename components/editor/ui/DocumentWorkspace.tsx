@@ -3,13 +3,15 @@
 import type { Editor } from '@tiptap/react'
 import Link from 'next/link'
 import { useState } from 'react'
+import { secondaryButton } from '@/components/ui/buttonStyles'
 import type { TokenAccess } from '@/lib/access'
 import type { Role } from '@/lib/roles'
-import type { DocumentActions, SharingActions } from './actions'
+import type { DocumentActions, HistoryActions, SharingActions } from './actions'
 import type { CollabSession, CollabSnapshot } from '../engine/CollabSession'
 import { CollabEditorContent, useCollabEditor } from './CollabEditor'
 import { DeleteDocumentButton } from './DeleteDocumentButton'
 import { EditorSkeleton } from './EditorSkeleton'
+import { HistoryPanel, VersionPreview, type VersionPreviewState } from './HistoryPanel'
 import { PresenceList } from './PresenceList'
 import type { PresenceUser } from '../engine/presence'
 import { ShareButton } from './ShareDialog'
@@ -32,6 +34,8 @@ export interface DocumentWorkspaceProps {
   actions: DocumentActions
   /** Only for the owner, who may share. */
   sharingActions: SharingActions | null
+  /** For editors and owners, who may see and restore versions. */
+  historyActions: HistoryActions | null
 }
 
 /**
@@ -68,8 +72,12 @@ function WorkspaceLayout({
   snapshot,
   actions,
   sharingActions,
+  historyActions,
 }: DocumentWorkspaceProps & { session: CollabSession | null; editor: Editor | null; snapshot: CollabSnapshot | null }) {
   const [title, setTitle] = useState(initialTitle)
+  const [historyOpen, setHistoryOpen] = useState(false)
+  const [preview, setPreview] = useState<VersionPreviewState | null>(null)
+  const [historyRefresh, setHistoryRefresh] = useState(0)
   // Before the session exists, trust the role the page was rendered with, so a viewer never sees a toolbar flash by.
   const writable = snapshot ? snapshot.writable : role !== 'viewer'
   const status = snapshot?.status ?? SyncStatus.Connecting
@@ -88,6 +96,19 @@ function WorkspaceLayout({
             <SyncStatusBadge status={status} closedReason={closedReason} readOnly={!writable} />
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
+            {historyActions && role !== 'viewer' ? (
+              <button
+                type="button"
+                className={secondaryButton}
+                aria-expanded={historyOpen}
+                onClick={() => {
+                  setHistoryOpen(!historyOpen)
+                  setPreview(null)
+                }}
+              >
+                Version history
+              </button>
+            ) : null}
             {role === 'owner' && sharingActions ? (
               <>
                 <ShareButton documentId={documentId} title={title} actions={sharingActions} />
@@ -112,11 +133,40 @@ function WorkspaceLayout({
         </div>
       ) : null}
 
-      <main className="mx-auto w-full max-w-3xl flex-1 bg-white shadow-sm sm:my-6 sm:rounded-lg">
-        {loaded ? null : <EditorSkeleton />}
-        {/* Mounted while hidden, so the content is rendered by the time it is shown. */}
-        <CollabEditorContent editor={editor} hidden={!loaded} />
-      </main>
+      <div className="flex flex-1 flex-col sm:flex-row">
+        <main className="mx-auto w-full max-w-3xl flex-1 bg-white shadow-sm sm:my-6 sm:rounded-lg">
+          {preview && historyActions ? (
+            <VersionPreview
+              documentId={documentId}
+              preview={preview}
+              restoreVersion={historyActions.restoreVersion}
+              onBack={() => setPreview(null)}
+              onRestored={() => {
+                setPreview(null)
+                setHistoryRefresh((n) => n + 1)
+              }}
+            />
+          ) : null}
+          {loaded || preview ? null : <EditorSkeleton />}
+          {/* Mounted while hidden (loading, or a version shown in its place), so the content is ready when shown. */}
+          <CollabEditorContent editor={editor} hidden={!loaded || preview !== null} />
+        </main>
+        {historyOpen && historyActions ? (
+          <HistoryPanel
+            documentId={documentId}
+            actions={historyActions}
+            session={session}
+            selfId={user.id}
+            selectedId={preview?.version.id ?? null}
+            refreshKey={historyRefresh}
+            onSelect={setPreview}
+            onClose={() => {
+              setHistoryOpen(false)
+              setPreview(null)
+            }}
+          />
+        ) : null}
+      </div>
     </div>
   )
 }

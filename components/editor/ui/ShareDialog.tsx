@@ -8,8 +8,9 @@ import type { ActionResult, MemberRole, SharingActions, ShareState } from './act
 const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Editor' }
 
 /**
- * "Share": invite registered people by email as viewer or editor, change or
- * remove their role, and create or revoke links. A native <dialog> opened with
+ * "Share": invite people by email as viewer or editor (someone without a
+ * verified account is listed as "Invited" until they sign up and verify),
+ * change or remove their role, and create or revoke links. A native <dialog> opened with
  * showModal(): focus is trapped inside and Escape closes it.
  */
 export function ShareButton({ documentId, title, actions }: { documentId: string; title: string; actions: SharingActions }) {
@@ -99,7 +100,8 @@ function ShareDialogBody({
     const form = new FormData(formElement)
     const email = String(form.get('email') ?? '')
     const role = String(form.get('role') ?? 'viewer') as MemberRole
-    const done = await run(() => actions.invite(documentId, email, role), `Invited ${email.trim()} as ${ROLE_NAME[role].toLowerCase()}.`)
+    // The same words whether or not the address has an account: the dialog does not tell.
+    const done = await run(() => actions.invite(documentId, email, role), `Invitation sent to ${email.trim()}.`)
     if (done) formElement.reset()
   }
 
@@ -191,6 +193,38 @@ function ShareDialogBody({
                     </button>
                   </>
                 )}
+              </li>
+            ))}
+            {state.invitations.map((invitation) => (
+              <li key={invitation.id} className="flex flex-wrap items-center gap-2 px-3 py-2 text-sm">
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate font-medium">{invitation.email}</span>
+                  <span className="block truncate text-slate-500">Invited</span>
+                </span>
+                <select
+                  aria-label={`Access for ${invitation.email}`}
+                  value={invitation.role}
+                  disabled={busy}
+                  onChange={(event) =>
+                    void run(
+                      () => actions.changeInvitationRole(documentId, invitation.id, event.target.value),
+                      `${invitation.email} is invited as ${event.target.value === 'editor' ? 'an editor' : 'a viewer'}.`,
+                    )
+                  }
+                  className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                >
+                  <option value="viewer">Viewer</option>
+                  <option value="editor">Editor</option>
+                </select>
+                <button
+                  type="button"
+                  aria-label={`Revoke the invitation of ${invitation.email}`}
+                  disabled={busy}
+                  onClick={() => void run(() => actions.revokeInvitation(documentId, invitation.id), `The invitation of ${invitation.email} was revoked.`)}
+                  className="rounded px-2 py-1 text-red-700 hover:bg-red-50"
+                >
+                  Revoke
+                </button>
               </li>
             ))}
           </ul>

@@ -23,8 +23,17 @@ export interface ShareLinkInfo {
   createdAt: string
 }
 
+/** An address invited that has no verified account yet. */
+export interface ShareInvitation {
+  id: string
+  email: string
+  role: MemberRole
+  createdAt: string
+}
+
 export interface ShareState {
   members: ShareMember[]
+  invitations: ShareInvitation[]
   links: ShareLinkInfo[]
 }
 
@@ -42,4 +51,25 @@ export interface SharingActions {
   removeMember(documentId: string, userId: string): Promise<ActionResult<ShareState>>
   createLink(documentId: string, role: string): Promise<ActionResult<ShareState>>
   revokeLink(documentId: string, token: string): Promise<ActionResult<ShareState>>
+  changeInvitationRole(documentId: string, invitationId: string, role: string): Promise<ActionResult<ShareState>>
+  revokeInvitation(documentId: string, invitationId: string): Promise<ActionResult<ShareState>>
+}
+
+/** A version of the document, as the sync server lists it (docs/sync-protocol.md, "Version history"). */
+export interface VersionInfo {
+  id: string
+  /** ISO 8601. */
+  createdAt: string
+  label: string | null
+  authors: { sub: string; name: string | null }[]
+  kind: 'auto' | 'named' | 'restore'
+}
+
+/** Editors and owners: the version history panel's operations. */
+export interface HistoryActions {
+  listVersions(documentId: string): Promise<ActionResult<VersionInfo[]>>
+  /** One version's whole state, one Yjs update in base64. */
+  versionState(documentId: string, versionId: string): Promise<ActionResult<string>>
+  nameVersion(documentId: string, label: string): Promise<ActionResult<VersionInfo>>
+  restoreVersion(documentId: string, versionId: string): Promise<ActionResult<VersionInfo>>
 }

@@ -47,6 +47,8 @@ export interface ClusterOptions {
   instances: number
   redisUrl?: string
   limits?: Partial<ServerLimits>
+  /** SYNC_PATH_PREFIX of every instance (none by default). */
+  pathPrefix?: string
 }
 
 /** A fresh schema name and Redis prefix per cluster, so tests run in parallel and repeat without clean-up. */
@@ -74,7 +76,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const store = await openPostgresStore({ connectionString: overrides.databaseUrl ?? postgresTestUrl(), schema, poolSize: 4 })
     const fanout = new RedisFanout({ url: overrides.redisUrl ?? redisUrl, prefix, log: log.child({ instance: name }) })
     await fanout.ready()
-    const server = new SyncServer({ authSecret: secret, store, fanout, limits: options.limits, log: log.child({ instance: name }) })
+    const server = new SyncServer({ authSecret: secret, store, fanout, limits: options.limits, pathPrefix: options.pathPrefix, log: log.child({ instance: name }) })
     const { port } = await server.listen(0, '127.0.0.1')
     let stopped = false
     const instance: Instance = {

@@ -9,7 +9,7 @@ import path from 'node:path'
 import type { Logger } from 'pino'
 import { SyncServer } from '../../SyncServer'
 import { openSqliteStore } from '../../persistence/SqliteStore'
-import type { ServerLimits } from '../../options'
+import type { ServerLimits, SyncServerOptions } from '../../options'
 import { startSyncServerProcess, type ExitInfo, type LogLine } from '../../../testkit/syncServerProcess'
 import { defer, tempDir } from './teardown'
 import { makeToken, type TokenClaims, type TokenOptions } from './tokens'
@@ -24,6 +24,7 @@ export type { LogLine } from '../../../testkit/syncServerProcess'
 
 export interface TestServerOptions {
   limits?: Partial<ServerLimits>
+  editWebhook?: SyncServerOptions['editWebhook']
   metricsToken?: string
   /** Defaults to a silent logger. */
   log?: Logger
@@ -52,7 +53,14 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
   let port = 0
   const start = async () => {
     store = observeStore(openSqliteStore(dataDir))
-    server = new SyncServer({ authSecret: secret, store, limits: overrides.limits, metricsToken: overrides.metricsToken, log: overrides.log })
+    server = new SyncServer({
+      authSecret: secret,
+      store,
+      limits: overrides.limits,
+      metricsToken: overrides.metricsToken,
+      log: overrides.log,
+      editWebhook: overrides.editWebhook,
+    })
     port = (await server.listen(0, '127.0.0.1')).port
   }
   const stop = async () => {
