@@ -2,7 +2,7 @@
 // both of them in the history, previews an older version with its changes
 // marked, and restores it; Bob sees the restored text without reloading,
 // and his undo covers only his own edits. Viewers get no history button.
-import { expect, expectConverged, test } from './kit'
+import { expect, expectConverged, paced, test } from './kit'
 
 test('Alice restores an older version: Bob sees it live, and his undo leaves her restore alone', async ({ team }) => {
   // A long story with three browsers: more than the default minute on a busy machine.
@@ -57,7 +57,7 @@ test('Alice restores an older version: Bob sees it live, and his undo leaves her
   await alice.page.getByRole('alertdialog').getByRole('button', { name: 'Confirm restore' }).click()
   const restored = ['Alice wrote the introduction.', 'Bob added a good paragraph.']
   // Bob stays connected all along: the restore reaches his open editor.
-  await expect.poll(() => bob.editor.blocks(), { timeout: 5000 }).toEqual(restored)
+  await expect.poll(() => bob.editor.blocks(), { timeout: paced(5_000) }).toEqual(restored)
   expect(await expectConverged([alice, bob, vera])).toEqual(restored)
   await expect(history.getByRole('listitem').first()).toContainText('Restored')
   await expect(history.getByRole('listitem').first().getByLabel('Authors')).toHaveText(alice.name)

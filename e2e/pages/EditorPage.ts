@@ -97,17 +97,43 @@ export class EditorPage {
 
   /** Types at the end of the document. */
   async typeAtEnd(text: string, options: { delayMs?: number } = {}) {
-    await this.editor.click()
-    await this.page.keyboard.press('Control+End')
+    await this.placeCaretAtEnd()
     await this.type(text, options)
   }
 
   /** Starts a new paragraph at the end of the document and types `text` into it. */
   async typeNewParagraph(text: string, options: { delayMs?: number } = {}) {
-    await this.editor.click()
-    await this.page.keyboard.press('Control+End')
+    await this.placeCaretAtEnd()
     await this.page.keyboard.press('Enter')
     await this.type(text, options)
+  }
+
+  /**
+   * Puts the caret at the very end of the document (and scrolls there).
+   * Clicking and pressing Ctrl+End races with ProseMirror's focus handling,
+   * which puts the previous selection back a moment after focus (see
+   * {@link selectRange}): about 20 ms on a quiet machine, long enough on a
+   * busy one that Ctrl+End lost, and a new paragraph went in at the top. So
+   * the caret is placed through the editor, then checked.
+   */
+  async placeCaretAtEnd() {
+    await this.editor.evaluate((element) => {
+      type TiptapElement = HTMLElement & { editor: { chain(): { focus(position: 'end'): { run(): boolean } } } }
+      const { editor } = element as TiptapElement
+      editor.chain().focus('end').run()
+    })
+    await expect
+      .poll(() =>
+        this.editor.evaluate((element) => {
+          type Selection = { empty: boolean; head: number }
+          type TiptapElement = HTMLElement & {
+            editor: { state: { doc: unknown; selection: Selection & { constructor: { atEnd(doc: unknown): Selection } } } }
+          }
+          const { state } = (element as TiptapElement).editor
+          return state.selection.empty && state.selection.head === state.selection.constructor.atEnd(state.doc).head && document.activeElement === element
+        }),
+      )
+      .toBe(true)
   }
 
   /** Puts the caret right after the first occurrence of `text` (throws if it isn't there). */
