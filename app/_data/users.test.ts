@@ -5,7 +5,7 @@ vi.mock('server-only', () => ({}))
 const { default: bcrypt } = await import('bcryptjs')
 const { TEST_ARGON2 } = await import('./passwords')
 const { testDatabaseKinds } = await import('../../testkit/appDb')
-const { createPasswordUser, findOrCreateOAuthUser, findUserByEmail, verifyPassword } = await import('./users')
+const { createPasswordUser, findOrCreateOAuthUser, findUserByEmail, getSessionVersion, verifyPassword } = await import('./users')
 
 describe.each(await testDatabaseKinds())('users ($name)', (kind) => {
   let t: Awaited<ReturnType<typeof kind.create>>
@@ -89,6 +89,24 @@ describe.each(await testDatabaseKinds())('users ($name)', (kind) => {
     await signUp('ada@example.test')
     const result = await findOrCreateOAuthUser(t.db, { provider: 'oidc', providerAccountId: 'x', email: 'ada@example.test', name: 'Mallory' })
     expect(result).toEqual({ ok: false, reason: 'email-in-use' })
+  })
+
+  it('a provider vouching for an address takes it back from a password account that never proved it', async () => {
+    // Someone signed up with the address but could not read its mail (so never verified it).
+    const squatted = await createPasswordUser(t.db, { name: 'Mallory', email: 'colleague@corp.test', password: 'correct horse battery' }, TEST_ARGON2, { verified: false })
+    if (!squatted.ok) throw new Error('sign-up failed')
+    const versionBefore = await getSessionVersion(t.db, squatted.user.id)
+    // Without the provider's word, nothing changes.
+    const unvouched = await findOrCreateOAuthUser(t.db, { provider: 'google', providerAccountId: 'g1', email: 'colleague@corp.test', name: 'Colleague' })
+    expect(unvouched).toEqual({ ok: false, reason: 'email-in-use' })
+    const vouched = await findOrCreateOAuthUser(t.db, { provider: 'google', providerAccountId: 'g1', email: 'colleague@corp.test', name: 'Colleague', emailVerified: true })
+    expect(vouched).toMatchObject({ ok: true, user: { id: squatted.user.id, emailVerified: true } })
+    // The unproved password no longer signs in, and every session of the account has ended.
+    expect(await verifyPassword(t.db, 'colleague@corp.test', 'correct horse battery', TEST_ARGON2)).toBeNull()
+    expect(await getSessionVersion(t.db, squatted.user.id)).toBe((versionBefore ?? 0) + 1)
+    // The same identity finds the account again.
+    const again = await findOrCreateOAuthUser(t.db, { provider: 'google', providerAccountId: 'g1', email: 'colleague@corp.test', name: 'Colleague', emailVerified: true })
+    expect(again).toMatchObject({ ok: true, user: { id: squatted.user.id } })
   })
 
   it('an OAuth account counts as verified only when the provider says email_verified, and becomes so when it later does', async () => {

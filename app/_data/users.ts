@@ -162,7 +162,11 @@ export async function findOrCreateOAuthUser(db: Db, profile: OAuthProfile): Prom
   }
   if (!profile.email) return { ok: false, reason: 'email-missing' }
   const email = normaliseEmail(profile.email)
-  if (await findUserByEmail(db, email)) return { ok: false, reason: 'email-in-use' }
+  const holder = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
+  if (holder) {
+    if (holder.email_verified_at !== null || !profile.emailVerified) return { ok: false, reason: 'email-in-use' }
+    return { ok: true, user: await claimUnverifiedAccount(db, holder, profile) }
+  }
   const now = nowIso()
   const row: UserRow = {
     id: newId(),
@@ -181,6 +185,31 @@ export async function findOrCreateOAuthUser(db: Db, profile: OAuthProfile): Prom
       .execute()
   })
   return { ok: true, user: toPublic(row) }
+}
+
+/**
+ * A provider vouches for an address that a password account holds without
+ * ever having proved it. Whoever made that account could not read the
+ * address's mail, so it must not keep the address from its owner: the
+ * identity is linked to the account, the unproved password is dropped and
+ * every session of the account ends. Its owner (often the same person, who
+ * signed up and never clicked the link) keeps its documents and invitations.
+ */
+async function claimUnverifiedAccount(db: Db, holder: UserRow, profile: OAuthProfile): Promise<PublicUser> {
+  const now = nowIso()
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('oauth_accounts')
+      .values({ provider: profile.provider, provider_account_id: profile.providerAccountId, user_id: holder.id, created_at: now })
+      .execute()
+    await trx
+      .updateTable('users')
+      .set((eb) => ({ password_hash: null, email_verified_at: now, session_version: eb('session_version', '+', 1) }))
+      .where('id', '=', holder.id)
+      .where('email_verified_at', 'is', null)
+      .execute()
+  })
+  return { ...toPublic(holder), emailVerified: true }
 }
 
 /** Records that the address is proved (a verification or reset link was used, or a provider vouched). */
