@@ -109,12 +109,12 @@ export function getAuthOptions(): NextAuthOptions {
         if (!account || account.type === 'credentials') {
           // A verified account signing in picks up invitations that arrived for its address meanwhile.
           const signedIn = user as { id?: string; email?: string | null; emailVerified?: boolean }
-          if (signedIn.id && signedIn.email && signedIn.emailVerified) await acceptInvitations(await getDb(), { id: signedIn.id, email: signedIn.email })
+          if (signedIn.id && signedIn.email && signedIn.emailVerified) await acceptInvitations(await getDb(), { id: signedIn.id, email: signedIn.email }, (await getLive()).bus)
           return true
         }
         const db = await getDb()
         const result = await findOrCreateOAuthUser(db, oauthProfile(account, user, profile))
-        if (result.ok && result.user.emailVerified) await acceptInvitations(db, result.user)
+        if (result.ok && result.user.emailVerified) await acceptInvitations(db, result.user, (await getLive()).bus)
         return result.ok ? true : `/signin?error=${result.reason === 'email-in-use' ? 'OAuthAccountNotLinked' : 'OAuthSignin'}`
       },
       /**

@@ -35,6 +35,11 @@ describe.each(await testDatabaseKinds())('invitations and account deletion ($nam
     expect(await invitations.acceptInvitations(t.db, owner)).toEqual([])
     expect(await getRole(t.db, c.id, owner.id)).toBe('owner')
     expect(await t.db.selectFrom('invitations').selectAll().execute()).toEqual([])
+    // The share the invitation became reaches Ada like any other: one document.shared, by Olive, for A only.
+    const events = await t.db.selectFrom('user_events').select(['type', 'data']).where('user_id', '=', ada.id).execute()
+    expect(events.map((event) => ({ type: event.type, data: JSON.parse(event.data) }))).toEqual([
+      { type: 'document.shared', data: { documentId: a.id, title: 'A', role: 'editor', by: { id: owner.id, name: 'Olive' } } },
+    ])
   })
 
   it('deleting an account deletes its documents on the sync server first, and keeps the account when that fails', async () => {

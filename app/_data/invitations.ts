@@ -1,5 +1,7 @@
 import 'server-only'
 import type { Db } from './db'
+import type { LiveBus } from './events/bus'
+import * as documentEvents from './events/documentEvents'
 import { newId, nowIso } from './ids'
 import { isHigherRole } from './policy'
 import type { MemberRole } from './schema'
@@ -63,12 +65,12 @@ export async function revokeInvitation(db: Db, documentId: string, invitationId:
  * membership, never lowering a role they have and never touching a document
  * they own. Returns the ids of the documents they were given.
  */
-export async function acceptInvitations(db: Db, user: { id: string; email: string }): Promise<string[]> {
+export async function acceptInvitations(db: Db, user: { id: string; email: string }, bus?: LiveBus): Promise<string[]> {
   const pending = await db
     .selectFrom('invitations')
     .innerJoin('documents', 'documents.id', 'invitations.document_id')
     .leftJoin('memberships', (join) => join.onRef('memberships.document_id', '=', 'invitations.document_id').on('memberships.user_id', '=', user.id))
-    .select(['invitations.id', 'invitations.document_id', 'invitations.role', 'documents.owner_id', 'memberships.role as member_role'])
+    .select(['invitations.id', 'invitations.document_id', 'invitations.role', 'invitations.invited_by', 'documents.owner_id', 'documents.title', 'memberships.role as member_role'])
     .where('invitations.email', '=', normaliseEmail(user.email))
     .execute()
   const granted: string[] = []
@@ -77,6 +79,11 @@ export async function acceptInvitations(db: Db, user: { id: string; email: strin
     if (invitation.owner_id !== user.id && !lower) {
       await setMembership(db, invitation.document_id, user.id, invitation.role)
       granted.push(invitation.document_id)
+      // The inviter gave access: the new member hears of it like any share (document.shared).
+      await documentEvents.accessChanged(
+        { db, bus },
+        { documentId: invitation.document_id, title: invitation.title, actorId: invitation.invited_by, userId: user.id, before: invitation.member_role, after: invitation.role },
+      )
     }
     await db.deleteFrom('invitations').where('id', '=', invitation.id).execute()
   }
