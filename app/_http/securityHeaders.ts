@@ -73,6 +73,8 @@ const IPV6_HOST = /^\[[0-9a-f:.]+\](?::\d{1,5})?$/i
  * another port, hence these sources.
  */
 export function syncConnectSources(endpoint: SyncEndpoint): string[] {
+  // One origin (a path-only SYNC_URL): the HTTP transport's requests go to the page's own origin, which 'self' covers.
+  if (endpoint.syncUrl?.startsWith('/')) return socketSources(endpoint)
   return socketSources(endpoint).flatMap((source) => [source, httpTwin(source)])
 }
 
