@@ -261,7 +261,8 @@ async function person(browser: Browser, baseURL: string, label: string, contexts
 
 /** Types `text` at the end of the document one key at a time, like a person. */
 async function typeSlowly(actor: Actor, text: string): Promise<void> {
-  await actor.editor.typeAtEnd(text, { delayMs: 40 })
+  // Both type at the end at once: the caret is placed in the last block, not waited for at the moving end.
+  await actor.editor.typeAtEndWhileOthersType(text, { delayMs: 40 })
 }
 
 /**

@@ -136,6 +136,48 @@ export class EditorPage {
       .toBe(true)
   }
 
+  /**
+   * Types at the end of the document while others may be typing there too.
+   * {@link placeCaretAtEnd} waits for the caret to be exactly at the end,
+   * which never holds for long while someone else's keys keep arriving after
+   * it; this waits instead until the caret has stayed in the last block on
+   * two checks in a row (so ProseMirror's late restore of the old selection,
+   * which would put it elsewhere, has passed), then moves it to the very end.
+   */
+  async typeAtEndWhileOthersType(text: string, options: { delayMs?: number } = {}) {
+    await expect
+      .poll(() =>
+        this.editor.evaluate((element) => {
+          type Selection = { empty: boolean; head: number; $head: { end(): number } }
+          type TiptapElement = HTMLElement & {
+            editor: {
+              state: { doc: unknown; selection: Selection & { constructor: { atEnd(doc: unknown): Selection } } }
+              chain(): { focus(position: 'end'): { run(): boolean } }
+              commands: { setTextSelection(position: number): boolean }
+            }
+            caretHeldInLastBlock?: boolean
+          }
+          const target = element as TiptapElement
+          const { editor } = target
+          const { selection } = editor.state
+          const end = selection.constructor.atEnd(editor.state.doc).head
+          const inLastBlock = document.activeElement === element && selection.empty && selection.$head.end() === end
+          const heldBefore = target.caretHeldInLastBlock === true
+          target.caretHeldInLastBlock = inLastBlock
+          if (!inLastBlock) {
+            editor.chain().focus('end').run()
+            return false
+          }
+          if (!heldBefore) return false
+          target.caretHeldInLastBlock = false
+          editor.commands.setTextSelection(end)
+          return true
+        }),
+      )
+      .toBe(true)
+    await this.type(text, options)
+  }
+
   /** Puts the caret right after the first occurrence of `text` (throws if it isn't there). */
   async placeCaretAfter(text: string) {
     await this.selectRange(text, 'end')
