@@ -90,7 +90,7 @@ describe.skipIf(!installed)('deploy/nginx/tandem.conf against stand-in upstreams
     // Arriving promptly here is not the whole story: nginx also buffers when the browser reads slowly,
     // and caps a response's silence at proxy_read_timeout. Both streams are exempt from both.
     const site = renderNginxSite(env)
-    for (const location of ['location = /api/events', 'location ~ ^/sync/docs/[^/]+/stream$']) {
+    for (const location of ['location = /api/events', 'location ~ ^/sync/docs/[^/]+/stream(/[^/]+)?$']) {
       const block = site.slice(site.indexOf(location), site.indexOf('}', site.indexOf(location)))
       expect(block, location).toMatch(/proxy_buffering off;/)
       expect(block, location).toMatch(/proxy_read_timeout 1h;/)

@@ -84,8 +84,9 @@ async function untilOk(url: string, child: GroupChild | null, timeoutMs = 60_000
 async function connectionsOn(port: number): Promise<number> {
   try {
     const text = await (await fetch(`http://${HOST}:${port}/metrics`, { signal: AbortSignal.timeout(2_000) })).text()
-    const line = text.split('\n').find((l) => l.startsWith('tandem_connections '))
-    return line ? Number(line.split(' ')[1]) : 0
+    // Summed over its label sets: connections are counted per transport (WebSocket, HTTP).
+    const samples = text.split('\n').filter((l) => l.startsWith('tandem_connections ') || l.startsWith('tandem_connections{'))
+    return samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)
   } catch {
     return -1
   }
