@@ -112,3 +112,72 @@ describe.skipIf(!installed)('deploy/nginx/tandem.conf against stand-in upstreams
     expect((await fetch(`http://127.0.0.1:${internal}/d/abc`)).status).toBe(404)
   })
 })
+
+/** A stand-in sync instance that can be stopped and started again on the same port, as a restart does. */
+async function restartableInstance(name: string) {
+  const port = await freePort()
+  let server: http.Server | null = null
+  const instance = {
+    port,
+    async start() {
+      server = createServer((req, res) => {
+        req.resume()
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name })))
+      })
+      await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', () => resolve()))
+    },
+    async stop() {
+      const stopping = server
+      server = null
+      if (stopping) await new Promise<void>((resolve) => stopping.close(() => resolve()).closeAllConnections())
+    },
+  }
+  await instance.start()
+  defer(() => instance.stop())
+  return instance
+}
+
+describe.skipIf(!installed)('deploy/nginx/tandem.conf during a rolling restart', () => {
+  // proves: DEPLOY-2
+  it('sends every sync request to the instance that is up, even one that was down a moment ago', async () => {
+    const web = await upstream('web')
+    const first = await restartableInstance('first')
+    const second = await restartableInstance('second')
+    const [port, internal, redirect] = [await freePort(), await freePort(), await freePort()]
+    const env = onThisMachine(composeService('nginx', { AUTH_SECRET: 'x', POSTGRES_PASSWORD: 'x', TANDEM_SERVER_NAME: 'localhost' }), 'nginx', {
+      TANDEM_HTTP_PORT: `127.0.0.1:${redirect}`,
+      TANDEM_HTTPS_PORT: `127.0.0.1:${port}`,
+      TANDEM_INTERNAL_PORT: `127.0.0.1:${internal}`,
+      TANDEM_TLS_CERT: '/unused.pem',
+      TANDEM_TLS_KEY: '/unused.pem',
+      TANDEM_WEB: `127.0.0.1:${web.port}`,
+      TANDEM_SYNC_1: `127.0.0.1:${first.port}`,
+      TANDEM_SYNC_2: `127.0.0.1:${second.port}`,
+    })
+    const nginx = startNginx(path.join(tempDir('tandem-nginx-'), 'nginx'), plainHttpVariant(renderNginxSite(env)))
+    defer(() => nginx.stop(5_000))
+    const origin = `http://127.0.0.1:${port}`
+    await eventually(async () => expect((await fetch(`${origin}/sync/docs/abc/update`)).status).toBe(200), { timeoutMs: 15_000 })
+
+    // Every kind of sync request: the document API, the HTTP transport's stream and its POSTs, the web app's calls.
+    const requests: Array<[string, RequestInit]> = [
+      [`${origin}/sync/docs/abc/update`, {}],
+      [`${origin}/sync/docs/abc/stream?token=t`, {}],
+      [`${origin}/sync/docs/abc/stream/session`, { method: 'POST', body: 'frame' }],
+      [`http://127.0.0.1:${internal}/sync/docs/abc/access`, { method: 'POST', body: '{}' }],
+    ]
+    const answeredBy = async () => Promise.all(requests.map(async ([url, init]) => {
+      const response = await fetch(url, init)
+      return response.status === 200 ? ((await response.json()) as { name: string }).name : response.status
+    }))
+
+    // The first instance restarts: nginx tries it, finds it refusing, and every request reaches the second.
+    await first.stop()
+    expect(await answeredBy()).toEqual(['second', 'second', 'second', 'second'])
+    // It is back within a passive check's fail_timeout (nginx's default 10 s), and the rolling restart stops the second at once.
+    // With the passive check on, nginx would still count the first as down and answer 502 to everything.
+    await first.start()
+    await second.stop()
+    expect(await answeredBy()).toEqual(['first', 'first', 'first', 'first'])
+  })
+})
