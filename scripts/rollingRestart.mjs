@@ -11,6 +11,11 @@
 //   TANDEM_HEALTH   its base URL (default: http://127.0.0.1:{})
 //   METRICS_TOKEN   sent as a bearer token to /metrics when set
 //   TANDEM_RESTART_TIMEOUT  seconds to wait for each instance (default 60)
+//   TANDEM_RESTART_SETTLE   seconds to wait after an instance is back before
+//                   restarting the next (default 5): a proxy's own health
+//                   check (Caddy's health_interval, 5 s in deploy/Caddyfile)
+//                   must see it up, or it still counts it as down when the
+//                   next one stops, and no instance is left to it
 //
 // "Back" means a new process: /metrics reports a process_start_time_seconds
 // other than the old one, and /healthz answers 200. That holds whether the
@@ -26,6 +31,11 @@ if (instances.length === 0) {
 const restartTemplate = process.env.TANDEM_RESTART || 'systemctl restart tandem-sync@{}.service'
 const healthTemplate = process.env.TANDEM_HEALTH || 'http://127.0.0.1:{}'
 const timeoutMs = Number(process.env.TANDEM_RESTART_TIMEOUT || 60) * 1000
+const settleMs = Number(process.env.TANDEM_RESTART_SETTLE ?? 5) * 1000
+if (!Number.isFinite(settleMs) || settleMs < 0) {
+  console.error(`rolling-restart: TANDEM_RESTART_SETTLE must be a number of seconds, not "${process.env.TANDEM_RESTART_SETTLE}"`)
+  process.exit(2)
+}
 const fill = (template, instance) => template.replaceAll('{}', instance)
 
 async function startTime(base) {
@@ -48,7 +58,11 @@ async function healthy(base) {
   }
 }
 
-for (const instance of instances) {
+for (const [index, instance] of instances.entries()) {
+  if (index > 0 && settleMs > 0) {
+    console.log(`rolling-restart: waiting ${settleMs / 1000} s for the proxies to see it`)
+    await new Promise((resolve) => setTimeout(resolve, settleMs))
+  }
   const base = fill(healthTemplate, instance).replace(/\/+$/, '')
   if (!(await healthy(base))) {
     console.error(`rolling-restart: ${instance} (${base}) is not healthy before its restart; stopping here so that no two instances are down at once`)
