@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { secretKey, verifyAccessToken } from '@/lib/token'
 
 vi.mock('server-only', () => ({}))
-const { createSyncAdmin, SyncServerError } = await import('./syncAdmin')
+const { createSyncAdmin } = await import('./syncAdmin')
+const { SyncServerError } = await import('./syncRequest')
 
 /** A stand-in for the sync server's document API that records each request. */
 let server: Server

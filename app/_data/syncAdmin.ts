@@ -1,5 +1,5 @@
 import 'server-only'
-import { signAccessToken } from '@/lib/token'
+import { SyncServerError, callSyncServer, type SyncRequest, type SyncServerTarget } from './syncRequest'
 
 /**
  * The web app's side of the sync server's document API (docs/sync-protocol.md,
@@ -13,41 +13,11 @@ export interface SyncAdmin {
   setAccess(documentId: string, actorId: string, userId: string, access: 'read' | 'write' | 'none'): Promise<void>
 }
 
-export class SyncServerError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message)
-    this.name = 'SyncServerError'
-  }
-}
-
-/** Short: the token only has to outlive one HTTP call. */
-const ADMIN_TOKEN_TTL_SECONDS = 60
 const REQUEST_TIMEOUT_MS = 5000
 
-export function createSyncAdmin(options: { baseUrl: string; secret: string }): SyncAdmin {
-  async function call(method: string, documentId: string, actorId: string, pathSuffix: string, body?: unknown) {
-    const token = await signAccessToken(
-      options.secret,
-      { sub: actorId, doc: documentId, access: 'admin' },
-      { expiresInSeconds: ADMIN_TOKEN_TTL_SECONDS },
-    )
-    let response: Response
-    try {
-      response = await fetch(`${options.baseUrl}/docs/${encodeURIComponent(documentId)}${pathSuffix}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      })
-    } catch (error) {
-      throw new SyncServerError(`The sync server at ${options.baseUrl} could not be reached (${(error as Error).message}).`)
-    }
-    if (!response.ok) {
-      throw new SyncServerError(`The sync server answered ${response.status} to ${method} /docs/${documentId}${pathSuffix}.`, response.status)
-    }
+export function createSyncAdmin(target: SyncServerTarget): SyncAdmin {
+  async function call(method: SyncRequest['method'], documentId: string, actorId: string, pathSuffix: string, body?: unknown) {
+    await callSyncServer(target, { method, claims: { sub: actorId, doc: documentId, access: 'admin' }, pathSuffix, body, timeoutMs: REQUEST_TIMEOUT_MS })
   }
 
   return {

@@ -5,10 +5,11 @@
  * components → lib.
  */
 import type { MemberRole, Role } from '@/lib/roles'
+import type { VersionInfo } from '@/lib/versions'
 
 export type ActionResult<T = void> = { ok: true; value: T; warning?: string } | { ok: false; error: string }
 
-export type { MemberRole }
+export type { MemberRole, VersionInfo }
 
 export interface ShareMember {
   userId: string
@@ -53,16 +54,6 @@ export interface SharingActions {
   revokeLink(documentId: string, token: string): Promise<ActionResult<ShareState>>
   changeInvitationRole(documentId: string, invitationId: string, role: string): Promise<ActionResult<ShareState>>
   revokeInvitation(documentId: string, invitationId: string): Promise<ActionResult<ShareState>>
-}
-
-/** A version of the document, as the sync server lists it (docs/sync-protocol.md, "Version history"). */
-export interface VersionInfo {
-  id: string
-  /** ISO 8601. */
-  createdAt: string
-  label: string | null
-  authors: { sub: string; name: string | null }[]
-  kind: 'auto' | 'named' | 'restore'
 }
 
 /** Editors and owners: the version history panel's operations. */
