@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage } from 'node:http'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
+import { sumOfMetric } from '../testkit/metrics'
 import { REPO_ROOT } from '../testkit/paths'
 import { spawnGroup } from '../testkit/processGroup'
 import { serviceAvailable } from '../testkit/services'
@@ -26,10 +27,7 @@ if (!installed) {
 const services = installed && (await serviceAvailable('postgres')) && (await serviceAvailable('redis'))
 
 async function metric(httpUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text()
-  // Summed over its label sets (tandem_connections is counted per transport).
-  const samples = text.split('\n').filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
-  return samples.length === 0 ? NaN : samples.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
+  return sumOfMetric(await (await fetch(`${httpUrl}/metrics`)).text(), name)
 }
 
 // proves: DEPLOY-6

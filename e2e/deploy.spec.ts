@@ -22,6 +22,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import { sumOfMetric } from '../testkit/metrics'
 import { REPO_ROOT } from '../testkit/paths'
 import { freePort } from '../testkit/ports'
 import { spawnGroup, type GroupChild } from '../testkit/processGroup'
@@ -84,9 +85,9 @@ async function untilOk(url: string, child: GroupChild | null, timeoutMs = 60_000
 async function connectionsOn(port: number): Promise<number> {
   try {
     const text = await (await fetch(`http://${HOST}:${port}/metrics`, { signal: AbortSignal.timeout(2_000) })).text()
-    // Summed over its label sets: connections are counted per transport (WebSocket, HTTP).
-    const samples = text.split('\n').filter((l) => l.startsWith('tandem_connections ') || l.startsWith('tandem_connections{'))
-    return samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)
+    const connections = sumOfMetric(text, 'tandem_connections')
+    // No sample yet: the gauge has had no connection of either transport.
+    return Number.isNaN(connections) ? 0 : connections
   } catch {
     return -1
   }

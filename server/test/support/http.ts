@@ -1,5 +1,6 @@
 /** The server's HTTP side, as a test sees it: raw calls, the stored document, and /metrics. */
 import * as Y from 'yjs'
+import { sumOfMetric } from '../../../testkit/metrics'
 import type { TokenClaims, TokenOptions } from './tokens'
 
 export interface HttpAddress {
@@ -39,34 +40,13 @@ export async function serverDocument(server: HttpAddress & TokenIssuer, room: st
   return doc
 }
 
-export interface MetricSample {
-  name: string
-  labels: string
-  value: number
-}
-
-export function parseMetrics(text: string): { samples: MetricSample[]; types: Map<string, string> } {
-  const samples: MetricSample[] = []
-  const types = new Map<string, string>()
-  for (const line of text.split('\n')) {
-    const typeMatch = /^# TYPE (\S+) (\S+)/.exec(line)
-    if (typeMatch) {
-      types.set(typeMatch[1], typeMatch[2])
-      continue
-    }
-    if (!line || line.startsWith('#')) continue
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line)
-    if (m) samples.push({ name: m[1], labels: m[2] ?? '', value: Number(m[3]) })
-  }
-  return { samples, types }
-}
+export { parseMetrics, sumOfMetric, type MetricSample } from '../../../testkit/metrics'
 
 /** Sum of every sample named exactly `name` (all label sets). */
 export async function metric(server: HttpAddress, name: string): Promise<number> {
   const res = await api(server, 'GET', '/metrics')
   if (res.status !== 200) throw new Error(`/metrics: ${res.status}`)
-  const { samples } = parseMetrics(res.text)
-  const matching = samples.filter((s) => s.name === name)
-  if (matching.length === 0) throw new Error(`metric ${name} missing`)
-  return matching.reduce((sum, s) => sum + s.value, 0)
+  const sum = sumOfMetric(res.text, name)
+  if (Number.isNaN(sum)) throw new Error(`metric ${name} missing`)
+  return sum
 }
