@@ -60,24 +60,30 @@ function receive(url: string, text: string): Promise<{ body: string; ended: bool
   })
 }
 
+/** The site as shipped, rendered for plain http on free loopback ports, in front of the given upstream ports; stopped after the test. */
+async function startSite(webPort: number, syncPorts: [number, number]) {
+  const [port, internal, redirect] = [await freePort(), await freePort(), await freePort()]
+  const env = onThisMachine(composeService('nginx', { AUTH_SECRET: 'x', POSTGRES_PASSWORD: 'x', TANDEM_SERVER_NAME: 'localhost' }), 'nginx', {
+    TANDEM_HTTP_PORT: `127.0.0.1:${redirect}`,
+    TANDEM_HTTPS_PORT: `127.0.0.1:${port}`,
+    TANDEM_INTERNAL_PORT: `127.0.0.1:${internal}`,
+    TANDEM_TLS_CERT: '/unused.pem',
+    TANDEM_TLS_KEY: '/unused.pem',
+    TANDEM_WEB: `127.0.0.1:${webPort}`,
+    TANDEM_SYNC_1: `127.0.0.1:${syncPorts[0]}`,
+    TANDEM_SYNC_2: `127.0.0.1:${syncPorts[1]}`,
+  })
+  const site = renderNginxSite(env)
+  const nginx = startNginx(path.join(tempDir('tandem-nginx-'), 'nginx'), plainHttpVariant(site))
+  defer(() => nginx.stop(5_000))
+  return { origin: `http://127.0.0.1:${port}`, internal, site }
+}
+
 describe.skipIf(!installed)('deploy/nginx/tandem.conf against stand-in upstreams', () => {
   it('passes both event streams on event by event, while the upstream still holds the response open', async () => {
     const web = await upstream('web')
     const sync = await upstream('sync')
-    const [port, internal, redirect] = [await freePort(), await freePort(), await freePort()]
-    const env = onThisMachine(composeService('nginx', { AUTH_SECRET: 'x', POSTGRES_PASSWORD: 'x', TANDEM_SERVER_NAME: 'localhost' }), 'nginx', {
-      TANDEM_HTTP_PORT: `127.0.0.1:${redirect}`,
-      TANDEM_HTTPS_PORT: `127.0.0.1:${port}`,
-      TANDEM_INTERNAL_PORT: `127.0.0.1:${internal}`,
-      TANDEM_TLS_CERT: '/unused.pem',
-      TANDEM_TLS_KEY: '/unused.pem',
-      TANDEM_WEB: `127.0.0.1:${web.port}`,
-      TANDEM_SYNC_1: `127.0.0.1:${sync.port}`,
-      TANDEM_SYNC_2: `127.0.0.1:${sync.port}`,
-    })
-    const nginx = startNginx(path.join(tempDir('tandem-nginx-'), 'nginx'), plainHttpVariant(renderNginxSite(env)))
-    defer(() => nginx.stop(5_000))
-    const origin = `http://127.0.0.1:${port}`
+    const { origin, internal, site } = await startSite(web.port, [sync.port, sync.port])
     await eventually(async () => expect((await fetch(`${origin}/signin`)).status).toBe(200), { timeoutMs: 15_000 })
 
     // The first event arrives while the upstream has not finished: a buffering proxy would hold it back.
@@ -89,7 +95,6 @@ describe.skipIf(!installed)('deploy/nginx/tandem.conf against stand-in upstreams
     sync.release()
     // Arriving promptly here is not the whole story: nginx also buffers when the browser reads slowly,
     // and caps a response's silence at proxy_read_timeout. Both streams are exempt from both.
-    const site = renderNginxSite(env)
     for (const location of ['location = /api/events', 'location ~ ^/sync/docs/[^/]+/stream(/[^/]+)?$']) {
       const block = site.slice(site.indexOf(location), site.indexOf('}', site.indexOf(location)))
       expect(block, location).toMatch(/proxy_buffering off;/)
@@ -101,8 +106,8 @@ describe.skipIf(!installed)('deploy/nginx/tandem.conf against stand-in upstreams
     expect(echoed.name).toBe('web')
     expect(echoed.headers['x-forwarded-for']).toBe('127.0.0.1')
     expect(echoed.headers['x-forwarded-proto']).toBe('http')
-    expect(echoed.headers['x-forwarded-host']).toBe(`127.0.0.1:${port}`)
-    expect(echoed.headers.host).toBe(`127.0.0.1:${port}`)
+    expect(echoed.headers['x-forwarded-host']).toBe(new URL(origin).host)
+    expect(echoed.headers.host).toBe(new URL(origin).host)
     // The path reaches the sync server as the browser sent it, prefix included.
     const api = (await (await fetch(`${origin}/sync/docs/abc/update`)).json()) as { name: string }
     expect(api.name).toBe('sync')
@@ -143,20 +148,7 @@ describe.skipIf(!installed)('deploy/nginx/tandem.conf during a rolling restart',
     const web = await upstream('web')
     const first = await restartableInstance('first')
     const second = await restartableInstance('second')
-    const [port, internal, redirect] = [await freePort(), await freePort(), await freePort()]
-    const env = onThisMachine(composeService('nginx', { AUTH_SECRET: 'x', POSTGRES_PASSWORD: 'x', TANDEM_SERVER_NAME: 'localhost' }), 'nginx', {
-      TANDEM_HTTP_PORT: `127.0.0.1:${redirect}`,
-      TANDEM_HTTPS_PORT: `127.0.0.1:${port}`,
-      TANDEM_INTERNAL_PORT: `127.0.0.1:${internal}`,
-      TANDEM_TLS_CERT: '/unused.pem',
-      TANDEM_TLS_KEY: '/unused.pem',
-      TANDEM_WEB: `127.0.0.1:${web.port}`,
-      TANDEM_SYNC_1: `127.0.0.1:${first.port}`,
-      TANDEM_SYNC_2: `127.0.0.1:${second.port}`,
-    })
-    const nginx = startNginx(path.join(tempDir('tandem-nginx-'), 'nginx'), plainHttpVariant(renderNginxSite(env)))
-    defer(() => nginx.stop(5_000))
-    const origin = `http://127.0.0.1:${port}`
+    const { origin, internal } = await startSite(web.port, [first.port, second.port])
     await eventually(async () => expect((await fetch(`${origin}/sync/docs/abc/update`)).status).toBe(200), { timeoutMs: 15_000 })
 
     // Every kind of sync request: the document API, the HTTP transport's stream and its POSTs, the web app's calls.
