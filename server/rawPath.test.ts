@@ -5,8 +5,8 @@
  * normalises `/../etc` to `/etc` before sending it, which is precisely what
  * the server must not do.
  */
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rawRequest, rawUpgrade } from './test/support/rawRequest'
 import { signAccessToken } from '../lib/token'
 import { SqliteStore } from './persistence/SqliteStore'
 import { SyncServer } from './SyncServer'
@@ -22,38 +22,8 @@ beforeAll(async () => {
 
 afterAll(() => server.stop())
 
-/** Sends `request` as is and resolves with the status code of the answer's first line. */
-function rawStatus(request: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(request))
-    let received = ''
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk: string) => {
-      received += chunk
-      const lineEnd = received.indexOf('\r\n')
-      if (lineEnd === -1) return
-      socket.destroy()
-      const match = /^HTTP\/1\.1 (\d{3}) /.exec(received.slice(0, lineEnd))
-      if (match) resolve(Number(match[1]))
-      else reject(new Error(`not an HTTP status line: ${received.slice(0, lineEnd)}`))
-    })
-    socket.on('error', reject)
-    socket.on('close', () => reject(new Error(`closed before a status line: ${JSON.stringify(received)}`)))
-  })
-}
-
-const upgrade = (target: string) =>
-  rawStatus(
-    `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  )
-
-const request = (method: string, target: string, token?: string) =>
-  rawStatus(
-    `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n` +
-      (token ? `Authorization: Bearer ${token}\r\n` : '') +
-      '\r\n',
-  )
+const upgrade = (target: string) => rawUpgrade(port, target)
+const request = (method: string, target: string, token?: string) => rawRequest(port, method, target, token)
 
 const tokenFor = (doc: string) => signAccessToken(SECRET, { sub: 'u1', doc, access: 'admin' })
 
