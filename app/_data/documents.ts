@@ -2,21 +2,14 @@ import 'server-only'
 import type { Db } from './db'
 import { newId, nowIso } from './ids'
 import type { Role } from './policy'
+import type { DocumentListEntry } from '@/lib/liveEvents'
 import type { DocumentRow } from './schema'
 
 export const DEFAULT_TITLE = 'Untitled'
 export const MAX_TITLE_LENGTH = 200
 
-/** A document as the home page lists it. */
-export interface DocumentSummary {
-  id: string
-  title: string
-  ownerId: string
-  ownerName: string
-  /** The viewer's own role. */
-  role: Role
-  updatedAt: string
-}
+/** A document as the home page lists it: the shape `GET /api/documents` and the live list share. */
+export type DocumentSummary = DocumentListEntry
 
 export interface DocumentWithRole {
   document: DocumentRow

@@ -1,18 +1,11 @@
 import Link from 'next/link'
+import type { DocumentListEntry } from '@/lib/liveEvents'
 import type { Role } from '@/lib/roles'
 import { AvailableOfflineBadge } from './LocalCopyHousekeeping'
 import { LocalTime } from './LocalTime'
 
 /** One row of the list. */
-export interface DocumentListItem {
-  id: string
-  title: string
-  ownerId: string
-  ownerName: string
-  role: Role
-  /** ISO-8601. */
-  updatedAt: string
-}
+export type DocumentListItem = DocumentListEntry
 
 const ROLE_LABEL: Record<Role, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' }
 
