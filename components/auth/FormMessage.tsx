@@ -1,3 +1,4 @@
+import { ErrorAlert } from '@/components/ui/ErrorAlert'
 import type { ActionState } from './actionTypes'
 
 /** The outcome line under an account form: an alert for a failure, a polite status otherwise. */
@@ -8,8 +9,6 @@ export function FormMessage({ state }: { state: ActionState | null }) {
       {state.message}
     </p>
   ) : (
-    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-      {state.error}
-    </p>
+    <ErrorAlert message={state.error} />
   )
 }

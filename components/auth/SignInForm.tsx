@@ -8,6 +8,7 @@ import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
 import { safeCallbackUrl } from './safeCallbackUrl'
 import { signInWithPassword, type SignInOutcome } from './signInWithPassword'
 import { tooManyAttemptsMessage } from './tooManyAttempts'
+import { ErrorAlert } from '@/components/ui/ErrorAlert'
 
 /** The sentence for a failed sign-in; shared with the sign-up form. */
 export function signInFailureMessage(outcome: Exclude<SignInOutcome, { kind: 'ok' }>): string {
@@ -58,11 +59,7 @@ export function SignInForm({ callbackUrl, oauth, initialError }: { callbackUrl: 
             Forgot password?
           </Link>
         </p>
-        {error ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert message={error} />
         <button type="submit" className={`${primaryButton} w-full`} disabled={pending || status === 'loading'}>
           {pending ? 'Signing in…' : 'Sign in'}
         </button>

@@ -8,6 +8,7 @@ import { primaryButton } from '@/components/ui/buttonStyles'
 import { safeCallbackUrl } from './safeCallbackUrl'
 import { signInFailureMessage } from './SignInForm'
 import { signInWithPassword } from './signInWithPassword'
+import { ErrorAlert } from '@/components/ui/ErrorAlert'
 
 type Errors = Partial<Record<'name' | 'email' | 'password' | 'form', string>>
 
@@ -57,11 +58,7 @@ export function SignUpForm({ callbackUrl, signUp, email }: { callbackUrl: string
           error={errors.password}
         />
         <p className="text-xs text-slate-500">At least 8 characters.</p>
-        {errors.form ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {errors.form}
-          </p>
-        ) : null}
+        <ErrorAlert message={errors.form} />
         <button type="submit" className={`${primaryButton} w-full`} disabled={pending || status === 'loading'}>
           {pending ? 'Creating account…' : 'Create account'}
         </button>

@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation'
 import { useRef, useState } from 'react'
-import { dangerButton, secondaryButton } from '@/components/ui/buttonStyles'
+import { dangerButton } from '@/components/ui/buttonStyles'
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog'
 import type { DocumentActions } from './actions'
 
 /** "Delete" (owner only), then a confirmation; deletes the content on the sync server too. */
@@ -44,37 +45,20 @@ export function DeleteDocumentButton({
       <button type="button" className={dangerButton} onClick={() => dialogRef.current?.showModal()} aria-haspopup="dialog">
         Delete
       </button>
-      <dialog
-        ref={dialogRef}
-        role="alertdialog"
-        aria-labelledby="delete-dialog-title"
-        aria-describedby="delete-dialog-description"
+      {/* Its button is not named "Delete…": the page's own "Delete" button must stay the only match for that name. */}
+      <ConfirmDialog
+        dialogRef={dialogRef}
+        id="delete-dialog"
+        title={`Delete “${title.trim() || 'Untitled'}”?`}
+        description="It will be removed for everyone who has access, with all its content. This can’t be undone."
+        error={error}
         onClose={() => setError('')}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
-      >
-        <div className="space-y-4 p-5">
-          <h2 id="delete-dialog-title" className="text-lg font-semibold">
-            Delete “{title.trim() || 'Untitled'}”?
-          </h2>
-          <p id="delete-dialog-description" className="text-sm text-slate-600">
-            It will be removed for everyone who has access, with all its content. This can’t be undone.
-          </p>
-          {error ? (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-              {error}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <button type="button" className={secondaryButton} onClick={() => dialogRef.current?.close()} autoFocus>
-              Cancel
-            </button>
-            {/* Not named "Delete…": the page's own "Delete" button must stay the only match for that name. */}
-            <button type="button" className={`${dangerButton} bg-red-700 text-white hover:bg-red-800`} onClick={handleConfirm} disabled={pending}>
-              {pending ? 'Deleting…' : 'Confirm deletion'}
-            </button>
-          </div>
-        </div>
-      </dialog>
+        onConfirm={handleConfirm}
+        pending={pending}
+        confirmLabel="Confirm deletion"
+        pendingLabel="Deleting…"
+        confirmClassName={`${dangerButton} bg-red-700 text-white hover:bg-red-800`}
+      />
     </>
   )
 }

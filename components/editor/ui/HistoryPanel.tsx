@@ -7,6 +7,8 @@ import { watchPeople } from '../engine/presence'
 import { colorForUser } from '../engine/userColor'
 import { blocksOfState, diffBlocks, type BlockChange } from '../engine/versionDiff'
 import type { HistoryActions, VersionInfo } from './actions'
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog'
+import { ErrorAlert } from '@/components/ui/ErrorAlert'
 
 /** How often the open panel asks for new versions (made by the server, or by someone else). */
 const LIST_REFRESH_MS = 3000
@@ -130,11 +132,7 @@ export function HistoryPanel({
             Name this version
           </button>
         </form>
-        {error ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert message={error} />
         {versions === null ? <p className="text-sm text-slate-500">Loading…</p> : null}
         {versions?.length === 0 ? <p className="text-sm text-slate-500">No versions yet. One is saved after a pause in editing.</p> : null}
         <ol aria-label="Versions" className="flex flex-col gap-2">
@@ -258,35 +256,19 @@ export function VersionPreview({
           <PreviewBlock key={index} change={change} />
         ))}
       </div>
-      <dialog
-        ref={dialogRef}
-        role="alertdialog"
-        aria-labelledby="restore-dialog-title"
+      <ConfirmDialog
+        dialogRef={dialogRef}
+        id="restore-dialog"
+        title="Restore this version?"
+        description="The document becomes this version for everyone editing it. The current text is kept in the history, so you can go back to it."
+        error={error}
         onClose={() => setError('')}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
-      >
-        <div className="space-y-4 p-5">
-          <h2 id="restore-dialog-title" className="text-lg font-semibold">
-            Restore this version?
-          </h2>
-          <p className="text-sm text-slate-600">
-            The document becomes this version for everyone editing it. The current text is kept in the history, so you can go back to it.
-          </p>
-          {error ? (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-              {error}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <button type="button" className={secondaryButton} onClick={() => dialogRef.current?.close()} autoFocus>
-              Cancel
-            </button>
-            <button type="button" className={`${dangerButton} bg-blue-700 text-white hover:bg-blue-800`} onClick={confirmRestore} disabled={pending}>
-              {pending ? 'Restoring…' : 'Confirm restore'}
-            </button>
-          </div>
-        </div>
-      </dialog>
+        onConfirm={confirmRestore}
+        pending={pending}
+        confirmLabel="Confirm restore"
+        pendingLabel="Restoring…"
+        confirmClassName={`${dangerButton} bg-blue-700 text-white hover:bg-blue-800`}
+      />
     </section>
   )
 }

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
 import { MEMBER_ROLES } from '@/lib/roles'
 import type { ActionResult, MemberRole, SharingActions, ShareState } from './actions'
+import { ErrorAlert } from '@/components/ui/ErrorAlert'
 
 const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Editor' }
 
@@ -147,11 +148,7 @@ function ShareDialogBody({
         </button>
       </form>
 
-      {error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
       <p aria-live="polite" className="text-sm text-slate-600 empty:hidden">
         {notice}
       </p>
