@@ -288,6 +288,28 @@ export function decodeAwareness(payload) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
+/**
+ * Appends one character to `text` `edits` times at `pace` edits per second,
+ * recording when each was sent in `sendTimes`. Whatever is due goes out every
+ * millisecond or so, so the pace holds despite timer jitter; gives up 10 s
+ * after the last edit was due. Resolves with how many were sent.
+ */
+export async function sendAtPace(text, { edits, pace, sendTimes }) {
+  const t0 = performance.now()
+  const deadline = t0 + (edits / pace) * 1000 + 10_000
+  let sent = 0
+  while (sent < edits && performance.now() < deadline) {
+    const due = Math.min(edits, Math.floor(((performance.now() - t0) * pace) / 1000) + 1)
+    while (sent < due) {
+      sendTimes[sent] = performance.now()
+      text.insert(text.length, 'a')
+      sent++
+    }
+    await sleep(1)
+  }
+  return sent
+}
+
 /** Polls `predicate` until true or the deadline; returns whether it became true. */
 export async function waitFor(predicate, timeoutMs, stepMs = 5) {
   const deadline = performance.now() + timeoutMs

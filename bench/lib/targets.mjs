@@ -33,7 +33,9 @@ export function judgeTargets(results) {
   const burst = perRun(results, 'A', 'burstRate', (t, h) => t / h)
   add('A burst', 'burst delivery ≥ 1.5× Hocuspocus', burst, burst !== null && burst >= 1.5, `Tandem ÷ Hocuspocus = ${fmt(burst)}×`)
 
-  const p99 = perRun(results, 'A', 'steadyP99', (t, h, y) => t / Math.min(h ?? Infinity, y ?? Infinity))
+  // Neither peer in this run: no best peer, so not measured (t ÷ Infinity would read as 0×, "met").
+  const bestPeer = (h, y) => (h === undefined && y === undefined ? NaN : Math.min(h ?? Infinity, y ?? Infinity))
+  const p99 = perRun(results, 'A', 'steadyP99', (t, h, y) => t / bestPeer(h, y))
   add('A p99', 'steady p99 ≤ 0.5× the best peer’s', p99, p99 !== null && p99 <= 0.5, `Tandem ÷ best peer = ${fmt(p99)}×`)
 
   const cpuB = perRun(results, 'B', 'cpuPerDeliveredUs', (t, h) => t / h)

@@ -5,7 +5,7 @@
  * receiver must end with the writer's text.
  */
 import * as Y from 'yjs'
-import { BenchClient, connectAll, closeAll, sleep, waitFor } from '../lib/client.mjs'
+import { BenchClient, connectAll, closeAll, sendAtPace, sleep, waitFor } from '../lib/client.mjs'
 import { cpuMs, monoUs } from '../lib/proc.mjs'
 import { Samples, percentile } from '../lib/stats.mjs'
 
@@ -61,19 +61,7 @@ export async function run(server, { receivers = config.receivers, edits = config
     await server.eld()
 
     const steadyWindow = [monoUs()]
-    // Steady: send whatever is due every millisecond or so, so the pace holds despite timer jitter.
-    const t0 = performance.now()
-    const steadyDeadline = t0 + (edits / pace) * 1000 + 10_000
-    let sent = 0
-    while (sent < edits && performance.now() < steadyDeadline) {
-      const due = Math.min(edits, Math.floor(((performance.now() - t0) * pace) / 1000) + 1)
-      while (sent < due) {
-        sendTimes[sent] = performance.now()
-        text.insert(text.length, 'a')
-        sent++
-      }
-      await sleep(1)
-    }
+    await sendAtPace(text, { edits, pace, sendTimes })
     if (!(await waitFor(() => done === receivers, 30_000))) {
       throw new Error(`A steady: only ${done}/${receivers} receivers got all ${edits} edits`)
     }

@@ -8,7 +8,7 @@
  * this transport. Every receiver must end with the writer's text.
  */
 import * as Y from 'yjs'
-import { BenchClient, connectAll, closeAll, sleep, waitFor } from '../lib/client.mjs'
+import { BenchClient, connectAll, closeAll, sendAtPace, sleep, waitFor } from '../lib/client.mjs'
 import { HttpBenchClient } from '../lib/httpClient.mjs'
 import { cpuMs } from '../lib/proc.mjs'
 import { Samples, percentile } from '../lib/stats.mjs'
@@ -40,18 +40,7 @@ async function steady(server, room, Receiver, { receivers, edits, pace }) {
     for (const c of rx) c.deferUpdates(onArrival)
     await sleep(200)
     const cpu0 = cpuMs(server.pid)
-    const t0 = performance.now()
-    const deadline = t0 + (edits / pace) * 1000 + 10_000
-    let sent = 0
-    while (sent < edits && performance.now() < deadline) {
-      const due = Math.min(edits, Math.floor(((performance.now() - t0) * pace) / 1000) + 1)
-      while (sent < due) {
-        sendTimes[sent] = performance.now()
-        text.insert(text.length, 'a')
-        sent++
-      }
-      await sleep(1)
-    }
+    await sendAtPace(text, { edits, pace, sendTimes })
     if (!(await waitFor(() => done === receivers, 30_000))) throw new Error(`T ${Receiver.name}: only ${done}/${receivers} receivers got all ${edits} edits`)
     const cpu = cpuMs(server.pid) - cpu0
     for (const c of rx) c.applyDeferred()
