@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { resolveAuthSecret } from '../lib/node/authSecret'
-import { SYNC_SERVER_MAIN, ensureSyncServerBuild } from './buildSyncServer.mjs'
+import { SYNC_SERVER_MAIN, SYNC_SERVER_NODE_FLAGS, ensureSyncServerBuild } from './buildSyncServer.mjs'
 import { ensureWebAppBuild } from './buildWebApp.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -56,7 +56,7 @@ if (!dev) {
 
 const shared = { ...env, DATA_DIR: dataDir, AUTH_SECRET: secret.secret, SYNC_PORT: syncPort, NEXT_TELEMETRY_DISABLED: '1' }
 const children = [
-  run('sync', process.execPath, dev ? ['--import', 'tsx', 'server/main.ts'] : ['--enable-source-maps', SYNC_SERVER_MAIN], {
+  run('sync', process.execPath, dev ? ['--import', 'tsx', 'server/main.ts'] : [...SYNC_SERVER_NODE_FLAGS, SYNC_SERVER_MAIN], {
     ...shared,
     PORT: syncPort,
     // Next listens on every interface; the sync server must be reachable wherever the page is.

@@ -1,6 +1,6 @@
 /**
  * The sync server as a child process, started the way users start it
- * (`node --enable-source-maps dist/server/main.js`, `npm run server`, or a
+ * (`node --max-semi-space-size=4 dist/server/main.js`, `npm run server`, or a
  * command quoted from the README), in its own process group
  * (./processGroup.ts). Resolves once the server logs `"msg":"listening"`,
  * which also tells the port. The compiled build (scripts/buildSyncServer.mjs)
@@ -15,7 +15,7 @@
  * await server.stop()
  */
 import path from 'node:path'
-import { SYNC_SERVER_MAIN, ensureSyncServerBuild } from '../scripts/buildSyncServer.mjs'
+import { SYNC_SERVER_MAIN, SYNC_SERVER_NODE_FLAGS, ensureSyncServerBuild } from '../scripts/buildSyncServer.mjs'
 import { REPO_ROOT } from './paths'
 import { spawnGroup, type ExitInfo, type GroupChild } from './processGroup'
 
@@ -51,7 +51,7 @@ export const SYNC_SERVER_ENV = [
 ] as const
 
 export type SyncServerCommand =
-  /** `node --enable-source-maps dist/server/main.js`, the compiled server (the default). */
+  /** `node --max-semi-space-size=4 dist/server/main.js`, the compiled server (the default). */
   | 'node'
   /** `node --import tsx server/main.ts`: the TypeScript sources, as in development. */
   | 'tsx'
@@ -100,7 +100,7 @@ export class SyncServerStartError extends Error {
 
 function commandLine(command: SyncServerCommand): [string, string[]] {
   if (command === 'npm') return ['npm', ['run', '--silent', 'server']]
-  if (command === 'node') return [process.execPath, ['--enable-source-maps', SYNC_SERVER_MAIN]]
+  if (command === 'node') return [process.execPath, [...SYNC_SERVER_NODE_FLAGS, SYNC_SERVER_MAIN]]
   if (command === 'tsx') {
     // An absolute loader URL, so that another cwd still finds tsx.
     return [process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'server/main.ts')]]

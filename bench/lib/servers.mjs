@@ -8,7 +8,7 @@ import { once } from 'node:events'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { signAccessToken } from '../../lib/token.ts'
-import { ensureSyncServerBuild } from '../../scripts/buildSyncServer.mjs'
+import { SYNC_SERVER_NODE_FLAGS, ensureSyncServerBuild } from '../../scripts/buildSyncServer.mjs'
 import { freePort } from '../../testkit/ports.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -29,7 +29,7 @@ export const SERVERS = {
     handshake: 'server',
     persists: true,
     // The compiled server, as production runs it (START-20); startServer compiles it when stale.
-    nodeArgs: ['--enable-source-maps'],
+    nodeArgs: SYNC_SERVER_NODE_FLAGS,
     script: 'dist/server/main.js',
     env: (dataDir) => ({
       DATA_DIR: dataDir,

@@ -7,6 +7,8 @@ import { cpSync, existsSync, readFileSync, symlinkSync, utimesSync } from 'node:
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
+import { SYNC_SERVER_NODE_FLAGS } from '../../scripts/buildSyncServer.mjs'
+import { composeService } from '../../testkit/deployment'
 import { REPO_ROOT, docId, eventually, spawnServer, syncedClient, tempDir } from './harness'
 
 vi.setConfig({ testTimeout: 120_000 })
@@ -90,5 +92,21 @@ describe('the compiled sync server', () => {
     const lazyPackages = new Set(chunks.flatMap((chunk) => [...staticPackages(chunk)]))
     expect(lazyPackages).toContain('pg')
     expect(lazyPackages).toContain('ioredis')
+  })
+
+  // proves: START-22
+  it('every production command runs dist/server/main.js with the same Node flags', () => {
+    const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8')
+    const expected = ['node', ...SYNC_SERVER_NODE_FLAGS, 'dist/server/main.js']
+    const dockerCmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'))
+    expect(JSON.parse(dockerCmd![1]), 'Dockerfile CMD').toEqual(expected)
+    const vars = { AUTH_SECRET: 'x', POSTGRES_PASSWORD: 'x' }
+    expect(composeService('sync-1', vars).command, 'compose').toEqual(expected)
+    const execStart = /^ExecStart=(.*)$/m.exec(read('deploy/systemd/tandem-sync@.service'))
+    expect(execStart![1].split(' '), 'systemd').toEqual(['/usr/bin/node', ...expected.slice(1)])
+    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>
+    expect(scripts.server.endsWith(`&& ${expected.join(' ')}`), 'npm run server').toBe(true)
+    expect(read('README.md')).toContain(expected.join(' '))
+    expect(read('docs/sync-protocol.md')).toContain(`\`${expected.join(' ')}\``)
   })
 })
