@@ -1,5 +1,5 @@
 # One image for both processes; the command chooses (deploy/docker-compose.yml):
-#   sync server: node --import tsx server/main.ts   (the default)
+#   sync server: node --max-semi-space-size=4 dist/server/main.js   (the default; compiled by npm run build)
 #   web app:     node node_modules/next/dist/bin/next start
 # docker build -t tandem .
 
@@ -34,4 +34,4 @@ VOLUME ["/data"]
 EXPOSE 1234 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "scripts/healthcheck.mjs"]
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "dist/server/main.js"]

@@ -1,14 +1,17 @@
 /**
  * `npm start` (and `npm run dev` with --dev): runs the whole product on one
- * machine. Builds the web app when no build exists or the sources are newer
- * (scripts/buildWebApp.mjs, shared with the e2e setup),
- * then runs the web app on WEB_PORT and the sync server on SYNC_PORT together,
- * their output prefixed. Ctrl-C or SIGTERM stops both.
+ * machine. Builds the web app and compiles the sync server when no build
+ * exists or the sources are newer (scripts/buildWebApp.mjs and
+ * scripts/buildSyncServer.mjs, shared with the e2e setup), then runs the web
+ * app on WEB_PORT and the sync server on SYNC_PORT together, their output
+ * prefixed. Ctrl-C or SIGTERM stops both. With --dev the sync server runs
+ * from its TypeScript sources through tsx instead (START-21).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { resolveAuthSecret } from '../lib/node/authSecret'
+import { SYNC_SERVER_MAIN, SYNC_SERVER_NODE_FLAGS, ensureSyncServerBuild } from './buildSyncServer.mjs'
 import { ensureWebAppBuild } from './buildWebApp.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -43,6 +46,7 @@ try {
 if (secret.source === 'generated') say(`AUTH_SECRET not set: generated one into ${secret.file}`)
 if (!dev) {
   try {
+    ensureSyncServerBuild(say)
     ensureWebAppBuild(say)
   } catch (error) {
     say(`${(error as Error).message}; see the output above`)
@@ -52,7 +56,7 @@ if (!dev) {
 
 const shared = { ...env, DATA_DIR: dataDir, AUTH_SECRET: secret.secret, SYNC_PORT: syncPort, NEXT_TELEMETRY_DISABLED: '1' }
 const children = [
-  run('sync', process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  run('sync', process.execPath, dev ? ['--import', 'tsx', 'server/main.ts'] : [...SYNC_SERVER_NODE_FLAGS, SYNC_SERVER_MAIN], {
     ...shared,
     PORT: syncPort,
     // Next listens on every interface; the sync server must be reachable wherever the page is.

@@ -1,8 +1,10 @@
 /**
  * The sync server as a child process, started the way users start it
- * (`node --import tsx server/main.ts`, `npm run server`, or a command quoted
- * from the README), in its own process group (./processGroup.ts). Resolves
- * once the server logs `"msg":"listening"`, which also tells the port.
+ * (`node --max-semi-space-size=4 dist/server/main.js`, `npm run server`, or a
+ * command quoted from the README), in its own process group
+ * (./processGroup.ts). Resolves once the server logs `"msg":"listening"`,
+ * which also tells the port. The compiled build (scripts/buildSyncServer.mjs)
+ * is brought up to date first, so tests run what production runs.
  *
  * Plain Node, no test framework: the vitest harness (server/test/support/),
  * the e2e fixtures and the component tests all start the server through it.
@@ -13,6 +15,7 @@
  * await server.stop()
  */
 import path from 'node:path'
+import { SYNC_SERVER_MAIN, SYNC_SERVER_NODE_FLAGS, ensureSyncServerBuild } from '../scripts/buildSyncServer.mjs'
 import { REPO_ROOT } from './paths'
 import { spawnGroup, type ExitInfo, type GroupChild } from './processGroup'
 
@@ -48,8 +51,10 @@ export const SYNC_SERVER_ENV = [
 ] as const
 
 export type SyncServerCommand =
-  /** `node --import tsx server/main.ts` (the default). */
+  /** `node --max-semi-space-size=4 dist/server/main.js`, the compiled server (the default). */
   | 'node'
+  /** `node --import tsx server/main.ts`: the TypeScript sources, as in development. */
+  | 'tsx'
   /** `npm run --silent server`. */
   | 'npm'
   /** Any command line, run with `sh -c` (e.g. one quoted from the README). */
@@ -95,7 +100,8 @@ export class SyncServerStartError extends Error {
 
 function commandLine(command: SyncServerCommand): [string, string[]] {
   if (command === 'npm') return ['npm', ['run', '--silent', 'server']]
-  if (command === 'node') {
+  if (command === 'node') return [process.execPath, [...SYNC_SERVER_NODE_FLAGS, SYNC_SERVER_MAIN]]
+  if (command === 'tsx') {
     // An absolute loader URL, so that another cwd still finds tsx.
     return [process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'server/main.ts')]]
   }
@@ -135,7 +141,10 @@ function lineCollector(lines: string[], logs: LogLine[]): (chunk: Buffer) => voi
 export async function startSyncServerProcess(options: StartSyncServerOptions = {}): Promise<SyncServerChild> {
   const env = environment(options)
   const cwd = options.cwd ?? REPO_ROOT
-  const [file, args] = commandLine(options.command ?? 'node')
+  const command = options.command ?? 'node'
+  // Every way but tsx runs dist/server (the README's commands and `npm run server` do too).
+  if (command !== 'tsx') ensureSyncServerBuild()
+  const [file, args] = commandLine(command)
   const child = spawnGroup(file, args, { cwd, env: env as NodeJS.ProcessEnv, output: options.output, onSpawn: options.onSpawn })
   const logs: LogLine[] = []
   const stdout: string[] = []

@@ -98,7 +98,8 @@ ${targets.map((t) => `| ${t.id}: ${t.text} | ${t.detail} | ${t.status === 'misse
 preloaded \`bench/servers/probe.mjs\` that answers heap/room queries over IPC
 after a full GC), on 127.0.0.1, with a fresh data dir, started anew for every
 scenario and run. The server order rotates from run to run.
-- Tandem: \`node --import tsx server/main.ts\` with \`DATA_DIR\` (temp),
+- Tandem: \`node --max-semi-space-size=4 dist/server/main.js\` (the compiled
+  server, START-20) with \`DATA_DIR\` (temp),
   \`AUTH_SECRET\`, \`LOG_LEVEL=warn\`, \`MAX_MESSAGES_PER_SECOND=1000000\` (the
   default 1,000/s with its 5,000-message bucket would close A's burst writer
   and D's replay with 1008) and \`ROOM_IDLE_MS=1000\` (C waits for rooms to

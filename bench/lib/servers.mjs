@@ -8,6 +8,7 @@ import { once } from 'node:events'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { signAccessToken } from '../../lib/token.ts'
+import { SYNC_SERVER_NODE_FLAGS, ensureSyncServerBuild } from '../../scripts/buildSyncServer.mjs'
 import { freePort } from '../../testkit/ports.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -27,8 +28,9 @@ export const SERVERS = {
     framing: 'yws',
     handshake: 'server',
     persists: true,
-    nodeArgs: ['--import', 'tsx'],
-    script: 'server/main.ts',
+    // The compiled server, as production runs it (START-20); startServer compiles it when stale.
+    nodeArgs: SYNC_SERVER_NODE_FLAGS,
+    script: 'dist/server/main.js',
     env: (dataDir) => ({
       DATA_DIR: dataDir,
       AUTH_SECRET,
@@ -119,6 +121,7 @@ async function waitHttp(port, deadlineMs) {
 export async function startServer(kind, { dataDir, port, cpuProfDir, heapSnapshots } = {}) {
   hookExit()
   const spec = SERVERS[kind]
+  if (kind === 'tandem') ensureSyncServerBuild((message) => console.error(`[bench] ${message}`))
   port ??= await freePort()
   const nodeArgs = ['--expose-gc', ...spec.nodeArgs, '--import', PROBE]
   if (cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir)

@@ -9,11 +9,15 @@
  * Load times run from opening the socket (see freshLoad); bytes are the
  * WebSocket payload the fresh client received by the end of the load.
  * Warm and cold loads must give exactly the trace's final text.
+ * Memory: the server's RSS before any connection and right after the replay
+ * is acknowledged (read from /proc, no GC forced: the SIGKILL second must not
+ * be disturbed), and its JS heap and RSS after a full GC once the warm load is
+ * done (the room loaded, nobody connected but the writer).
  */
 import * as Y from 'yjs'
 import { BenchClient, sleep, waitFor } from '../lib/client.mjs'
 import { loadTrace } from '../lib/trace.mjs'
-import { monoUs } from '../lib/proc.mjs'
+import { monoUs, rssBytes } from '../lib/proc.mjs'
 
 const ROOM = 'paper'
 export const config = { killAfterMs: 1000 }
@@ -72,6 +76,8 @@ export async function run(server, { restart }) {
   const trace = loadTrace()
   const finalSv = Y.encodeStateVectorFromUpdate(trace.state)
 
+  const MiB = 2 ** 20
+  const idleRss = rssBytes(server.pid)
   // 1. Replay, then SIGKILL a second after the server has the last edit.
   const writer = new BenchClient(server, ROOM)
   await writer.connect()
@@ -81,6 +87,7 @@ export async function run(server, { restart }) {
   await ack(writer, finalSv, 120_000)
   const replayMs = performance.now() - t0
   replayWindow.push(monoUs())
+  const replayRss = rssBytes(server.pid)
   await sleep(config.killAfterMs)
   server = await restart('kill')
   await writer.close()
@@ -93,6 +100,7 @@ export async function run(server, { restart }) {
   await ack(writer2, finalSv, 60_000)
   const warm = await freshLoad(server, trace.finalText.length, 'warm')
   if (warm.text !== trace.finalText) throw new Error(`D warm: got ${warm.text.length} chars, not the trace's final text`)
+  const warmMemory = await server.probe()
   await writer2.close()
 
   // 3. Clean restart; a fresh client loads it cold.
@@ -110,6 +118,10 @@ export async function run(server, { restart }) {
     coldKiB: cold.bytes / 1024,
     killRecoveredChars: recovered.text.length,
     killRecoveredExact: recovered.text === trace.finalText ? 1 : 0,
+    idleRssMiB: idleRss / MiB,
+    replayRssMiB: replayRss / MiB,
+    warmHeapMiB: warmMemory.heapUsed / MiB,
+    warmRssMiB: warmMemory.rss / MiB,
     windows: { replay: replayWindow, warm: warm.window, cold: cold.window },
   }
 }

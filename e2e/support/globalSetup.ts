@@ -1,10 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { ensureSyncServerBuild } from '../../scripts/buildSyncServer.mjs'
 import { ensureWebAppBuild } from '../../scripts/buildWebApp.mjs'
 
 /**
- * Runs once per `playwright test`: builds the web app if the build is stale,
+ * Runs once per `playwright test`: compiles the sync server and builds the web
+ * app if either build is stale,
  * and makes a run directory that every worker's servers keep their data in.
  * Each worker then starts its own sync server and web app (e2e/fixtures/servers.ts).
  *
@@ -12,6 +14,7 @@ import { ensureWebAppBuild } from '../../scripts/buildWebApp.mjs'
  * crashed worker left behind (workers list their children's PIDs in it).
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  ensureSyncServerBuild()
   ensureWebAppBuild()
   const runDir = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-'))
   process.env.E2E_RUN_DIR = runDir
@@ -30,7 +33,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 function isOurServer(pid: number): boolean {
   try {
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    return commandLine.includes('server/main.ts') || commandLine.includes('next')
+    return /server\/main\.[jt]s/.test(commandLine) || commandLine.includes('next')
   } catch {
     return false // already stopped by its worker: the usual case
   }

@@ -36,11 +36,12 @@ interface Run {
   stderr: string
 }
 
+/** Runs a compiled entry point (dist/server/, built by the global setup) the way production runs it. */
 function runScript(script: string, env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', script],
+      [script],
       { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } as unknown as NodeJS.ProcessEnv, timeout: 60_000, encoding: 'utf8' },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     )
@@ -128,10 +129,10 @@ describe('SQLite upgrades', () => {
     db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(99, Date.now())
     db.close()
     expect(() => openSqliteStore(dir)).toThrow(FutureSchemaError)
-    const run = await runScript('server/main.ts', { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', AUTH_SECRET: 'x'.repeat(40) })
+    const run = await runScript('dist/server/main.js', { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', AUTH_SECRET: 'x'.repeat(40) })
     expect(run.code).toBe(3)
     expect(run.stderr).toContain('schema version 99, newer than this server knows (2)')
-    const migrate = await runScript('server/migrate.ts', { DATA_DIR: dir })
+    const migrate = await runScript('dist/server/migrate.js', { DATA_DIR: dir })
     expect(migrate.code).toBe(3)
     expect(migrate.stderr).toContain('schema version 99')
   })
@@ -140,11 +141,11 @@ describe('SQLite upgrades', () => {
 
   it('npm run migrate applies the missing migrations, then has nothing to do', async () => {
     const dir = await sqliteAtSchemaOne()
-    const first = await runScript('server/migrate.ts', { DATA_DIR: dir })
+    const first = await runScript('dist/server/migrate.js', { DATA_DIR: dir })
     expect(first.code).toBe(0)
     expect(first.stdout).toContain('applied migration 2: history')
     expect(first.stdout).toContain('schema version 1 → 2')
-    const second = await runScript('server/migrate.ts', { DATA_DIR: dir })
+    const second = await runScript('dist/server/migrate.js', { DATA_DIR: dir })
     expect(second.stdout).toContain('is at schema version 2: nothing to do')
     const db = new Database(path.join(dir, SQLITE_FILE), { readonly: true })
     expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }])
@@ -204,7 +205,7 @@ await describeWithServices(['postgres'], 'PostgreSQL upgrades', () => {
     await client.query(`INSERT INTO "${schema}".schema_migrations (version, applied_at) VALUES (7, 0)`)
     await client.end()
     await expect(openPostgresStore({ connectionString: url, schema })).rejects.toThrow(FutureSchemaError)
-    const run = await runScript('server/main.ts', {
+    const run = await runScript('dist/server/main.js', {
       DATABASE_URL: url,
       DATABASE_SCHEMA: schema,
       PORT: '0',

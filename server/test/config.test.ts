@@ -242,7 +242,7 @@ describe('environment', () => {
   // proves: CONFIG-14
   it('DATA_DIR is created 0700, tandem.db, its WAL and SHM files and the generated auth-secret 0600, even under umask 000', async () => {
     const dataDir = path.join(tempDir(), 'fresh', 'data')
-    const server = await spawnServer({ shellCommand: 'umask 000 && exec node --import tsx server/main.ts', env: { DATA_DIR: dataDir, AUTH_SECRET: undefined } })
+    const server = await spawnServer({ shellCommand: 'umask 000 && exec node dist/server/main.js', env: { DATA_DIR: dataDir, AUTH_SECRET: undefined } })
     const room = docId()
     const secret = readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim()
     const a = await syncedClient(server, room, await makeToken(secret, { doc: room }))

@@ -170,7 +170,7 @@ describe('the README against the server', () => {
 
   // proves: START-4
   it('the README names the direct `node …` command for containers (as the spec does), and that exact command starts a working server', async () => {
-    const bare = quoted(/^node\s.*server\/main\.ts/)
+    const bare = quoted(/^node\s.*dist\/server\/main\.js/)
     expect(readSpec()).toContain(`\`${bare}\``)
     const server = await spawnServer({ shellCommand: `exec ${bare}` })
     const room = docId()

@@ -43,7 +43,7 @@ function serverNodePid(pgid: number): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
-      if (Number(fields[2]) === pgid && cmdline.some((a) => a.endsWith('server/main.ts')) && !cmdline.includes('-c')) found.push(Number(entry))
+      if (Number(fields[2]) === pgid && cmdline.some((a) => /server\/main\.[jt]s$/.test(a)) && !cmdline.includes('-c')) found.push(Number(entry))
     } catch {
       /* gone meanwhile */
     }

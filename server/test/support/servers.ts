@@ -120,7 +120,7 @@ export interface SpawnedServer {
 export interface SpawnOptions {
   /** Extra environment; a key set to undefined is removed. Defaults: PORT=0, HOST=127.0.0.1, fresh DATA_DIR, random AUTH_SECRET, LOG_LEVEL=info. */
   env?: Record<string, string | undefined>
-  /** Run `npm run server` instead of `node --import tsx server/main.ts`. */
+  /** Run `npm run server` instead of `node --max-semi-space-size=4 dist/server/main.js`. */
   viaNpm?: boolean
   /** Run this shell command (through `sh -c`) instead, e.g. a command quoted from the README. */
   shellCommand?: string
