@@ -1,5 +1,6 @@
 import 'server-only'
-import { signAccessToken } from '@/lib/token'
+import { SyncServerError } from './syncError'
+import { syncRequest } from './syncRequest'
 
 /**
  * The web app's side of the sync server's document API (docs/sync-protocol.md,
@@ -13,41 +14,13 @@ export interface SyncAdmin {
   setAccess(documentId: string, actorId: string, userId: string, access: 'read' | 'write' | 'none'): Promise<void>
 }
 
-export class SyncServerError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message)
-    this.name = 'SyncServerError'
-  }
-}
+export { SyncServerError }
 
-/** Short: the token only has to outlive one HTTP call. */
-const ADMIN_TOKEN_TTL_SECONDS = 60
 const REQUEST_TIMEOUT_MS = 5000
 
 export function createSyncAdmin(options: { baseUrl: string; secret: string }): SyncAdmin {
-  async function call(method: string, documentId: string, actorId: string, pathSuffix: string, body?: unknown) {
-    const token = await signAccessToken(
-      options.secret,
-      { sub: actorId, doc: documentId, access: 'admin' },
-      { expiresInSeconds: ADMIN_TOKEN_TTL_SECONDS },
-    )
-    let response: Response
-    try {
-      response = await fetch(`${options.baseUrl}/docs/${encodeURIComponent(documentId)}${pathSuffix}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      })
-    } catch (error) {
-      throw new SyncServerError(`The sync server at ${options.baseUrl} could not be reached (${(error as Error).message}).`)
-    }
-    if (!response.ok) {
-      throw new SyncServerError(`The sync server answered ${response.status} to ${method} /docs/${documentId}${pathSuffix}.`, response.status)
-    }
+  async function call(method: string, documentId: string, actorId: string, path: string, json?: unknown) {
+    await syncRequest(options, { method, documentId, path, claims: { sub: actorId, access: 'admin' }, json, timeoutMs: REQUEST_TIMEOUT_MS })
   }
 
   return {

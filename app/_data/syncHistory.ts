@@ -1,6 +1,5 @@
 import 'server-only'
-import { signAccessToken } from '@/lib/token'
-import { SyncServerError } from './syncAdmin'
+import { syncRequest } from './syncRequest'
 
 /**
  * The web app's side of the sync server's version history
@@ -29,33 +28,19 @@ export interface SyncHistory {
   restore(documentId: string, actor: HistoryActor, versionId: string): Promise<VersionInfo>
 }
 
-const TOKEN_TTL_SECONDS = 60
 /** A restore of a long document is computed and stored before the answer. */
 const REQUEST_TIMEOUT_MS = 30_000
 
 export function createSyncHistory(options: { baseUrl: string; secret: string }): SyncHistory {
-  async function call(method: string, documentId: string, actor: HistoryActor, pathSuffix: string, body?: unknown): Promise<Response> {
-    const token = await signAccessToken(
-      options.secret,
-      { sub: actor.id, doc: documentId, access: 'write', name: actor.name },
-      { expiresInSeconds: TOKEN_TTL_SECONDS },
-    )
-    let response: Response
-    try {
-      response = await fetch(`${options.baseUrl}/docs/${encodeURIComponent(documentId)}${pathSuffix}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      })
-    } catch (error) {
-      throw new SyncServerError(`The sync server at ${options.baseUrl} could not be reached (${(error as Error).message}).`)
-    }
-    if (!response.ok) {
-      await response.arrayBuffer().catch(() => undefined)
-      throw new SyncServerError(`The sync server answered ${response.status} to ${method} /docs/${documentId}${pathSuffix}.`, response.status)
-    }
-    return response
+  function call(method: string, documentId: string, actor: HistoryActor, path: string, json?: unknown): Promise<Response> {
+    return syncRequest(options, {
+      method,
+      documentId,
+      path,
+      claims: { sub: actor.id, access: 'write', name: actor.name },
+      json,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    })
   }
 
   return {
