@@ -6,6 +6,7 @@ import type { Outgoing } from './mail/outgoing'
 import type { Deps } from './operations'
 import { createSyncAdmin } from './syncAdmin'
 import { createSyncContent, type SyncContent } from './syncContent'
+import { processSearchIndexer, type SearchIndexer } from './search/indexer'
 
 /**
  * The real dependencies of the use cases in operations.ts: the database, the
@@ -21,4 +22,9 @@ export async function getDeps(mail?: Outgoing): Promise<Deps> {
 export function getSyncContent(): SyncContent {
   const config = getConfig()
   return createSyncContent({ baseUrl: config.syncHttpUrl, secret: config.authSecret })
+}
+
+/** This process's search indexer (app/_data/search/indexer.ts), reading documents from the sync server. */
+export function getSearchIndexer(): SearchIndexer {
+  return processSearchIndexer(async () => ({ db: await getDb(), content: getSyncContent(), log: (message) => console.warn(message) }))
 }

@@ -216,7 +216,7 @@ export const migrations: Record<string, Migration> = {
 }
 
 /** Whether a migration runs on PostgreSQL (else SQLite): for the few that need each engine's own SQL. */
-export function isPostgres(db: Kysely<unknown>): boolean {
+export function isPostgres(db: { getExecutor(): { readonly adapter: unknown } }): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { NextResponse } from 'next/server'
 import { getConfig } from '@/app/_data/config'
-import { getDeps } from '@/app/_data/deps'
+import { getDeps, getSearchIndexer } from '@/app/_data/deps'
 import { touchDocument, getRole } from '@/app/_data/documents'
 import * as documentEvents from '@/app/_data/events/documentEvents'
 import { Action, can } from '@/app/_data/policy'
@@ -37,6 +37,8 @@ export async function POST(request: Request) {
   // Access may have changed since the writer connected: report only edits someone may still make.
   if (can(await getRole(deps.db, report.documentId, report.userId), Action.Write)) {
     await touchDocument(deps.db, report.documentId)
+    // The search index reads the stored document now, not at its next round.
+    getSearchIndexer().nudge()
     await documentEvents.edited(deps, report.documentId, report.userId, report.editedAt)
   }
   return new NextResponse(null, { status: 204 })
