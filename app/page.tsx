@@ -8,6 +8,8 @@ import { markNotificationsReadAction } from '@/app/actions/notifications'
 import { AppHeader } from '@/components/AppHeader'
 import { VerifyEmailBanner } from '@/components/auth/VerifyEmailBanner'
 import { KeepLocalCopiesInStep } from '@/components/documents/LocalCopyHousekeeping'
+import { DocumentImport, ImportButton, ImportDropZone } from '@/components/documents/DocumentImport'
+import { DocumentSearch } from '@/components/documents/DocumentSearch'
 import { NewDocumentButton } from '@/components/documents/NewDocumentButton'
 import { LiveDocumentList } from '@/components/live/LiveDocumentList'
 import { LiveEventsProvider } from '@/components/live/LiveEventsProvider'
@@ -41,11 +43,19 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             That verification link has expired or was already used. Use Resend for a new one.
           </p>
         ) : null}
-        <div className="flex flex-wrap items-center justify-between gap-3">
-          <h1 className="text-2xl font-semibold">Documents</h1>
-          <NewDocumentButton createDocument={createDocumentAction} />
-        </div>
-        <LiveDocumentList initialDocuments={documents} selfId={user.id} />
+        <DocumentImport>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h1 className="text-2xl font-semibold">Documents</h1>
+            <div className="flex flex-wrap items-center gap-2">
+              <ImportButton />
+              <NewDocumentButton createDocument={createDocumentAction} />
+            </div>
+          </div>
+          <DocumentSearch />
+          <ImportDropZone>
+            <LiveDocumentList initialDocuments={documents} selfId={user.id} />
+          </ImportDropZone>
+        </DocumentImport>
         <KeepLocalCopiesInStep user={{ id: user.id, name: user.name }} documentIds={documents.map((doc) => doc.id)} />
       </main>
     </LiveEventsProvider>

@@ -1,5 +1,5 @@
 import 'server-only'
-import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, PostgresAdapter, sql, type Migration, type MigrationProvider } from 'kysely'
 
 /**
  * Schema migrations, in order. They live in code (not files read at run
@@ -155,6 +155,69 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('invitations_email_idx').on('invitations').column('email').execute()
     },
   },
+  '2026_12_03_020_access_tokens': {
+    async up(db: Kysely<unknown>) {
+      // Personal access tokens for scripts (app/_data/personalTokens.ts): only the sha256 of
+      // the secret is stored; a revoked token keeps its row (revoked_at) so the list can say so.
+      await db.schema
+        .createTable('personal_access_tokens')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('token_hash', 'text', (col) => col.notNull().unique())
+        // Space-separated: `read`, or `read create`.
+        .addColumn('scopes', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute()
+      await db.schema.createIndex('personal_access_tokens_user_idx').on('personal_access_tokens').column('user_id').execute()
+    },
+  },
+  '2026_12_03_030_search': {
+    async up(db: Kysely<unknown>) {
+      // The search index (app/_data/search/): each document's title and text as last
+      // read from the sync server, and when. SQLite searches it through FTS5 (an
+      // external-content table kept in step by triggers); PostgreSQL through a
+      // generated tsvector with a GIN index.
+      if (isPostgres(db)) {
+        await sql`create table search_documents (
+          document_id text primary key references documents(id) on delete cascade,
+          title text not null,
+          body text not null,
+          indexed_at text not null,
+          tsv tsvector generated always as (setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'B')) stored
+        )`.execute(db)
+        await sql`create index search_documents_tsv_idx on search_documents using gin (tsv)`.execute(db)
+        return
+      }
+      await sql`create table search_documents (
+        rowid integer primary key,
+        document_id text not null unique references documents(id) on delete cascade,
+        title text not null,
+        body text not null,
+        indexed_at text not null
+      )`.execute(db)
+      await sql`create virtual table search_fts using fts5(
+        title, body, content='search_documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+      )`.execute(db)
+      await sql`create trigger search_documents_ai after insert on search_documents begin
+        insert into search_fts(rowid, title, body) values (new.rowid, new.title, new.body);
+      end`.execute(db)
+      await sql`create trigger search_documents_ad after delete on search_documents begin
+        insert into search_fts(search_fts, rowid, title, body) values ('delete', old.rowid, old.title, old.body);
+      end`.execute(db)
+      await sql`create trigger search_documents_au after update on search_documents begin
+        insert into search_fts(search_fts, rowid, title, body) values ('delete', old.rowid, old.title, old.body);
+        insert into search_fts(rowid, title, body) values (new.rowid, new.title, new.body);
+      end`.execute(db)
+    },
+  },
+}
+
+/** Whether a migration runs on PostgreSQL (else SQLite): for the few that need each engine's own SQL. */
+export function isPostgres(db: { getExecutor(): { readonly adapter: unknown } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -19,6 +19,8 @@ export interface Database {
   email_tokens: EmailTokensTable
   outbox: OutboxTable
   invitations: InvitationsTable
+  personal_access_tokens: PersonalAccessTokensTable
+  search_documents: SearchDocumentsTable
 }
 
 export interface UsersTable {
@@ -140,6 +142,33 @@ export interface InvitationsTable {
   role: MemberRole
   invited_by: string
   created_at: string
+}
+
+/** A personal access token for scripts (app/_data/personalTokens.ts); the secret is stored only as its sha256. */
+export interface PersonalAccessTokensTable {
+  id: string
+  user_id: string
+  /** What the person called it ("backup script"). */
+  name: string
+  token_hash: string
+  /** Space-separated scopes: `read`, `read create`. */
+  scopes: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+/**
+ * A document's title and text as the search index last read them
+ * (app/_data/search/). On SQLite an FTS5 table mirrors it; on PostgreSQL a
+ * generated `tsv` column (not listed here: never written) indexes it.
+ */
+export interface SearchDocumentsTable {
+  document_id: string
+  title: string
+  body: string
+  /** When its content was read: the document is indexed again once `documents.updated_at` passes this. */
+  indexed_at: string
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -5,7 +5,7 @@ import { secretKey, verifyAccessToken } from '@/lib/token'
 
 vi.mock('server-only', () => ({}))
 const { createSyncAdmin } = await import('./syncAdmin')
-const { SyncServerError } = await import('./syncRequest')
+const { SyncServerError } = await import('./syncError')
 
 /** A stand-in for the sync server's document API that records each request. */
 let server: Server

@@ -1,5 +1,6 @@
 import 'server-only'
-import { SyncServerError, callSyncServer, type SyncRequest, type SyncServerTarget } from './syncRequest'
+import { SyncServerError } from './syncError'
+import { syncRequest } from './syncRequest'
 
 /**
  * The web app's side of the sync server's document API (docs/sync-protocol.md,
@@ -13,11 +14,13 @@ export interface SyncAdmin {
   setAccess(documentId: string, actorId: string, userId: string, access: 'read' | 'write' | 'none'): Promise<void>
 }
 
+export { SyncServerError }
+
 const REQUEST_TIMEOUT_MS = 5000
 
-export function createSyncAdmin(target: SyncServerTarget): SyncAdmin {
-  async function call(method: SyncRequest['method'], documentId: string, actorId: string, pathSuffix: string, body?: unknown) {
-    await callSyncServer(target, { method, claims: { sub: actorId, doc: documentId, access: 'admin' }, pathSuffix, body, timeoutMs: REQUEST_TIMEOUT_MS })
+export function createSyncAdmin(options: { baseUrl: string; secret: string }): SyncAdmin {
+  async function call(method: string, documentId: string, actorId: string, path: string, json?: unknown) {
+    await syncRequest(options, { method, documentId, path, claims: { sub: actorId, access: 'admin' }, json, timeoutMs: REQUEST_TIMEOUT_MS })
   }
 
   return {

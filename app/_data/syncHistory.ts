@@ -1,6 +1,6 @@
 import 'server-only'
 import type { VersionInfo } from '@/lib/versions'
-import { callSyncServer, type SyncRequest, type SyncServerTarget } from './syncRequest'
+import { syncRequest } from './syncRequest'
 
 /**
  * The web app's side of the sync server's version history
@@ -26,10 +26,16 @@ export interface SyncHistory {
 /** A restore of a long document is computed and stored before the answer. */
 const REQUEST_TIMEOUT_MS = 30_000
 
-export function createSyncHistory(target: SyncServerTarget): SyncHistory {
-  function call(method: SyncRequest['method'], documentId: string, actor: HistoryActor, pathSuffix: string, body?: unknown): Promise<Response> {
-    const claims = { sub: actor.id, doc: documentId, access: 'write', name: actor.name } as const
-    return callSyncServer(target, { method, claims, pathSuffix, body, timeoutMs: REQUEST_TIMEOUT_MS })
+export function createSyncHistory(options: { baseUrl: string; secret: string }): SyncHistory {
+  function call(method: string, documentId: string, actor: HistoryActor, path: string, json?: unknown): Promise<Response> {
+    return syncRequest(options, {
+      method,
+      documentId,
+      path,
+      claims: { sub: actor.id, access: 'write', name: actor.name },
+      json,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    })
   }
 
   return {

@@ -1,4 +1,5 @@
 import { getConfig } from '@/app/_data/config'
+import { getSearchIndexer } from '@/app/_data/deps'
 import { startMailDelivery } from '@/app/_data/mail/mailer'
 import { installPeerAddressHook } from './peerAddress'
 
@@ -12,7 +13,9 @@ import { installPeerAddressHook } from './peerAddress'
  *   with a 500;
  * - installs the hook that stamps each request with its TCP peer's address,
  *   which sign-in throttling counts against (./peerAddress.ts);
- * - starts delivering mail, so messages queued before a restart go out.
+ * - starts delivering mail, so messages queued before a restart go out;
+ * - starts the search indexer, which reads documents changed since they were
+ *   last indexed from the sync server (app/_data/search/indexer.ts).
  */
 export function startWebApp(): void {
   try {
@@ -26,4 +29,5 @@ export function startWebApp(): void {
   }
   installPeerAddressHook()
   startMailDelivery()
+  getSearchIndexer().start()
 }

@@ -6,7 +6,7 @@ import { getRole } from '@/app/_data/documents'
 import { NO_ACCESS, type Result } from '@/app/_data/operations'
 import { Action, can } from '@/app/_data/policy'
 import { getCurrentUser } from '@/app/_data/session'
-import { SyncServerError } from '@/app/_data/syncRequest'
+import { SyncServerError } from '@/app/_data/syncError'
 import { createSyncHistory, type HistoryActor, type SyncHistory, type VersionInfo } from '@/app/_data/syncHistory'
 import { isValidDocId } from '@/lib/docId'
 

@@ -1,6 +1,7 @@
 'use client'
 
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
+import { DOCUMENTS_CHANGED_EVENT } from '@/components/documents/DocumentImport'
 import { DocumentList } from '@/components/documents/DocumentList'
 import type { DocumentListEntry } from '@/lib/liveEvents'
 import { applyListEvent } from './liveDocumentList'
@@ -20,6 +21,13 @@ export function LiveDocumentList({ initialDocuments, selfId }: { initialDocument
       // Offline for a moment: the next event or poll tries again, and the list says nothing alarming.
     }
   }, [])
+
+  // An import on this page made documents: show them now.
+  useEffect(() => {
+    const onChanged = () => void refetch()
+    window.addEventListener(DOCUMENTS_CHANGED_EVENT, onChanged)
+    return () => window.removeEventListener(DOCUMENTS_CHANGED_EVENT, onChanged)
+  }, [refetch])
 
   useLiveEvents({
     onEvent: (event) => {

@@ -2,14 +2,12 @@
 
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
-import { TaskItem, TaskList } from '@tiptap/extension-list'
 import { Placeholder } from '@tiptap/extensions'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
-import StarterKit from '@tiptap/starter-kit'
 import { useEffect } from 'react'
 import type { CollabSession } from '../engine/CollabSession'
 import type { PresenceUser } from '../engine/presence'
-import { SafeLink } from './SafeLink'
+import { documentExtensions } from '../schema/documentExtensions'
 
 /**
  * Tiptap on the session's Y.Doc. Render it keyed on the session (a new
@@ -24,12 +22,8 @@ export function useCollabEditor(session: CollabSession, user: PresenceUser, writ
       // Tiptap injects its base stylesheet; the page's Content-Security-Policy admits it by this nonce (proxy.ts).
       injectNonce: pageNonce(),
       extensions: [
-        // Collaboration brings its own undo (Yjs UndoManager: only this user's changes), so StarterKit's is off.
-        // Links come from SafeLink: only a vetted href, with our rel and target, whatever the document holds.
-        StarterKit.configure({ undoRedo: false, link: false }),
-        SafeLink,
-        TaskList,
-        TaskItem.configure({ nested: true }),
+        // What a document can hold; the server reads and writes documents with the same list.
+        ...documentExtensions(),
         Placeholder.configure({ placeholder: 'Start writing…' }),
         Collaboration.configure({ document: session.doc }),
         // `user` goes into this tab's awareness state: name and colour for carets, id for the people list.

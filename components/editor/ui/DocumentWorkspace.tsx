@@ -10,6 +10,7 @@ import type { DocumentActions, HistoryActions, SharingActions } from './actions'
 import type { CollabSession, CollabSnapshot } from '../engine/CollabSession'
 import { CollabEditorContent, useCollabEditor } from './CollabEditor'
 import { DeleteDocumentButton } from './DeleteDocumentButton'
+import { ExportMenu } from './ExportMenu'
 import { EditorSkeleton } from './EditorSkeleton'
 import { HistoryPanel, VersionPreview, type VersionPreviewState } from './HistoryPanel'
 import { PresenceList } from './PresenceList'
@@ -91,7 +92,7 @@ function WorkspaceLayout({
 
   return (
     <div className="flex min-h-screen flex-col">
-      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <header data-print="hide" className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
         <div className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 sm:px-4">
           <Link href="/" className="shrink-0 font-semibold text-blue-700">
             <span aria-hidden>← </span>Tandem
@@ -107,6 +108,7 @@ function WorkspaceLayout({
             />
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
+            <ExportMenu documentId={documentId} />
             {historyActions && role !== 'viewer' ? (
               <button
                 type="button"
@@ -136,7 +138,7 @@ function WorkspaceLayout({
       </header>
 
       {closedReason ? (
-        <div role="alert" className="border-b border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+        <div role="alert" data-print="hide" className="border-b border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
           {closedReasonMessage(closedReason)}.{' '}
           <Link href="/" className="font-medium underline">
             Back to your documents
@@ -145,7 +147,11 @@ function WorkspaceLayout({
       ) : null}
 
       <div className="flex flex-1 flex-col sm:flex-row">
-        <main className="mx-auto w-full max-w-3xl flex-1 bg-white shadow-sm sm:my-6 sm:rounded-lg">
+        <main data-print="page" className="mx-auto w-full max-w-3xl flex-1 bg-white shadow-sm sm:my-6 sm:rounded-lg">
+          {/* Shown only in print (Export → PDF): the page has no header there. */}
+          <h1 data-print="title" className="hidden">
+            {title.trim() || 'Untitled'}
+          </h1>
           {preview && historyActions ? (
             <VersionPreview
               documentId={documentId}
@@ -163,6 +169,7 @@ function WorkspaceLayout({
           <CollabEditorContent editor={editor} hidden={!loaded || preview !== null} />
         </main>
         {historyOpen && historyActions ? (
+          <div data-print="hide" className="contents">
           <HistoryPanel
             documentId={documentId}
             actions={historyActions}
@@ -176,6 +183,7 @@ function WorkspaceLayout({
               setPreview(null)
             }}
           />
+          </div>
         ) : null}
       </div>
     </div>
