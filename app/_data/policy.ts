@@ -11,6 +11,10 @@ export { isHigherRole, isMemberRole, type Role } from '@/lib/roles'
 export const Action = {
   /** Open the document and read it. */
   Read: 'read',
+  /** Read its comments, start threads, reply (issue 16). Editing and deleting one's own comments comes with it. */
+  Comment: 'comment',
+  /** Delete anyone's comment. */
+  ModerateComments: 'moderate-comments',
   /** Change its content. */
   Write: 'write',
   /** Change its title. */
@@ -23,8 +27,9 @@ export const Action = {
 export type Action = (typeof Action)[keyof typeof Action]
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
-  owner: new Set([Action.Read, Action.Write, Action.Rename, Action.Share, Action.Delete]),
-  editor: new Set([Action.Read, Action.Write, Action.Rename]),
+  owner: new Set([Action.Read, Action.Comment, Action.ModerateComments, Action.Write, Action.Rename, Action.Share, Action.Delete]),
+  editor: new Set([Action.Read, Action.Comment, Action.Write, Action.Rename]),
+  commenter: new Set([Action.Read, Action.Comment]),
   viewer: new Set([Action.Read]),
 }
 
@@ -33,13 +38,13 @@ export function can(role: Role | null | undefined, action: Action): boolean {
   return role ? ALLOWED[role].has(action) : false
 }
 
-/** The access level a sync-server token carries for a role (viewer → read, editor → write, owner → admin). */
+/** The access level a sync-server token carries for a role (viewer and commenter → read, editor → write, owner → admin). */
 export function tokenAccessForRole(role: Role): TokenAccess {
   return role === 'owner' ? 'admin' : role === 'editor' ? 'write' : 'read'
 }
 
 /** What `POST /docs/<id>/access` is told when someone's role changes to `role` (null: removed). */
 export function liveAccessForRole(role: MemberRole | null): LiveAccess {
-  return role === 'editor' ? 'write' : role === 'viewer' ? 'read' : 'none'
+  return role === 'editor' ? 'write' : role === 'viewer' || role === 'commenter' ? 'read' : 'none'
 }
 

@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import type { Role } from '@/lib/roles'
+import { ROLE_LABEL, type Role } from '@/lib/roles'
 import { AvailableOfflineBadge } from './LocalCopyHousekeeping'
 import { LocalTime } from './LocalTime'
 
@@ -14,7 +14,6 @@ export interface DocumentListItem {
   updatedAt: string
 }
 
-const ROLE_LABEL: Record<Role, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' }
 
 /** The home page's list: title, owner, the reader's role and when it was last edited, newest first. */
 export function DocumentList({ documents, selfId }: { documents: DocumentListItem[]; selfId: string }) {

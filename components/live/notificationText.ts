@@ -1,6 +1,6 @@
 import type { NotificationItem } from '@/lib/liveEvents'
 
-const ROLE_WORD = { viewer: 'viewer', editor: 'editor' } as const
+const ROLE_WORD = { viewer: 'viewer', commenter: 'commenter', editor: 'editor' } as const
 
 /** One notification in words, and where it leads (nowhere once access is gone). */
 export function describeNotification(item: NotificationItem): { text: string; href: string | null } {

@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import { getConfig } from '@/app/_data/config'
 import { getDb } from '@/app/_data/db'
 import { getDocumentWithRole } from '@/app/_data/documents'
-import { tokenAccessForRole } from '@/app/_data/policy'
+import { Action, can, tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
 import { listVersionsAction, nameVersionAction, restoreVersionAction, versionStateAction } from '@/app/actions/history'
@@ -78,7 +78,7 @@ export default async function EditorPage({ params }: Props) {
       sync={{ url: config.syncUrl, port: config.syncPort }}
       actions={documentActions}
       sharingActions={found.role === 'owner' ? sharingActions : null}
-      historyActions={found.role === 'viewer' ? null : historyActions}
+      historyActions={can(found.role, Action.Write) ? historyActions : null}
     />
   )
 }

@@ -4,6 +4,7 @@ import type { Editor } from '@tiptap/react'
 import Link from 'next/link'
 import { useState } from 'react'
 import { secondaryButton } from '@/components/ui/buttonStyles'
+import { Action, can } from '@/app/_data/policy'
 import type { TokenAccess } from '@/lib/access'
 import type { Role } from '@/lib/roles'
 import type { DocumentActions, HistoryActions, SharingActions } from './actions'
@@ -82,7 +83,7 @@ function WorkspaceLayout({
   const [preview, setPreview] = useState<VersionPreviewState | null>(null)
   const [historyRefresh, setHistoryRefresh] = useState(0)
   // Before the session exists, trust the role the page was rendered with, so a viewer never sees a toolbar flash by.
-  const writable = snapshot ? snapshot.writable : role !== 'viewer'
+  const writable = snapshot ? snapshot.writable : can(role, Action.Write)
   const status = snapshot?.status ?? SyncStatus.Connecting
   const closedReason = snapshot?.closedReason ?? null
   const loaded = snapshot?.loaded ?? false
@@ -107,7 +108,7 @@ function WorkspaceLayout({
             />
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
-            {historyActions && role !== 'viewer' ? (
+            {historyActions && can(role, Action.Write) ? (
               <button
                 type="button"
                 className={secondaryButton}
