@@ -27,10 +27,12 @@ export function applyListEvent(list: DocumentListEntry[], event: LiveEvent): Doc
       return list
         .map((doc) => (doc.id === documentId && event.data.editedAt > doc.updatedAt ? { ...doc, updatedAt: event.data.editedAt } : doc))
         .sort(byLastEdited)
+    case 'comment.changed':
+      return list
   }
 }
 
 /** Events that add to the bell: read the notifications again. */
 export function changesNotifications(event: LiveEvent): boolean {
-  return event.type !== 'document.renamed' && event.type !== 'document.edited'
+  return event.type !== 'document.renamed' && event.type !== 'document.edited' && event.type !== 'comment.changed'
 }

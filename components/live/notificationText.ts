@@ -17,5 +17,7 @@ export function describeNotification(item: NotificationItem): { text: string; hr
       return { text: `“${item.data.title}” was renamed`, href: `/d/${item.data.documentId}` }
     case 'document.edited':
       return { text: `${item.data.by.name} edited a document`, href: `/d/${item.data.documentId}` }
+    case 'comment.changed':
+      return { text: `${item.data.by.name} commented on a document`, href: `/d/${item.data.documentId}?thread=${item.data.threadId}` }
   }
 }

@@ -5,6 +5,7 @@ import { getDeps } from '@/app/_data/deps'
 import { touchDocument, getRole } from '@/app/_data/documents'
 import * as documentEvents from '@/app/_data/events/documentEvents'
 import { Action, can } from '@/app/_data/policy'
+import { readCappedBody } from '@/app/_http/cappedBody'
 import { isValidDocId } from '@/lib/docId'
 
 export const runtime = 'nodejs'
@@ -24,7 +25,7 @@ const MAX_SKEW_MS = 5 * 60 * 1000
  * fresh report, 204 otherwise.
  */
 export async function POST(request: Request) {
-  const body = await readCapped(request)
+  const body = await readCappedBody(request, MAX_BODY_BYTES)
   if (body === null) return NextResponse.json({ error: 'too-large' }, { status: 413 })
   if (!signatureMatches(getConfig().authSecret, body, request.headers.get('x-tandem-signature'))) {
     return NextResponse.json({ error: 'bad-signature' }, { status: 401 })
@@ -38,25 +39,6 @@ export async function POST(request: Request) {
     await documentEvents.edited(deps, report.documentId, report.userId, report.editedAt)
   }
   return new NextResponse(null, { status: 204 })
-}
-
-async function readCapped(request: Request): Promise<string | null> {
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return null
-  const reader = request.body?.getReader()
-  if (!reader) return ''
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel()
-      return null
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 function signatureMatches(secret: string, body: string, header: string | null): boolean {
