@@ -175,7 +175,7 @@ describe.each(await testDatabaseKinds())('comment threads and who may do what ($
   it('sends comment.changed to everyone with access, through the bus, for every change', async () => {
     const bus = new MemoryBus()
     const heard: string[] = []
-    bus.listen((notice) => heard.push(notice.userId), () => {})
+    bus.listen((notice) => heard.push(notice.userId))
     const live = { db: t.db, bus }
     const created = await ops.createThread(live, commenter.id, docId, newThread())
     const threadId = created.ok ? created.value.id : ''
