@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import { getConfig } from '@/app/_data/config'
 import { getDb } from '@/app/_data/db'
 import { getDocumentWithRole } from '@/app/_data/documents'
+import { lastEventId } from '@/app/_data/events/store'
 import { Action, can, tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
@@ -68,6 +69,8 @@ export default async function EditorPage({ params }: Props) {
     )
   }
   const config = getConfig()
+  // The event id first: a comment made while the page renders is replayed to its panel, never missed.
+  const after = await lastEventId(await getDb(), user.id)
   return (
     <DocumentWorkspace
       documentId={id}
@@ -79,6 +82,7 @@ export default async function EditorPage({ params }: Props) {
       actions={documentActions}
       sharingActions={found.role === 'owner' ? sharingActions : null}
       historyActions={can(found.role, Action.Write) ? historyActions : null}
+      comments={{ after }}
     />
   )
 }
