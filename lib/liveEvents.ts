@@ -61,6 +61,8 @@ export interface DocumentListEntry {
   role: Role
   /** ISO-8601. */
   updatedAt: string
+  /** Comment threads not resolved (absent in the offline list, which cannot know). */
+  openThreads?: number
 }
 
 export function isLiveEventType(value: unknown): value is LiveEventType {

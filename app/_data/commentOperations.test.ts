@@ -121,6 +121,7 @@ describe.each(await testDatabaseKinds())('comment threads and who may do what ($
     const resolved = await ops.setResolved(deps, owner.id, docId, threadId, { resolved: true })
     expect(resolved.ok && resolved.value.resolved).toMatchObject({ by: { id: owner.id, name: 'Olive' }, at: expect.any(String) })
     expect((await countOpenThreads(t.db, [docId])).get(docId)).toBe(1)
+    expect((await documents.listDocumentsForUser(t.db, viewer.id)).map((d) => d.openThreads)).toEqual([1])
     const reopened = await ops.setResolved(deps, commenter.id, docId, threadId, { resolved: false })
     expect(reopened.ok && reopened.value.resolved).toBeNull()
     expect((await countOpenThreads(t.db, [docId])).get(docId)).toBe(2)

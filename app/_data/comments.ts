@@ -177,14 +177,16 @@ export async function threadParticipants(db: Db, threadId: string): Promise<stri
 /** Open threads per document, for the document list. */
 export async function countOpenThreads(db: Db, documentIds: string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>()
-  if (documentIds.length === 0) return counts
-  const rows = await db
-    .selectFrom('comment_threads')
-    .select(['document_id', db.fn.countAll<number>().as('open')])
-    .where('document_id', 'in', documentIds)
-    .where('resolved_at', 'is', null)
-    .groupBy('document_id')
-    .execute()
-  for (const row of rows) counts.set(row.document_id, Number(row.open))
+  // In chunks: well inside SQLite's and PostgreSQL's limits on bound parameters, however many documents.
+  for (let i = 0; i < documentIds.length; i += 400) {
+    const rows = await db
+      .selectFrom('comment_threads')
+      .select(['document_id', db.fn.countAll<number>().as('open')])
+      .where('document_id', 'in', documentIds.slice(i, i + 400))
+      .where('resolved_at', 'is', null)
+      .groupBy('document_id')
+      .execute()
+    for (const row of rows) counts.set(row.document_id, Number(row.open))
+  }
   return counts
 }

@@ -1,4 +1,5 @@
 import 'server-only'
+import { countOpenThreads } from './comments'
 import type { Db } from './db'
 import { newId, nowIso } from './ids'
 import type { Role } from './policy'
@@ -16,6 +17,8 @@ export interface DocumentSummary {
   /** The viewer's own role. */
   role: Role
   updatedAt: string
+  /** Comment threads not resolved. */
+  openThreads: number
 }
 
 export interface DocumentWithRole {
@@ -86,6 +89,7 @@ export async function listDocumentsForUser(db: Db, userId: string): Promise<Docu
     .orderBy('documents.updated_at', 'desc')
     .orderBy('documents.id')
     .execute()
+  const openThreads = await countOpenThreads(db, rows.map((row) => row.id))
   return rows.map((row) => ({
     id: row.id,
     title: row.title,
@@ -93,6 +97,7 @@ export async function listDocumentsForUser(db: Db, userId: string): Promise<Docu
     ownerName: row.owner_name,
     role: row.owner_id === userId ? 'owner' : (row.member_role ?? 'viewer'),
     updatedAt: row.updated_at,
+    openThreads: openThreads.get(row.id) ?? 0,
   }))
 }
 

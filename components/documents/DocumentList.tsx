@@ -12,6 +12,8 @@ export interface DocumentListItem {
   role: Role
   /** ISO-8601. */
   updatedAt: string
+  /** Comment threads not resolved; absent offline. */
+  openThreads?: number
 }
 
 
@@ -41,6 +43,11 @@ export function DocumentList({ documents, selfId }: { documents: DocumentListIte
               <span className="min-w-0 flex-1 truncate font-medium text-slate-900">
                 {doc.title}
                 <AvailableOfflineBadge userId={selfId} documentId={doc.id} />
+                {doc.openThreads ? (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-900">
+                    {doc.openThreads === 1 ? '1 open comment' : `${doc.openThreads} open comments`}
+                  </span>
+                ) : null}
               </span>
               <span className="text-sm text-slate-600 sm:w-40 sm:truncate">
                 <span className="sr-only">Owner: </span>

@@ -28,7 +28,8 @@ export function applyListEvent(list: DocumentListEntry[], event: LiveEvent): Doc
         .map((doc) => (doc.id === documentId && event.data.editedAt > doc.updatedAt ? { ...doc, updatedAt: event.data.editedAt } : doc))
         .sort(byLastEdited)
     case 'comment.changed':
-      return list
+      // A thread opened, resolved or deleted changes the document's open count: read the list again.
+      return event.data.change === 'replied' || event.data.change === 'edited' || event.data.change === 'reply-deleted' ? list : 'refetch'
   }
 }
 
