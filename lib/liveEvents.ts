@@ -18,7 +18,12 @@ export interface LiveEventPayloads {
   'document.renamed': { documentId: string; title: string }
   'document.deleted': { documentId: string; title: string; by: Actor }
   'document.edited': { documentId: string; editedAt: string; by: Actor }
+  /** A comment thread of the document was created, replied to, edited, resolved, reopened or deleted: open editors refetch it. */
+  'comment.changed': { documentId: string; threadId: string; change: CommentChange; by: Actor }
 }
+
+/** What happened to a thread, in `comment.changed`. */
+export type CommentChange = 'created' | 'replied' | 'edited' | 'reply-deleted' | 'deleted' | 'resolved' | 'reopened'
 
 export type LiveEventType = keyof LiveEventPayloads
 
@@ -29,6 +34,7 @@ export const LIVE_EVENT_TYPES = [
   'document.renamed',
   'document.deleted',
   'document.edited',
+  'comment.changed',
 ] as const satisfies readonly LiveEventType[]
 
 /** One event as the stream delivers it. */
@@ -55,6 +61,8 @@ export interface DocumentListEntry {
   role: Role
   /** ISO-8601. */
   updatedAt: string
+  /** Comment threads not resolved (absent in the offline list, which cannot know). */
+  openThreads?: number
 }
 
 export function isLiveEventType(value: unknown): value is LiveEventType {

@@ -1,4 +1,5 @@
 import 'server-only'
+import { countOpenThreads } from './comments'
 import type { Db } from './db'
 import { newId, nowIso } from './ids'
 import type { Role } from './policy'
@@ -79,6 +80,7 @@ export async function listDocumentsForUser(db: Db, userId: string): Promise<Docu
     .orderBy('documents.updated_at', 'desc')
     .orderBy('documents.id')
     .execute()
+  const openThreads = await countOpenThreads(db, rows.map((row) => row.id))
   return rows.map((row) => ({
     id: row.id,
     title: row.title,
@@ -86,6 +88,7 @@ export async function listDocumentsForUser(db: Db, userId: string): Promise<Docu
     ownerName: row.owner_name,
     role: row.owner_id === userId ? 'owner' : (row.member_role ?? 'viewer'),
     updatedAt: row.updated_at,
+    openThreads: openThreads.get(row.id) ?? 0,
   }))
 }
 

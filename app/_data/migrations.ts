@@ -155,6 +155,37 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('invitations_email_idx').on('invitations').column('email').execute()
     },
   },
+  '2026_12_03_010_comments': {
+    async up(db: Kysely<unknown>) {
+      // Comment threads (issue 16), anchored in the text by two Yjs relative
+      // positions (base64), with the words they were made on. An author's
+      // account going away keeps the thread (author_id becomes null).
+      await db.schema
+        .createTable('comment_threads')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('document_id', 'text', (col) => col.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('anchor_start', 'text', (col) => col.notNull())
+        .addColumn('anchor_end', 'text', (col) => col.notNull())
+        .addColumn('quote', 'text', (col) => col.notNull())
+        .addColumn('created_by', 'text', (col) => col.references('users.id').onDelete('set null'))
+        .addColumn('resolved_at', 'text')
+        .addColumn('resolved_by', 'text', (col) => col.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute()
+      await db.schema.createIndex('comment_threads_document_idx').on('comment_threads').columns(['document_id', 'created_at']).execute()
+      await db.schema
+        .createTable('comments')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('thread_id', 'text', (col) => col.notNull().references('comment_threads.id').onDelete('cascade'))
+        .addColumn('document_id', 'text', (col) => col.notNull().references('documents.id').onDelete('cascade'))
+        .addColumn('author_id', 'text', (col) => col.references('users.id').onDelete('set null'))
+        .addColumn('body', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('edited_at', 'text')
+        .execute()
+      await db.schema.createIndex('comments_thread_idx').on('comments').columns(['thread_id', 'created_at']).execute()
+    },
+  },
   '2026_12_03_020_access_tokens': {
     async up(db: Kysely<unknown>) {
       // Personal access tokens for scripts (app/_data/personalTokens.ts): only the sha256 of

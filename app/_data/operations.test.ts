@@ -178,6 +178,34 @@ describe.each(await testDatabaseKinds())('document operations and who may do the
     expect(await documents.getRole(t.db, docId, stranger.id)).toBe('editor')
   })
 
+  // proves: COMMENTS-2
+  it('a commenter, by invitation, role change or link, gets a read token and may not rename; a comment link never lowers an editor', async () => {
+    const secret = 'operations-test-secret-of-32-bytes'
+    const accessOf = async (userId: string) => {
+      const user = [owner, editor, viewer, stranger].find((u) => u.id === userId)!
+      const issued = await issueAccessToken(t.db, secret, user, docId)
+      const verified = issued ? await verifyAccessToken(secretKey(secret), issued.token) : null
+      return verified?.ok ? verified.token.access : null
+    }
+    await ops.changeRole(deps, owner.id, docId, viewer.id, 'commenter')
+    expect(sync.calls).toEqual([`access ${docId} ${viewer.id}=read by ${owner.id}`])
+    expect(await documents.getRole(t.db, docId, viewer.id)).toBe('commenter')
+    expect(await accessOf(viewer.id)).toBe('read')
+    expect(await ops.rename(deps, viewer.id, docId, 'Mine')).toMatchObject({ ok: false })
+
+    const invited = await ops.invite(deps, owner.id, docId, stranger.email, 'commenter')
+    expect(invited.ok && invited.value.members.find((m) => m.userId === stranger.id)?.role).toBe('commenter')
+
+    const created = await ops.createLink(deps, owner.id, docId, 'commenter')
+    const link = created.ok ? created.value.links.find((l) => l.role === 'commenter') : undefined
+    expect(link).toBeDefined()
+    const lou = await addUser(t.db, 'Lou')
+    expect(await sharing.redeemShareLink(t.db, link!.token, lou.id)).toEqual({ documentId: docId, role: 'commenter' })
+    expect(await sharing.redeemShareLink(t.db, link!.token, editor.id)).toEqual({ documentId: docId, role: 'editor' })
+    const viewLink = await sharing.createShareLink(t.db, docId, 'viewer', owner.id)
+    expect(await sharing.redeemShareLink(t.db, viewLink.token, lou.id)).toEqual({ documentId: docId, role: 'commenter' })
+  })
+
   it('describes a share link without using it, and says when joining would add nothing', async () => {
     const { token } = await sharing.createShareLink(t.db, docId, 'editor', owner.id)
     await documents.renameDocument(t.db, docId, 'Plans')

@@ -3,8 +3,10 @@ import { Action, can, isHigherRole, liveAccessForRole, tokenAccessForRole, type 
 
 describe('policy: who may do what', () => {
   const table: Record<Role | 'none', Action[]> = {
-    owner: ['read', 'write', 'rename', 'share', 'delete'],
-    editor: ['read', 'write', 'rename'],
+    owner: ['read', 'comment', 'moderate-comments', 'write', 'rename', 'share', 'delete'],
+    editor: ['read', 'comment', 'write', 'rename'],
+    // proves: COMMENTS-1
+    commenter: ['read', 'comment'],
     viewer: ['read'],
     none: [],
   }
@@ -22,9 +24,17 @@ describe('policy: who may do what', () => {
     expect([liveAccessForRole('editor'), liveAccessForRole('viewer'), liveAccessForRole(null)]).toEqual(['write', 'read', 'none'])
   })
 
+  // proves: COMMENTS-2
+  it('gives a commenter the sync server access of a viewer: read, never write', () => {
+    expect(tokenAccessForRole('commenter')).toBe('read')
+    expect(liveAccessForRole('commenter')).toBe('read')
+  })
+
   it('orders roles', () => {
     expect(isHigherRole('editor', 'viewer')).toBe(true)
     expect(isHigherRole('viewer', 'editor')).toBe(false)
     expect(isHigherRole('editor', 'editor')).toBe(false)
+    expect(isHigherRole('commenter', 'viewer')).toBe(true)
+    expect(isHigherRole('editor', 'commenter')).toBe(true)
   })
 })

@@ -21,6 +21,8 @@ export interface Database {
   invitations: InvitationsTable
   personal_access_tokens: PersonalAccessTokensTable
   search_documents: SearchDocumentsTable
+  comment_threads: CommentThreadsTable
+  comments: CommentsTable
 }
 
 export interface UsersTable {
@@ -169,6 +171,34 @@ export interface SearchDocumentsTable {
   body: string
   /** When its content was read: the document is indexed again once `documents.updated_at` passes this. */
   indexed_at: string
+}
+
+/** A comment thread on a range of a document's text (app/_data/comments.ts). */
+export interface CommentThreadsTable {
+  id: string
+  document_id: string
+  /** Base64 of Y.encodeRelativePosition: where the commented range starts and ends in the Yjs document. */
+  anchor_start: string
+  anchor_end: string
+  /** The commented words when the thread was made, shown once they are deleted. */
+  quote: string
+  /** Null once the author's account is deleted. */
+  created_by: string | null
+  resolved_at: string | null
+  resolved_by: string | null
+  created_at: string
+}
+
+export interface CommentsTable {
+  id: string
+  thread_id: string
+  document_id: string
+  /** Null once the author's account is deleted. */
+  author_id: string | null
+  /** Plain text with line breaks, at most 10,000 characters. */
+  body: string
+  created_at: string
+  edited_at: string | null
 }
 
 export type UserRow = Selectable<UsersTable>

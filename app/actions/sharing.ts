@@ -19,7 +19,7 @@ async function precheck(documentId: string, role?: unknown): Promise<{ userId: s
   const user = await getCurrentUser()
   if (!user) return { ok: false, error: 'You were signed out. Sign in again.' }
   if (!isValidDocId(documentId)) return { ok: false, error: ops.NO_ACCESS }
-  if (role !== undefined && !isMemberRole(role)) return { ok: false, error: 'Choose Viewer or Editor.' }
+  if (role !== undefined && !isMemberRole(role)) return { ok: false, error: 'Choose Viewer, Commenter or Editor.' }
   return { userId: user.id }
 }
 

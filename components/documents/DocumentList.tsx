@@ -1,13 +1,12 @@
 import Link from 'next/link'
 import type { DocumentListEntry } from '@/lib/liveEvents'
-import type { Role } from '@/lib/roles'
+import { ROLE_LABEL } from '@/lib/roles'
 import { AvailableOfflineBadge } from './LocalCopyHousekeeping'
 import { LocalTime } from './LocalTime'
 
 /** One row of the list. */
 export type DocumentListItem = DocumentListEntry
 
-const ROLE_LABEL: Record<Role, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' }
 
 /** The home page's list: title, owner, the reader's role and when it was last edited, newest first. */
 export function DocumentList({ documents, selfId }: { documents: DocumentListItem[]; selfId: string }) {
@@ -35,6 +34,11 @@ export function DocumentList({ documents, selfId }: { documents: DocumentListIte
               <span className="min-w-0 flex-1 truncate font-medium text-slate-900">
                 {doc.title}
                 <AvailableOfflineBadge userId={selfId} documentId={doc.id} />
+                {doc.openThreads ? (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-900">
+                    {doc.openThreads === 1 ? '1 open comment' : `${doc.openThreads} open comments`}
+                  </span>
+                ) : null}
               </span>
               <span className="text-sm text-slate-600 sm:w-40 sm:truncate">
                 <span className="sr-only">Owner: </span>

@@ -27,10 +27,13 @@ export function applyListEvent(list: DocumentListEntry[], event: LiveEvent): Doc
       return list
         .map((doc) => (doc.id === documentId && event.data.editedAt > doc.updatedAt ? { ...doc, updatedAt: event.data.editedAt } : doc))
         .sort(byLastEdited)
+    case 'comment.changed':
+      // A thread opened, resolved or deleted changes the document's open count: read the list again.
+      return event.data.change === 'replied' || event.data.change === 'edited' || event.data.change === 'reply-deleted' ? list : 'refetch'
   }
 }
 
 /** Events that add to the bell: read the notifications again. */
 export function changesNotifications(event: LiveEvent): boolean {
-  return event.type !== 'document.renamed' && event.type !== 'document.edited'
+  return event.type !== 'document.renamed' && event.type !== 'document.edited' && event.type !== 'comment.changed'
 }

@@ -1,6 +1,6 @@
 import type { NotificationItem } from '@/lib/liveEvents'
 
-const ROLE_WORD = { viewer: 'viewer', editor: 'editor' } as const
+const ROLE_WORD = { viewer: 'viewer', commenter: 'commenter', editor: 'editor' } as const
 
 /** One notification in words, and where it leads (nowhere once access is gone). */
 export function describeNotification(item: NotificationItem): { text: string; href: string | null } {
@@ -17,5 +17,7 @@ export function describeNotification(item: NotificationItem): { text: string; hr
       return { text: `“${item.data.title}” was renamed`, href: `/d/${item.data.documentId}` }
     case 'document.edited':
       return { text: `${item.data.by.name} edited a document`, href: `/d/${item.data.documentId}` }
+    case 'comment.changed':
+      return { text: `${item.data.by.name} commented on a document`, href: `/d/${item.data.documentId}?thread=${item.data.threadId}` }
   }
 }

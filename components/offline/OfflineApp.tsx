@@ -21,7 +21,7 @@ type Screen =
 const DOCUMENT_PATH = /^\/d\/([A-Za-z0-9_-]+)\/?$/
 
 /** The same mapping as the server's (app/_data/policy.ts): the session only uses it until the server says otherwise. */
-const ACCESS_FOR_ROLE: Record<Role, TokenAccess> = { owner: 'admin', editor: 'write', viewer: 'read' }
+const ACCESS_FOR_ROLE: Record<Role, TokenAccess> = { owner: 'admin', editor: 'write', commenter: 'read', viewer: 'read' }
 
 /** Which screen the address asks for, from what this browser holds for the user last signed in here. */
 function screenFor(pathname: string): Screen {

@@ -1,7 +1,14 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect } from '../fixtures/pace'
 
-export type Role = 'Viewer' | 'Editor'
+export type Role = 'Viewer' | 'Commenter' | 'Editor'
+
+/** The dialog's label for a member role ('commenter' → 'Commenter'). */
+export function roleLabel(role: 'viewer' | 'commenter' | 'editor'): Role {
+  return role === 'editor' ? 'Editor' : role === 'commenter' ? 'Commenter' : 'Viewer'
+}
+
+const CREATE_LINK: Record<Role, string> = { Viewer: 'Create view link', Commenter: 'Create comment link', Editor: 'Create edit link' }
 
 /** The share dialog (role="dialog"), opened by the editor's "Share" button. */
 export class ShareDialog {
@@ -31,7 +38,7 @@ export class ShareDialog {
 
   /** Creates a link granting `role` and returns its URL. */
   async createLink(role: Role): Promise<string> {
-    await this.root.getByRole('button', { name: role === 'Viewer' ? 'Create view link' : 'Create edit link' }).click()
+    await this.root.getByRole('button', { name: CREATE_LINK[role] }).click()
     const field = this.root.getByRole('textbox', { name: `${role} link` })
     await expect(field).toHaveValue(/\/s\//)
     return field.inputValue()

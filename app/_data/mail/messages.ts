@@ -43,11 +43,16 @@ export function passwordResetMessage(to: string, name: string, url: string): Mai
   )
 }
 
+/** What a role lets someone do, as a verb ("edit", "comment on", "view"). */
+function roleVerb(role: string): string {
+  return role === 'editor' ? 'edit' : role === 'commenter' ? 'comment on' : 'view'
+}
+
 export function invitationMessage(to: string, inviterName: string, title: string, role: string, url: string): MailMessage {
   return compose(
     to,
     `${inviterName} invited you to “${title}” on Tandem`,
-    [`${inviterName} invited you to ${role === 'editor' ? 'edit' : 'view'} “${title}” on Tandem.`, `Create an account with this email address (${to}) to open it.`],
+    [`${inviterName} invited you to ${roleVerb(role)} “${title}” on Tandem.`, `Create an account with this email address (${to}) to open it.`],
     { label: 'Accept the invitation', url },
     'If you do not know the sender, ignore this message.',
   )
@@ -57,7 +62,7 @@ export function sharedMessage(to: string, inviterName: string, title: string, ro
   return compose(
     to,
     `${inviterName} shared “${title}” with you`,
-    [`${inviterName} shared “${title}” with you on Tandem: you can ${role === 'editor' ? 'edit' : 'view'} it.`],
+    [`${inviterName} shared “${title}” with you on Tandem: you can ${roleVerb(role)} it.`],
     { label: 'Open the document', url },
     'You receive this because someone shared a document with your Tandem account.',
   )

@@ -2,7 +2,8 @@ import type { Metadata } from 'next'
 import { getConfig } from '@/app/_data/config'
 import { getDb } from '@/app/_data/db'
 import { getDocumentWithRole } from '@/app/_data/documents'
-import { tokenAccessForRole } from '@/app/_data/policy'
+import { lastEventId } from '@/app/_data/events/store'
+import { Action, can, tokenAccessForRole } from '@/app/_data/policy'
 import { requireUser } from '@/app/_data/session'
 import { deleteDocumentAction, markEditedAction, renameDocumentAction } from '@/app/actions/documents'
 import { listVersionsAction, nameVersionAction, restoreVersionAction, versionStateAction } from '@/app/actions/history'
@@ -68,6 +69,8 @@ export default async function EditorPage({ params }: Props) {
     )
   }
   const config = getConfig()
+  // The event id first: a comment made while the page renders is replayed to its panel, never missed.
+  const after = await lastEventId(await getDb(), user.id)
   return (
     <DocumentWorkspace
       documentId={id}
@@ -78,7 +81,8 @@ export default async function EditorPage({ params }: Props) {
       sync={{ url: config.syncUrl, port: config.syncPort }}
       actions={documentActions}
       sharingActions={found.role === 'owner' ? sharingActions : null}
-      historyActions={found.role === 'viewer' ? null : historyActions}
+      historyActions={can(found.role, Action.Write) ? historyActions : null}
+      comments={{ after }}
     />
   )
 }

@@ -35,7 +35,7 @@ export default async function ShareLinkPage({ params }: Props) {
   }
   if (!joiningGrantsMore(invitation.role, invitation.currentRole)) redirect(`/d/${invitation.documentId}`)
 
-  const upgrade = invitation.currentRole === 'viewer'
+  const upgrade = invitation.currentRole !== null
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-md space-y-5 rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm sm:p-8">
@@ -46,10 +46,14 @@ export default async function ShareLinkPage({ params }: Props) {
         <p className="text-slate-600">
           {invitation.ownerName} shared this document.{' '}
           {upgrade
-            ? 'You can read it already; joining lets you edit it too.'
+            ? invitation.role === 'editor'
+              ? 'You can read it already; joining lets you edit it too.'
+              : 'You can read it already; joining lets you comment on it too.'
             : invitation.role === 'editor'
               ? 'Joining lets you read and edit it, and lists it with your documents.'
-              : 'Joining lets you read it, and lists it with your documents.'}
+              : invitation.role === 'commenter'
+                ? 'Joining lets you read and comment on it, and lists it with your documents.'
+                : 'Joining lets you read it, and lists it with your documents.'}
         </p>
         <form action={joinShareLinkAction.bind(null, token)} className="flex flex-wrap justify-center gap-3">
           <JoinButton />

@@ -5,6 +5,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { Placeholder } from '@tiptap/extensions'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { useEffect } from 'react'
+import { CommentHighlights } from '../comments/commentHighlights'
 import type { CollabSession } from '../engine/CollabSession'
 import type { PresenceUser } from '../engine/presence'
 import { documentExtensions } from '../schema/documentExtensions'
@@ -28,6 +29,8 @@ export function useCollabEditor(session: CollabSession, user: PresenceUser, writ
         Collaboration.configure({ document: session.doc }),
         // `user` goes into this tab's awareness state: name and colour for carets, id for the people list.
         CollaborationCaret.configure({ provider: session.provider, user }),
+        // Highlights of commented ranges, from their Yjs anchors (components/editor/comments/).
+        CommentHighlights,
       ],
       editorProps: {
         attributes: {

@@ -2,13 +2,17 @@
 
 import type { Editor } from '@tiptap/react'
 import Link from 'next/link'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { secondaryButton } from '@/components/ui/buttonStyles'
+import { Action, can } from '@/lib/policy'
 import type { TokenAccess } from '@/lib/access'
 import type { Role } from '@/lib/roles'
 import type { DocumentActions, HistoryActions, SharingActions } from './actions'
 import type { CollabSession, CollabSnapshot } from '../engine/CollabSession'
 import { CollabEditorContent, useCollabEditor } from './CollabEditor'
+import { CommentsPanel, type CommentPermissions } from '../comments/CommentsPanel'
+import { draftFromSelection, isCommentShortcut, type CommentDraft } from '../comments/commentDraft'
+import { useCommentThreads } from '../comments/useCommentThreads'
 import { DeleteDocumentButton } from './DeleteDocumentButton'
 import { ExportMenu } from './ExportMenu'
 import { EditorSkeleton } from './EditorSkeleton'
@@ -39,6 +43,8 @@ export interface DocumentWorkspaceProps {
   sharingActions: SharingActions | null
   /** For editors and owners, who may see and restore versions. */
   historyActions: HistoryActions | null
+  /** The comments panel, kept live from the user's event stream after event `after` (absent offline). */
+  comments?: { after: number } | null
 }
 
 /**
@@ -77,18 +83,31 @@ function WorkspaceLayout({
   actions,
   sharingActions,
   historyActions,
+  comments,
 }: DocumentWorkspaceProps & { session: CollabSession | null; editor: Editor | null; snapshot: CollabSnapshot | null }) {
   const [title, setTitle] = useState(initialTitle)
   const [historyOpen, setHistoryOpen] = useState(false)
   const [preview, setPreview] = useState<VersionPreviewState | null>(null)
   const [historyRefresh, setHistoryRefresh] = useState(0)
   // Before the session exists, trust the role the page was rendered with, so a viewer never sees a toolbar flash by.
-  const writable = snapshot ? snapshot.writable : role !== 'viewer'
+  const writable = snapshot ? snapshot.writable : can(role, Action.Write)
   const status = snapshot?.status ?? SyncStatus.Connecting
   const closedReason = snapshot?.closedReason ?? null
   const loaded = snapshot?.loaded ?? false
   useLeaveWarning(snapshot?.unsavedOnServer ?? false)
   useLocalCopyRecord(user, documentId, title, role, snapshot)
+  const canComment = Boolean(comments) && can(role, Action.Comment)
+  const [draft, setDraft] = useState<CommentDraft | null>(null)
+  const [commentHint, setCommentHint] = useState('')
+  function startComment() {
+    if (!editor) return
+    const result = draftFromSelection(editor)
+    if (result.ok) {
+      setDraft(result.draft)
+      setCommentHint('')
+    } else setCommentHint(result.error)
+  }
+  useCommentShortcut(canComment && editor !== null, startComment)
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -109,7 +128,7 @@ function WorkspaceLayout({
             {!writable && status !== SyncStatus.Closed ? <ReadOnlyBadge /> : null}
             <PresenceList session={session} selfId={user.id} />
             <ExportMenu documentId={documentId} />
-            {historyActions && role !== 'viewer' ? (
+            {historyActions && can(role, Action.Write) ? (
               <button
                 type="button"
                 className={secondaryButton}
@@ -130,9 +149,12 @@ function WorkspaceLayout({
             ) : null}
           </div>
         </div>
-        {editor && writable ? (
-          <div className="border-t border-slate-100">
-            <Toolbar editor={editor} />
+        {editor && (writable || canComment) ? (
+          <div className="flex flex-wrap items-center border-t border-slate-100">
+            <Toolbar editor={editor} formatting={writable} onComment={canComment ? startComment : undefined} />
+            <p role="status" className="px-2 text-sm text-amber-800 empty:hidden">
+              {commentHint}
+            </p>
           </div>
         ) : null}
       </header>
@@ -184,8 +206,53 @@ function WorkspaceLayout({
             }}
           />
           </div>
+        ) : comments ? (
+          <div data-print="hide" className="contents">
+          <LiveCommentsPanel
+            documentId={documentId}
+            after={comments.after}
+            editor={editor}
+            permissions={{ selfId: user.id, canComment, canModerate: can(role, Action.ModerateComments) }}
+            draft={draft}
+            onDraftClosed={() => setDraft(null)}
+          />
+          </div>
         ) : null}
       </div>
     </div>
   )
+}
+
+function LiveCommentsPanel({
+  documentId,
+  after,
+  ...rest
+}: {
+  documentId: string
+  after: number
+  editor: Editor | null
+  permissions: CommentPermissions
+  draft: CommentDraft | null
+  onDraftClosed(): void
+}) {
+  const state = useCommentThreads(documentId, after)
+  return <CommentsPanel documentId={documentId} state={state} {...rest} />
+}
+
+/** Ctrl/Cmd+Alt+M anywhere on the page starts a comment on the editor's selection. */
+function useCommentShortcut(enabled: boolean, start: () => void) {
+  const latest = useRef(start)
+  useEffect(() => {
+    latest.current = start
+  })
+  useEffect(() => {
+    if (!enabled) return
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isCommentShortcut(event)) return
+      event.preventDefault()
+      latest.current()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [enabled])
 }

@@ -2,11 +2,26 @@
 
 import { useEffect, useId, useRef, useState } from 'react'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
-import { MEMBER_ROLES } from '@/lib/roles'
+import { MEMBER_ROLES, ROLE_LABEL, roleWithArticle } from '@/lib/roles'
 import type { ActionResult, MemberRole, SharingActions, ShareState } from './actions'
 import { ErrorAlert } from '@/components/ui/ErrorAlert'
 
-const ROLE_NAME: Record<MemberRole, string> = { viewer: 'Viewer', editor: 'Editor' }
+const ROLE_NAME: Record<MemberRole, string> = { viewer: ROLE_LABEL.viewer, commenter: ROLE_LABEL.commenter, editor: ROLE_LABEL.editor }
+/** What a link lets its holder do, beside the link. */
+const LINK_ABILITY: Record<MemberRole, string> = { viewer: 'Can view', commenter: 'Can comment', editor: 'Can edit' }
+const CREATE_LINK: Record<MemberRole, string> = { viewer: 'Create view link', commenter: 'Create comment link', editor: 'Create edit link' }
+
+function RoleOptions() {
+  return (
+    <>
+      {MEMBER_ROLES.map((role) => (
+        <option key={role} value={role}>
+          {ROLE_NAME[role]}
+        </option>
+      ))}
+    </>
+  )
+}
 
 /**
  * "Share": invite people by email as viewer or editor (someone without a
@@ -139,8 +154,7 @@ function ShareDialogBody({
             Role
           </label>
           <select id={roleId} name="role" defaultValue="viewer" className="block h-9 rounded-md border border-slate-300 bg-white px-2 text-sm">
-            <option value="viewer">Viewer</option>
-            <option value="editor">Editor</option>
+            <RoleOptions />
           </select>
         </div>
         <button type="submit" className={`${primaryButton} h-9`} disabled={busy}>
@@ -172,12 +186,11 @@ function ShareDialogBody({
                       value={member.role}
                       disabled={busy}
                       onChange={(event) =>
-                        void run(() => actions.changeRole(documentId, member.userId, event.target.value), `${member.name} is now ${event.target.value === 'editor' ? 'an editor' : 'a viewer'}.`)
+                        void run(() => actions.changeRole(documentId, member.userId, event.target.value), `${member.name} is now ${roleWithArticle(event.target.value as MemberRole)}.`)
                       }
                       className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
                     >
-                      <option value="viewer">Viewer</option>
-                      <option value="editor">Editor</option>
+                      <RoleOptions />
                     </select>
                     <button
                       type="button"
@@ -205,13 +218,12 @@ function ShareDialogBody({
                   onChange={(event) =>
                     void run(
                       () => actions.changeInvitationRole(documentId, invitation.id, event.target.value),
-                      `${invitation.email} is invited as ${event.target.value === 'editor' ? 'an editor' : 'a viewer'}.`,
+                      `${invitation.email} is invited as ${roleWithArticle(event.target.value as MemberRole)}.`,
                     )
                   }
                   className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
                 >
-                  <option value="viewer">Viewer</option>
-                  <option value="editor">Editor</option>
+                  <RoleOptions />
                 </select>
                 <button
                   type="button"
@@ -238,8 +250,8 @@ function ShareDialogBody({
             <ul className="space-y-2">
               {state.links.map((link) => (
                 <li key={link.token} className="flex flex-wrap items-center gap-2">
-                  <span aria-hidden className="w-20 text-sm text-slate-700">
-                    {link.role === 'viewer' ? 'Can view' : 'Can edit'}
+                  <span aria-hidden className="w-24 text-sm text-slate-700">
+                    {LINK_ABILITY[link.role]}
                   </span>
                   <input
                     readOnly
@@ -279,7 +291,7 @@ function ShareDialogBody({
                     disabled={busy}
                     onClick={() => void run(() => actions.createLink(documentId, role), 'Link created.')}
                   >
-                    {role === 'viewer' ? 'Create view link' : 'Create edit link'}
+                    {CREATE_LINK[role]}
                   </button>
                 ))}
             </div>

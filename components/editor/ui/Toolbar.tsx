@@ -41,8 +41,12 @@ const Divider = () => <span aria-hidden className="mx-1 h-5 w-px bg-slate-200" /
 
 const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl'
 
-/** Formatting controls; each shows whether its mark or block is active at the cursor. */
-export function Toolbar({ editor }: { editor: Editor }) {
+/**
+ * Formatting controls; each shows whether its mark or block is active at the
+ * cursor. `formatting` false (a commenter, who may not change the text):
+ * only the Comment button. No `onComment` (a viewer): no Comment button.
+ */
+export function Toolbar({ editor, formatting = true, onComment }: { editor: Editor; formatting?: boolean; onComment?: () => void }) {
   const active = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -73,7 +77,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
   }
 
   const toolbarRef = useRef<HTMLDivElement>(null)
-  const [activeButton, setActiveButton] = useState('Bold')
+  const [activeButton, setActiveButton] = useState(formatting ? 'Bold' : 'Comment')
 
   /** Left/Right/Home/End move focus between the buttons; Tab leaves the toolbar. */
   function handleKeyDown(event: React.KeyboardEvent<HTMLDivElement>) {
@@ -92,7 +96,34 @@ export function Toolbar({ editor }: { editor: Editor }) {
 
   return (
     <RovingTabStop.Provider value={{ active: activeButton, setActive: setActiveButton }}>
-      <div ref={toolbarRef} role="toolbar" aria-label="Formatting" onKeyDown={handleKeyDown} className="flex flex-wrap items-center gap-0.5 px-2 py-1">
+      <div ref={toolbarRef} role="toolbar" aria-label={formatting ? 'Formatting' : 'Comments'} onKeyDown={handleKeyDown} className="flex flex-wrap items-center gap-0.5 px-2 py-1">
+        {formatting ? <FormattingButtons editor={editor} active={active} chain={chain} toggleLink={toggleLink} /> : null}
+        {onComment ? (
+          <>
+            {formatting ? <Divider /> : null}
+            <ToolbarButton label="Comment" shortcut={`${mod}+Alt+M`} onClick={onComment}>
+              <span aria-hidden>💬</span>
+              <span className="ml-1">Comment</span>
+            </ToolbarButton>
+          </>
+        ) : null}
+      </div>
+    </RovingTabStop.Provider>
+  )
+}
+
+function FormattingButtons({
+  active,
+  chain,
+  toggleLink,
+}: {
+  editor: Editor
+  active: Record<string, boolean>
+  chain: () => ReturnType<Editor['chain']>
+  toggleLink: () => void
+}) {
+  return (
+    <>
         <ToolbarButton label="Bold" shortcut={`${mod}+B`} active={active.bold} onClick={() => chain().toggleBold().run()}>
           <b>B</b>
         </ToolbarButton>
@@ -146,7 +177,6 @@ export function Toolbar({ editor }: { editor: Editor }) {
         <ToolbarButton label="Redo" shortcut={`${mod}+Shift+Z`} onClick={() => chain().redo().run()}>
           ↷
         </ToolbarButton>
-      </div>
-    </RovingTabStop.Provider>
+    </>
   )
 }

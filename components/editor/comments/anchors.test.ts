@@ -1,0 +1,148 @@
+/**
+ * Comment anchors under concurrent edits: three Yjs clients edit around and
+ * inside anchored words at random, offline from each other, then sync in a
+ * random order. Every anchor whose words survive still covers exactly those
+ * words (plus whatever was typed between them); one whose words were all
+ * deleted resolves to nothing ("The commented text was deleted").
+ */
+import { Schema } from '@tiptap/pm/model'
+import { initProseMirrorDoc } from '@tiptap/y-tiptap'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { anchorForRange, resolveAnchor, type EncodedAnchor, type YBinding } from './anchors'
+
+const schema = new Schema({
+  nodes: {
+    doc: { content: 'paragraph+' },
+    paragraph: { content: 'text*' },
+    text: {},
+  },
+})
+
+/** A seeded PRNG (mulberry32): a failure can be replayed from its seed. */
+function random(seed: number) {
+  let a = seed
+  return () => {
+    a |= 0
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** The ProseMirror document of a Y.Doc's fragment, with the mapping the binding would have. */
+function view(doc: Y.Doc): { binding: YBinding; pm: ReturnType<typeof initProseMirrorDoc>['doc'] } {
+  const type = doc.getXmlFragment('default')
+  const { doc: pm, mapping } = initProseMirrorDoc(type, schema)
+  return { binding: { doc, type, mapping: mapping as YBinding['mapping'] }, pm }
+}
+
+/** Where `text` starts in the ProseMirror document (inside paragraph `p`). */
+function pmOffset(pm: ReturnType<typeof view>['pm'], paragraph: number, index: number): number {
+  let pos = 0
+  for (let i = 0; i < paragraph; i++) pos += pm.child(i).nodeSize
+  return pos + 1 + index
+}
+
+function syncAll(docs: Y.Doc[], next: () => number) {
+  const order = docs.map((doc, i) => ({ doc, key: next(), i })).sort((a, b) => a.key - b.key)
+  for (const { doc: from } of order) {
+    for (const to of docs) if (to !== from) Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
+  }
+}
+
+const FILLER = '_'
+const WORDS = ['quick brown fox', 'lazy dog', 'jumps', 'over the moon', 'gone soon']
+
+describe('comment anchors under concurrent edits', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    // proves: COMMENTS-10
+    it(`keeps every surviving anchor on its words (seed ${seed})`, () => {
+      const next = random(seed)
+      const a = new Y.Doc()
+      // Paragraph i: filler, the words, filler. Only the filler, and digits typed later, are ever deleted.
+      const fragment = a.getXmlFragment('default')
+      fragment.insert(
+        0,
+        WORDS.map((words) => {
+          const paragraph = new Y.XmlElement('paragraph')
+          paragraph.insert(0, [new Y.XmlText(`${FILLER.repeat(6)}${words}${FILLER.repeat(6)}`)])
+          return paragraph
+        }),
+      )
+      const docs = [a, new Y.Doc(), new Y.Doc()]
+      syncAll(docs, next)
+
+      // Anchors made by client 0, from ProseMirror positions as the editor would.
+      const start = view(a)
+      const anchors: EncodedAnchor[] = WORDS.map((words, p) => anchorForRange(start.binding, pmOffset(start.pm, p, 6), pmOffset(start.pm, p, 6 + words.length)))
+      for (const [p, anchor] of anchors.entries()) {
+        const resolved = resolveAnchor(start.binding, anchor)!
+        expect(start.pm.textBetween(resolved.from, resolved.to)).toBe(WORDS[p])
+      }
+
+      for (let round = 0; round < 12; round++) {
+        for (const doc of docs) {
+          const paragraphs = doc.getXmlFragment('default').toArray() as Y.XmlElement[]
+          for (let edit = 0; edit < 6; edit++) {
+            const paragraph = paragraphs[Math.floor(next() * paragraphs.length)]
+            const text = paragraph.get(0) as Y.XmlText
+            const content = text.toString()
+            if (next() < 0.6) {
+              // Digits anywhere: before, inside, right at either edge of, or after the words.
+              text.insert(Math.floor(next() * (content.length + 1)), String(Math.floor(next() * 1000)))
+            } else {
+              // Delete a run of filler or digits (never a letter of the words).
+              const at = Math.floor(next() * content.length)
+              let end = at
+              while (end < content.length && end - at < 4 && /[_0-9]/.test(content[end])) end++
+              if (end > at) text.delete(at, end - at)
+            }
+          }
+          // Now and then, a new paragraph moves everything after it.
+          if (next() < 0.3) {
+            const paragraph = new Y.XmlElement('paragraph')
+            paragraph.insert(0, [new Y.XmlText('new 123')])
+            doc.getXmlFragment('default').insert(Math.floor(next() * (paragraphs.length + 1)), [paragraph])
+          }
+        }
+        if (next() < 0.5) syncAll(docs, next)
+      }
+      // The last anchor's words are deleted entirely by client 2 (after a sync, so nobody types inside them meanwhile).
+      syncAll(docs, next)
+      const victimDoc = docs[2]
+      const victim = (victimDoc.getXmlFragment('default').toArray() as Y.XmlElement[]).find((p) => (p.get(0) as Y.XmlText).toString().replace(/\d/g, '').includes('gone soon'))!
+      const victimText = victim.get(0) as Y.XmlText
+      const content = victimText.toString()
+      const first = content.indexOf('g')
+      const last = content.lastIndexOf('n')
+      victimText.delete(first, last - first + 1)
+      syncAll(docs, next)
+
+      const texts = docs.map((doc) => doc.getXmlFragment('default').toString())
+      expect(new Set(texts).size).toBe(1)
+      for (const doc of docs) {
+        const { binding, pm } = view(doc)
+        for (const [p, anchor] of anchors.entries()) {
+          const resolved = resolveAnchor(binding, anchor)
+          if (WORDS[p] === 'gone soon') {
+            expect(resolved, 'a deleted range resolves to nothing').toBeNull()
+            continue
+          }
+          expect(resolved, WORDS[p]).not.toBeNull()
+          const covered = pm.textBetween(resolved!.from, resolved!.to)
+          // Exactly the words, with only what was typed between them added: nothing lost, nothing from outside.
+          expect(covered.replace(/\d/g, ''), `${WORDS[p]} in ${JSON.stringify(covered)}`).toBe(WORDS[p])
+          expect(covered[0]).toBe(WORDS[p][0])
+          expect(covered.at(-1)).toBe(WORDS[p].at(-1))
+        }
+      }
+    })
+  }
+
+  it('refuses anchors that are not positions', () => {
+    const { binding } = view(new Y.Doc())
+    expect(resolveAnchor(binding, { start: '%%%', end: 'AA==' })).toBeNull()
+  })
+})

@@ -1,0 +1,70 @@
+// Comments anchored to text that keeps moving (issue 16), with real browsers,
+// the real sync server and web app: threads, replies, resolve/reopen, live in
+// every open editor, and a commenter who may comment but not edit.
+import { expect, expectConverged, test } from './kit'
+
+test('a thread stays on its words while others type, reaches everyone live, and respects each role', async ({ team }) => {
+  const { alice, bob, carol, vera } = await team({ alice: 'owner', bob: 'editor', carol: 'commenter', vera: 'viewer' })
+  await alice.editor.typeAtEnd('The quick brown fox jumps over the dog.')
+  await expectConverged([alice, bob, carol, vera])
+
+  // proves: COMMENTS-11
+  await alice.editor.select('quick brown fox')
+  await alice.comments.commentOnSelection('quick brown fox', 'Is this the right animal?')
+  for (const someone of [alice, carol, vera]) {
+    await expect.poll(() => someone.comments.highlights()).toEqual(['quick brown fox'])
+    await expect(someone.comments.thread('quick brown fox')).toContainText(alice.name)
+  }
+
+  // Carol, a commenter, replies; Alice sees it live. Carol's editor is read-only and she has no formatting toolbar.
+  // proves: COMMENTS-12
+  await carol.comments.reply('quick brown fox', 'A fox, yes.')
+  await expect(alice.comments.thread('quick brown fox')).toContainText('A fox, yes.')
+  await expect(carol.editor.editor).toHaveAttribute('contenteditable', 'false')
+  await expect(carol.editor.toolbar).toHaveCount(0)
+  await carol.editor.editor.click()
+  await carol.page.keyboard.type('zzz')
+  await expect.poll(() => carol.editor.text()).toBe('The quick brown fox jumps over the dog.')
+
+  // Bob types before the range and inside it: the thread stays on its words, with what was typed inside.
+  // proves: COMMENTS-13
+  await bob.editor.placeCaretAfter('The')
+  await bob.editor.type(' big')
+  await bob.editor.placeCaretAfter('quick')
+  await bob.editor.type(' sly')
+  await expectConverged([alice, bob, carol])
+  for (const someone of [alice, bob, carol]) {
+    await expect.poll(() => someone.comments.highlights()).toEqual(['quick sly brown fox'])
+  }
+
+  // Alice resolves: the highlight goes, the thread moves to "Resolved" everywhere. Carol reopens it.
+  // proves: COMMENTS-14
+  await alice.comments.thread('quick brown fox').getByRole('button', { name: 'Resolve' }).click()
+  await expect(carol.comments.thread('quick brown fox', { resolved: true })).toBeVisible()
+  await expect.poll(() => carol.comments.highlights()).toEqual([])
+  await carol.comments.thread('quick brown fox', { resolved: true }).getByRole('button', { name: 'Reopen' }).click()
+  await expect(alice.comments.thread('quick brown fox')).toBeVisible()
+  await expect.poll(() => alice.comments.highlights()).toEqual(['quick sly brown fox'])
+
+  // Vera, a viewer, reads the thread but has no Comment button, no Reply, and the API refuses her.
+  // proves: COMMENTS-15
+  await expect(vera.comments.thread('quick brown fox')).toContainText('A fox, yes.')
+  await expect(vera.comments.commentButton).toHaveCount(0)
+  await expect(vera.comments.thread('quick brown fox').getByRole('textbox', { name: 'Reply' })).toHaveCount(0)
+  const listed = await vera.page.request.get(`/api/docs/${alice.documentId}/threads`)
+  expect(listed.status()).toBe(200)
+  const [thread] = (await listed.json()) as Array<{ id: string; anchor: { start: string; end: string } }>
+  const refused = await vera.page.request.post(`/api/docs/${alice.documentId}/threads`, {
+    data: { anchor: thread.anchor, quote: 'fox', body: 'Let me in' },
+  })
+  expect(refused.status()).toBe(403)
+  expect((await vera.page.request.post(`/api/docs/${alice.documentId}/threads/${thread.id}/comments`, { data: { body: 'Hi' } })).status()).toBe(403)
+
+  // Bob deletes all the commented words: the thread stays, marked, with its quote.
+  // proves: COMMENTS-16
+  await bob.editor.select('quick sly brown fox ')
+  await bob.page.keyboard.press('Delete')
+  await expectConverged([alice, bob, carol])
+  await expect(carol.comments.thread('quick brown fox')).toContainText('The commented text was deleted')
+  await expect.poll(() => carol.comments.highlights()).toEqual([])
+})
