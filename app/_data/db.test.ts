@@ -6,7 +6,9 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { postgresTestUrl, serviceAvailable } from '@/testkit/services'
 
 vi.mock('server-only', () => ({}))
 const { openDatabase, openMigratedDatabase, SQLITE_FILE } = await import('./db')
@@ -60,6 +62,33 @@ describe('the accounts migration', () => {
       expect(row).toEqual({ email_verified_at: '2026-11-30T10:00:00.000Z', session_version: 0 })
     } finally {
       await db.destroy()
+    }
+  })
+})
+
+describe.skipIf(!(await serviceAvailable('postgres')))('the PostgreSQL app database', () => {
+  it("migrates its own schema when another schema of the database holds Kysely's tables (another app's, or a test's left behind)", async () => {
+    const admin = new pg.Pool({ connectionString: postgresTestUrl(), max: 1 })
+    const suffix = `${process.pid}_${Date.now().toString(36)}`
+    const [other, ours] = [`app_other_${suffix}`, `app_ours_${suffix}`]
+    try {
+      await admin.query(`create schema ${other}; create schema ${ours}`)
+      await admin.query(`create table ${other}.kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`)
+      await admin.query(`create table ${other}.kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`)
+      const url = new URL(postgresTestUrl())
+      url.searchParams.set('options', `-c search_path=${ours}`)
+      const db = await openMigratedDatabase({ databaseUrl: url.toString(), dataDir: tmpdir() })
+      try {
+        const applied = await admin.query(`select count(*)::int as n from ${ours}.kysely_migration`)
+        expect(applied.rows[0].n).toBe(Object.keys(migrations).length)
+        // The other schema's tables are untouched.
+        expect((await admin.query(`select count(*)::int as n from ${other}.kysely_migration`)).rows[0].n).toBe(0)
+      } finally {
+        await db.destroy()
+      }
+    } finally {
+      await admin.query(`drop schema if exists ${other} cascade; drop schema if exists ${ours} cascade`)
+      await admin.end()
     }
   })
 })

@@ -257,7 +257,11 @@ const provider: MigrationProvider = { getMigrations: async () => migrations }
 // Migrations see the database before and after, not our typed schema: hence `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider })
+  // On PostgreSQL, name the schema Kysely keeps its own two tables in. Without it, Kysely looks for
+  // kysely_migration(_lock) in every schema of the database: another application's (or another test's)
+  // schema holding them makes it skip creating ours and then fail on a table that isn't there.
+  const migrationTableSchema = isPostgres(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((result) => result.status === 'Error')
   if (error || failed) {
