@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every scenario (A–E of issue 6, L of issue 12) on every server, N runs,
+ * `npm run bench`: every scenario (A–E of issue 6, H of issue 11, L of issue 12) on every server, N runs,
  * then one table of medians with in-run ratios, the targets, and
  * BENCHMARKS.md. Options:
  *   --quick            1 run instead of 3 (development)
@@ -31,12 +31,13 @@ import * as B from './scenarios/b-rooms.mjs'
 import * as C from './scenarios/c-idle.mjs'
 import * as D from './scenarios/d-coldload.mjs'
 import * as E from './scenarios/e-presence.mjs'
+import * as H from './scenarios/h-density.mjs'
 import * as T from './scenarios/t-http.mjs'
 import * as V from './scenarios/v-versions.mjs'
 import * as L from './scenarios/l-localcopy.mjs'
 import * as N from './scenarios/n-live-events.mjs'
 
-const SCENARIOS = { A, B, C, D, E, L, T, V }
+const SCENARIOS = { A, B, C, D, E, H, L, T, V }
 /** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
 const WEB_SCENARIOS = { N }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']

@@ -14,7 +14,7 @@ export const StreamEvent = {
   Session: 'session',
   /** One server frame, base64. */
   Message: 'message',
-  /** The last event: `{"code": <close code>, "reason": "…"}`, then the stream ends. */
+  /** The last event: `{"code": <close code>, "reason": "..."}`, then the stream ends. */
   Close: 'close',
 } as const
 

@@ -1,6 +1,8 @@
 /**
- * Entry point: `npm run server`, or `node --import tsx server/main.ts` where the
- * server must be the container's first process. Reads the environment, builds
+ * Entry point: `npm run server`, or `node --max-semi-space-size=4
+ * dist/server/main.js` (this file compiled by `npm run build`, START-20)
+ * where the server must be the container's first process; `npm run
+ * server:dev` runs it from source through tsx. Reads the environment, builds
  * the store and the server, listens, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import { WeakAuthSecretError, resolveAuthSecret, type ResolvedSecret } from '../lib/node/authSecret'

@@ -65,6 +65,16 @@ export function judgeTargets(results) {
     `rooms left ${rooms ? Math.max(...rooms) : 'n/a'}; heap +${fmt(after, 0)} KiB over a ${fmt(base, 0)} KiB start (${fmt((100 * after) / base, 1)} %); 2nd cycle +${fmt(second, 0)} KiB`,
   )
 
+  const rssRoom = perRun(results, 'H', 'rssPerRoomKiB', (t, h) => t / h)
+  const heapRoom = perRun(results, 'H', 'heapPerRoomKiB', (t, h) => t / h)
+  add(
+    'H density',
+    'server RSS and JS heap per room (2,000 rooms of ~5 KB, one idle connection each) ≤ 0.5× Hocuspocus’s',
+    rssRoom === null || heapRoom === null ? null : Math.max(rssRoom, heapRoom),
+    rssRoom !== null && heapRoom !== null && rssRoom <= 0.5 && heapRoom <= 0.5,
+    `RSS Tandem ÷ Hocuspocus = ${fmt(rssRoom)}×, heap ÷ = ${fmt(heapRoom)}×`,
+  )
+
   const cold = perRun(results, 'D', 'coldMs', (t, h) => t / h)
   const coldApplied = perRun(results, 'D', 'coldAppliedMs', (t, h) => t / h)
   add(

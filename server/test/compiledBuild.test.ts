@@ -3,7 +3,7 @@
  * fresh checkout, rebuilt when a source changes, started by `npm run server`
  * from the build, and free of the modules only some configurations need.
  */
-import { cpSync, existsSync, readFileSync, symlinkSync, utimesSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, utimesSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
@@ -92,6 +92,13 @@ describe('the compiled sync server', () => {
     const lazyPackages = new Set(chunks.flatMap((chunk) => [...staticPackages(chunk)]))
     expect(lazyPackages).toContain('pg')
     expect(lazyPackages).toContain('ioredis')
+  })
+
+  it('is plain ASCII, so V8 keeps each module\'s source at one byte a character', () => {
+    // V8 holds on to a module's source text; one non-ASCII character (say, a "…" in a comment esbuild keeps) makes it two bytes a character.
+    const dir = path.join(REPO_ROOT, 'dist/server')
+    const files = [path.join(dir, 'main.js'), path.join(dir, 'migrate.js'), ...readdirSync(path.join(dir, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => path.join(dir, 'chunks', f))]
+    for (const file of files) expect(/[^\x00-\x7f]/.exec(readFileSync(file, 'utf8'))?.[0], path.relative(REPO_ROOT, file)).toBeUndefined()
   })
 
   // proves: START-22
