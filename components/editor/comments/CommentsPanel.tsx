@@ -1,6 +1,7 @@
 'use client'
 
 import { useEditorState, type Editor } from '@tiptap/react'
+import { useSearchParams } from 'next/navigation'
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { LocalTime } from '@/components/documents/LocalTime'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
@@ -75,7 +76,7 @@ export function CommentsPanel({
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const caretThread = useThreadAtCaret(editor, threads, ranges)
   // A link to a thread (`?thread=<id>`) opens the document with it selected and scrolled to.
-  const [linked] = useState(linkedThread)
+  const linked = useSearchParams()?.get('thread') ?? null
   const activeId = caretThread ?? selectedId ?? linked
 
   // Tell the highlight plugin the threads (open ones highlighted) and which is active.
@@ -164,11 +165,6 @@ export function CommentsPanel({
       )}
     </aside>
   )
-}
-
-/** `?thread=<id>` of the page's address (read once, in the browser; the panel renders nothing from it on the server). */
-function linkedThread(): string | null {
-  return typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('thread')
 }
 
 /** Runs one API call for a form: busy while it runs, its error shown, true when it worked. */
