@@ -68,3 +68,33 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   await expect(carol.comments.thread('quick brown fox')).toContainText('The commented text was deleted')
   await expect.poll(() => carol.comments.highlights()).toEqual([])
 })
+
+test('a mention notifies the person named, whose link opens the document on the thread', async ({ team }) => {
+  const { alice, dave } = await team({ alice: 'owner', dave: { role: 'editor', open: false } })
+  await alice.editor.rename('Review')
+  // The notification names the document from the list's database, which has the title once the field is left.
+  await expect.poll(async () => JSON.stringify(await (await alice.context.request.get('/api/documents')).json())).toContain('"title":"Review"')
+  await alice.editor.typeAtEnd('Ship it on Friday.')
+  await alice.editor.select('on Friday')
+
+  // proves: COMMENTS-17
+  await alice.comments.commentButton.click()
+  const composer = alice.comments.root.getByRole('form', { name: 'New comment' })
+  const field = composer.getByRole('textbox', { name: 'Comment' })
+  await field.fill('Can you check this, ')
+  await field.pressSequentially('@Dav')
+  await alice.page.getByRole('option', { name: dave.name }).click()
+  await expect(field).toHaveValue(`Can you check this, @${dave.name} `)
+  await composer.getByRole('button', { name: 'Post' }).click()
+  await expect(alice.comments.thread('on Friday')).toContainText(`@${dave.name}`)
+
+  await dave.home.goto()
+  const bell = dave.page.getByRole('button', { name: /^Notifications/ })
+  await bell.click()
+  const mention = dave.page.getByRole('region', { name: 'Notifications' }).getByRole('link', { name: `${alice.name} mentioned you in a comment on “Review”` })
+  await mention.click()
+  await dave.editor.waitUntilLive()
+  expect(new URL(dave.page.url()).searchParams.get('thread')).toBeTruthy()
+  await expect(dave.comments.thread('on Friday')).toHaveAttribute('aria-current', 'true')
+  await expect(dave.comments.thread('on Friday')).toBeInViewport()
+})

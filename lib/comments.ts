@@ -52,15 +52,25 @@ export const commentBodySchema = z
   .transform((body) => body.replace(/\r\n?/g, '\n').trim())
   .pipe(z.string().min(1, 'Write something first.').max(MAX_COMMENT_LENGTH, `A comment is at most ${MAX_COMMENT_LENGTH.toLocaleString('en')} characters.`))
 
+/** Who the composer says a comment mentions (user ids); the server keeps those whose `@Name` is in the text. */
+export const mentionsSchema = z.array(z.string().min(1).max(64)).max(50).optional()
+
 /** POST /api/docs/<id>/threads */
 export const newThreadSchema = z.object({
   anchor: anchorSchema,
   quote: z.string().max(MAX_QUOTE_LENGTH * 4).transform((quote) => quote.slice(0, MAX_QUOTE_LENGTH)),
   body: commentBodySchema,
+  mentions: mentionsSchema,
 })
 
 /** POST /api/docs/<id>/threads/<threadId>/comments, and PATCH /api/docs/<id>/comments/<commentId> */
-export const commentTextSchema = z.object({ body: commentBodySchema })
+export const commentTextSchema = z.object({ body: commentBodySchema, mentions: mentionsSchema })
+
+/** Someone a comment can mention: GET /api/docs/<id>/people. */
+export interface MentionCandidate {
+  id: string
+  name: string
+}
 
 /** PATCH /api/docs/<id>/threads/<threadId> */
 export const threadStateSchema = z.object({ resolved: z.boolean() })

@@ -20,6 +20,10 @@ export interface LiveEventPayloads {
   'document.edited': { documentId: string; editedAt: string; by: Actor }
   /** A comment thread of the document was created, replied to, edited, resolved, reopened or deleted: open editors refetch it. */
   'comment.changed': { documentId: string; threadId: string; change: CommentChange; by: Actor }
+  /** Someone mentioned you (`@Name`) in a comment: a notification linking to the thread. */
+  'comment.mentioned': { documentId: string; threadId: string; title: string; by: Actor }
+  /** Someone replied in a thread you wrote in: a notification linking to the thread. */
+  'comment.replied': { documentId: string; threadId: string; title: string; by: Actor }
 }
 
 /** What happened to a thread, in `comment.changed`. */
@@ -35,6 +39,8 @@ export const LIVE_EVENT_TYPES = [
   'document.deleted',
   'document.edited',
   'comment.changed',
+  'comment.mentioned',
+  'comment.replied',
 ] as const satisfies readonly LiveEventType[]
 
 /** One event as the stream delivers it. */

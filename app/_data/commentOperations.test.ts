@@ -10,6 +10,7 @@ const sharing = await import('./sharing')
 const { countOpenThreads } = await import('./comments')
 const { deleteAccount } = await import('./accountDeletion')
 const { MemoryBus } = await import('./events/bus')
+const { parseMentions } = await import('./commentNotifications')
 import type { SyncAdmin } from './syncAdmin'
 
 /** A real anchor: relative positions in a real Y.Doc around "brown fox". */
@@ -191,5 +192,51 @@ describe.each(await testDatabaseKinds())('comment threads and who may do what ($
     expect(new Set(rows.map((row) => row.user_id))).toEqual(new Set([owner.id, editor.id, commenter.id, viewer.id]))
     expect(rows.every((row) => Number(row.notify) === 0)).toBe(true)
     expect(new Set(heard)).toEqual(new Set([owner.id, editor.id, commenter.id, viewer.id]))
+  })
+
+  // proves: COMMENTS-17
+  it('notifies the people a comment mentions and the thread’s participants, never the author or someone without access, and mails them', async () => {
+    const sent: Array<{ to: string; subject: string; link: string }> = []
+    const mailDeps = { db: t.db, mail: { origin: 'https://tandem.example', send: async (m: { to: string; subject: string; link: string }) => void sent.push(m) } }
+    const created = await ops.createThread(mailDeps, editor.id, docId, {
+      ...newThread(`@Carol and @Vera, look. @Sam too. @Eddie`),
+      mentions: [commenter.id, viewer.id, stranger.id, editor.id],
+    })
+    const threadId = created.ok ? created.value.id : ''
+    // Carol replies: Eddie (who wrote) hears comment.replied; Olive, mentioned, hears comment.mentioned only.
+    await ops.reply(mailDeps, commenter.id, docId, threadId, { body: 'Sure, @Olive?', mentions: [owner.id] })
+    const notes = await t.db.selectFrom('user_events').select(['user_id', 'type', 'data', 'notify']).where('type', 'in', ['comment.mentioned', 'comment.replied']).execute()
+    const who = (id: string) => [owner, editor, commenter, viewer, stranger].find((u) => u.id === id)!.name
+    expect(notes.map((n) => [who(n.user_id), n.type]).sort()).toEqual([
+      ['Carol', 'comment.mentioned'],
+      ['Eddie', 'comment.replied'],
+      ['Olive', 'comment.mentioned'],
+      ['Vera', 'comment.mentioned'],
+    ])
+    expect(notes.every((n) => Number(n.notify) === 1)).toBe(true)
+    expect(JSON.parse(notes[0].data)).toEqual({ documentId: docId, threadId, title: 'Plan', by: expect.objectContaining({ id: expect.any(String) }) })
+    expect(sent.map((m) => m.to).sort()).toEqual([commenter.email, editor.email, owner.email, viewer.email].sort())
+    expect(sent.every((m) => m.link === `https://tandem.example/d/${docId}?thread=${threadId}`)).toBe(true)
+  })
+
+  // proves: COMMENTS-18
+  it('parses mentions: only requested people whose @Name is in the text, the longer name first', () => {
+    const people = [
+      { id: 'ann', name: 'Ann' },
+      { id: 'annlee', name: 'Ann Lee' },
+      { id: 'bo', name: 'Bo' },
+    ]
+    expect(parseMentions('Hi @Ann Lee', ['ann', 'annlee'], people)).toEqual(['annlee'])
+    expect(parseMentions('Hi @Ann Lee and @Ann', ['ann', 'annlee'], people).sort()).toEqual(['ann', 'annlee'])
+    expect(parseMentions('Hi @Bo', [], people)).toEqual([])
+    expect(parseMentions('Hi Bo', ['bo'], people)).toEqual([])
+    expect(parseMentions('@Bo', ['bo', 'nobody'], people)).toEqual(['bo'])
+  })
+
+  it('offers the people with access for mentions, to those who may comment', async () => {
+    const offered = await ops.mentionCandidates(deps, commenter.id, docId)
+    expect(offered.ok && offered.value.map((p) => p.name).sort()).toEqual(['Eddie', 'Olive', 'Vera'])
+    expect(await ops.mentionCandidates(deps, viewer.id, docId)).toMatchObject({ ok: false, status: 403 })
+    expect(await ops.mentionCandidates(deps, stranger.id, docId)).toMatchObject({ ok: false, status: 404 })
   })
 })

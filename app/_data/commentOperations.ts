@@ -8,7 +8,10 @@ import type { Db } from './db'
 import * as documents from './documents'
 import type { LiveBus } from './events/bus'
 import { commentChanged } from './events/commentEvents'
+import { notifyComment } from './commentNotifications'
+import type { Outgoing } from './mail/outgoing'
 import { Action, can } from './policy'
+import { listMembers } from './sharing'
 
 /**
  * The comment use cases (issue 16), each checking the caller's role on the
@@ -20,6 +23,8 @@ import { Action, can } from './policy'
 export interface CommentDeps {
   db: Db
   bus?: LiveBus
+  /** Mail for mentions and replies; without it (tests), notifications only. */
+  mail?: Outgoing
 }
 
 export type CommentResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404; error: string }
@@ -85,10 +90,11 @@ export async function createThread(deps: CommentDeps, actorId: string, documentI
   if (!check.ok) return check
   const parsed = parse(newThreadSchema, input)
   if (!parsed.ok) return invalid(parsed.error)
-  const { anchor, quote, body } = parsed.value
+  const { anchor, quote, body, mentions } = parsed.value
   if (!isRelativePosition(anchor.start) || !isRelativePosition(anchor.end)) return invalid('anchor: not a Yjs relative position')
   const { threadId } = await comments.insertThread(deps.db, { documentId, authorId: actorId, anchor, quote, body })
   await changed(deps, documentId, threadId, actorId, 'created')
+  await notifyComment(deps, { documentId, threadId, actorId, body, mentions: mentions ?? [], isReply: false })
   return threadOrNotFound(deps.db, documentId, threadId)
 }
 
@@ -100,6 +106,7 @@ export async function reply(deps: CommentDeps, actorId: string, documentId: stri
   if (!(await comments.threadExists(deps.db, documentId, threadId))) return notFound(NO_THREAD)
   await comments.insertReply(deps.db, { documentId, threadId, authorId: actorId, body: parsed.value.body })
   await changed(deps, documentId, threadId, actorId, 'replied')
+  await notifyComment(deps, { documentId, threadId, actorId, body: parsed.value.body, mentions: parsed.value.mentions ?? [], isReply: true })
   return threadOrNotFound(deps.db, documentId, threadId)
 }
 
@@ -140,4 +147,12 @@ export async function deleteComment(deps: CommentDeps, actorId: string, document
   await changed(deps, documentId, comment.threadId, actorId, comment.opensThread ? 'deleted' : 'reply-deleted')
   if (comment.opensThread) return { ok: true, value: null }
   return threadOrNotFound(deps.db, documentId, comment.threadId)
+}
+
+/** The people with access to the document, for the composer's `@` suggestions: names only. */
+export async function mentionCandidates({ db }: CommentDeps, actorId: string, documentId: string): Promise<CommentResult<{ id: string; name: string }[]>> {
+  const check = await roleCheck(db, documentId, actorId, Action.Comment)
+  if (!check.ok) return check
+  const members = await listMembers(db, documentId)
+  return { ok: true, value: members.filter((m) => m.userId !== actorId).map((m) => ({ id: m.userId, name: m.name })) }
 }

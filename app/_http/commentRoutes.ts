@@ -6,6 +6,7 @@ import { getLive } from '@/app/_data/events/live'
 import { getCurrentUser } from '@/app/_data/session'
 import { isValidDocId } from '@/lib/docId'
 import { readJsonBody } from './cappedBody'
+import { outgoingFor } from './publicOrigin'
 
 /**
  * What every comment route (app/api/docs/[id]/threads, …/comments) shares:
@@ -48,7 +49,7 @@ export async function handleCommentRequest<T>(
     body = read.value
   }
   const [db, live] = await Promise.all([getDb(), getLive()])
-  const result = await run({ userId: user.id, deps: { db, bus: live.bus }, body })
+  const result = await run({ userId: user.id, deps: { db, bus: live.bus, mail: outgoingFor(request.headers) }, body })
   if (!result.ok) return NextResponse.json({ error: result.error }, { status: result.status, headers: NO_STORE })
   return NextResponse.json(result.value, { status: options.status ?? 200, headers: NO_STORE })
 }

@@ -27,6 +27,9 @@ export function applyListEvent(list: DocumentListEntry[], event: LiveEvent): Doc
       return list
         .map((doc) => (doc.id === documentId && event.data.editedAt > doc.updatedAt ? { ...doc, updatedAt: event.data.editedAt } : doc))
         .sort(byLastEdited)
+    case 'comment.mentioned':
+    case 'comment.replied':
+      return list
     case 'comment.changed':
       // A thread opened, resolved or deleted changes the document's open count: read the list again.
       return event.data.change === 'replied' || event.data.change === 'edited' || event.data.change === 'reply-deleted' ? list : 'refetch'

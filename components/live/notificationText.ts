@@ -17,6 +17,10 @@ export function describeNotification(item: NotificationItem): { text: string; hr
       return { text: `“${item.data.title}” was renamed`, href: `/d/${item.data.documentId}` }
     case 'document.edited':
       return { text: `${item.data.by.name} edited a document`, href: `/d/${item.data.documentId}` }
+    case 'comment.mentioned':
+      return { text: `${item.data.by.name} mentioned you in a comment on “${item.data.title}”`, href: `/d/${item.data.documentId}?thread=${item.data.threadId}` }
+    case 'comment.replied':
+      return { text: `${item.data.by.name} replied to your comment thread on “${item.data.title}”`, href: `/d/${item.data.documentId}?thread=${item.data.threadId}` }
     case 'comment.changed':
       return { text: `${item.data.by.name} commented on a document`, href: `/d/${item.data.documentId}?thread=${item.data.threadId}` }
   }

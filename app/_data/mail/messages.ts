@@ -67,3 +67,15 @@ export function sharedMessage(to: string, inviterName: string, title: string, ro
     'You receive this because someone shared a document with your Tandem account.',
   )
 }
+
+/** A mention in a comment, or a reply in a thread someone took part in. */
+export function commentMessage(to: string, authorName: string, title: string, kind: 'mentioned' | 'replied', body: string, url: string): MailMessage {
+  const excerpt = body.length > 300 ? `${body.slice(0, 300)}…` : body
+  return compose(
+    to,
+    kind === 'mentioned' ? `${authorName} mentioned you in “${title}”` : `${authorName} replied in “${title}”`,
+    [kind === 'mentioned' ? `${authorName} mentioned you in a comment on “${title}”:` : `${authorName} replied to a comment thread you are in, on “${title}”:`, excerpt],
+    { label: 'Open the thread', url },
+    'You receive this because you have access to this document on Tandem.',
+  )
+}

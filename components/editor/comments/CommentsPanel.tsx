@@ -1,6 +1,7 @@
 'use client'
 
 import { useEditorState, type Editor } from '@tiptap/react'
+import { useSearchParams } from 'next/navigation'
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { LocalTime } from '@/components/documents/LocalTime'
 import { primaryButton, secondaryButton } from '@/components/ui/buttonStyles'
@@ -10,6 +11,7 @@ import { commentApi, type ApiResult } from './commentApi'
 import type { CommentDraft } from './commentDraft'
 import { commentHighlightsKey, setCommentThreads, type ThreadRange } from './commentHighlights'
 import { CommentText } from './CommentText'
+import { EMPTY_MENTION_TEXT, MentionTextarea, type MentionText } from './MentionTextarea'
 import type { CommentThreadsState } from './useCommentThreads'
 
 export interface CommentPermissions {
@@ -74,7 +76,7 @@ export function CommentsPanel({
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const caretThread = useThreadAtCaret(editor, threads, ranges)
   // A link to a thread (`?thread=<id>`) opens the document with it selected and scrolled to.
-  const [linked] = useState(linkedThread)
+  const linked = useSearchParams()?.get('thread') ?? null
   const activeId = caretThread ?? selectedId ?? linked
 
   // Tell the highlight plugin the threads (open ones highlighted) and which is active.
@@ -165,11 +167,6 @@ export function CommentsPanel({
   )
 }
 
-/** `?thread=<id>` of the page's address (read once, in the browser; the panel renders nothing from it on the server). */
-function linkedThread(): string | null {
-  return typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('thread')
-}
-
 /** Runs one API call for a form: busy while it runs, its error shown, true when it worked. */
 function useSubmit() {
   const [busy, setBusy] = useState(false)
@@ -201,9 +198,8 @@ function FormError({ error }: { error: string }) {
 }
 
 function Composer({ documentId, draft, onPosted, onCancel }: { documentId: string; draft: CommentDraft; onPosted(thread: CommentThread): void; onCancel(): void }) {
-  const [body, setBody] = useState('')
+  const [text, setText] = useState<MentionText>(EMPTY_MENTION_TEXT)
   const { busy, error, submit } = useSubmit()
-  const id = useId()
   const ref = useRef<HTMLTextAreaElement>(null)
   useEffect(() => ref.current?.focus(), [draft])
   return (
@@ -212,29 +208,14 @@ function Composer({ documentId, draft, onPosted, onCancel }: { documentId: strin
       className="mb-3 space-y-2 rounded-md border border-blue-200 bg-white p-2 shadow-sm"
       onSubmit={(event) => {
         event.preventDefault()
-        void submit(() => commentApi.create(documentId, { ...draft, body }), onPosted)
+        void submit(() => commentApi.create(documentId, { ...draft, body: text.body, mentions: text.mentions }), onPosted)
       }}
     >
       <blockquote className="line-clamp-2 border-l-2 border-amber-400 pl-2 text-xs text-slate-600">{draft.quote}</blockquote>
-      <label htmlFor={id} className="sr-only">
-        Comment
-      </label>
-      <textarea
-        id={id}
-        ref={ref}
-        rows={3}
-        maxLength={MAX_COMMENT_LENGTH}
-        value={body}
-        onChange={(event) => setBody(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel()
-        }}
-        placeholder="Add a comment…"
-        className={textareaClass}
-      />
+      <MentionTextarea ref={ref} documentId={documentId} label="Comment" value={text} onChange={setText} onEscape={onCancel} placeholder="Add a comment… (@ to mention)" />
       <FormError error={error} />
       <div className="flex gap-2">
-        <button type="submit" className={primaryButton} disabled={busy || !body.trim()}>
+        <button type="submit" className={primaryButton} disabled={busy || !text.body.trim()}>
           {busy ? 'Posting…' : 'Post'}
         </button>
         <button type="button" className={secondaryButton} onClick={onCancel}>
@@ -262,9 +243,8 @@ function ThreadCard({
   onSelect(): void
   onChanged(thread: CommentThread | null): void
 }) {
-  const [reply, setReply] = useState('')
+  const [reply, setReply] = useState<MentionText>(EMPTY_MENTION_TEXT)
   const { busy, error, submit } = useSubmit()
-  const replyId = useId()
   const [opening] = thread.comments
   return (
     <article
@@ -309,25 +289,14 @@ function ThreadCard({
               className="space-y-2"
               onSubmit={(event) => {
                 event.preventDefault()
-                void submit(() => commentApi.reply(documentId, thread.id, reply), (next) => {
-                  setReply('')
+                void submit(() => commentApi.reply(documentId, thread.id, reply.body, reply.mentions), (next) => {
+                  setReply(EMPTY_MENTION_TEXT)
                   onChanged(next)
                 })
               }}
             >
-              <label htmlFor={replyId} className="sr-only">
-                Reply
-              </label>
-              <textarea
-                id={replyId}
-                rows={1}
-                maxLength={MAX_COMMENT_LENGTH}
-                value={reply}
-                onChange={(event) => setReply(event.target.value)}
-                placeholder="Reply…"
-                className={textareaClass}
-              />
-              {reply.trim() ? (
+              <MentionTextarea documentId={documentId} label="Reply" rows={1} value={reply} onChange={setReply} placeholder="Reply…" />
+              {reply.body.trim() ? (
                 <button type="submit" className={primaryButton} disabled={busy}>
                   {busy ? 'Replying…' : 'Reply'}
                 </button>

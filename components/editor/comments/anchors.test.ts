@@ -141,6 +141,22 @@ describe('comment anchors under concurrent edits', () => {
     })
   }
 
+  // proves: COMMENTS-19
+  it('follows an undo: words deleted and then restored by undo are covered again', () => {
+    const doc = new Y.Doc()
+    const paragraph = new Y.XmlElement('paragraph')
+    paragraph.insert(0, [new Y.XmlText('aaa quick fox bbb')])
+    doc.getXmlFragment('default').insert(0, [paragraph])
+    const anchor = anchorForRange(view(doc).binding, 5, 14)
+    const undo = new Y.UndoManager(doc.getXmlFragment('default'))
+    ;(paragraph.get(0) as Y.XmlText).delete(2, 14)
+    expect(resolveAnchor(view(doc).binding, anchor)).toBeNull()
+    undo.undo()
+    const { binding, pm } = view(doc)
+    const resolved = resolveAnchor(binding, anchor)!
+    expect(pm.textBetween(resolved.from, resolved.to)).toBe('quick fox')
+  })
+
   it('refuses anchors that are not positions', () => {
     const { binding } = view(new Y.Doc())
     expect(resolveAnchor(binding, { start: '%%%', end: 'AA==' })).toBeNull()

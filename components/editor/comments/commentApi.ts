@@ -1,4 +1,4 @@
-import type { CommentThread } from '@/lib/comments'
+import type { CommentThread, MentionCandidate } from '@/lib/comments'
 import type { EncodedAnchor } from './anchors'
 
 /**
@@ -41,9 +41,10 @@ const threads = (documentId: string) => `/api/docs/${encodeURIComponent(document
 export const commentApi = {
   list: (documentId: string) => call<CommentThread[]>('GET', threads(documentId)),
   get: (documentId: string, threadId: string) => call<CommentThread>('GET', `${threads(documentId)}/${encodeURIComponent(threadId)}`),
-  create: (documentId: string, input: { anchor: EncodedAnchor; quote: string; body: string }) => call<CommentThread>('POST', threads(documentId), input),
-  reply: (documentId: string, threadId: string, body: string) =>
-    call<CommentThread>('POST', `${threads(documentId)}/${encodeURIComponent(threadId)}/comments`, { body }),
+  create: (documentId: string, input: { anchor: EncodedAnchor; quote: string; body: string; mentions: string[] }) => call<CommentThread>('POST', threads(documentId), input),
+  reply: (documentId: string, threadId: string, body: string, mentions: string[]) =>
+    call<CommentThread>('POST', `${threads(documentId)}/${encodeURIComponent(threadId)}/comments`, { body, mentions }),
+  people: (documentId: string) => call<MentionCandidate[]>('GET', `/api/docs/${encodeURIComponent(documentId)}/people`),
   setResolved: (documentId: string, threadId: string, resolved: boolean) =>
     call<CommentThread>('PATCH', `${threads(documentId)}/${encodeURIComponent(threadId)}`, { resolved }),
   edit: (documentId: string, commentId: string, body: string) =>

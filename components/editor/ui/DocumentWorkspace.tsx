@@ -152,7 +152,8 @@ function WorkspaceLayout({
         {editor && (writable || canComment) ? (
           <div className="flex flex-wrap items-center border-t border-slate-100">
             <Toolbar editor={editor} formatting={writable} onComment={canComment ? startComment : undefined} />
-            <p role="status" className="px-2 text-sm text-amber-800 empty:hidden">
+            {/* aria-live, not role="status": the page's one status is the sync status. */}
+            <p aria-live="polite" className="px-2 text-sm text-amber-800 empty:hidden">
               {commentHint}
             </p>
           </div>
