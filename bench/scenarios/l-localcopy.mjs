@@ -103,16 +103,19 @@ export async function run() {
     for (let i = 0; i <= config.opens; i++) {
       const opened = await inNewPage(context, 'open')
       if (opened.chars !== trace.finalText.length) throw new Error(`L: open ${i + 1} had ${opened.chars} chars, not ${trace.finalText.length}`)
-      opens.push(opened.ms)
+      opens.push(opened)
     }
     const reads = []
     for (let i = 0; i < config.opens; i++) reads.push(await inNewPage(context, 'readRows'))
     await context.close()
     const [cold, ...warm] = opens
     return {
-      coldOpenMs: cold,
-      warmOpenMs: median(warm),
-      warmOpenMaxMs: Math.max(...warm),
+      coldOpenMs: cold.ms,
+      coldBeforeApplyMs: cold.beforeApplyMs,
+      coldApplyMs: cold.applyMs,
+      warmOpenMs: median(warm.map((open) => open.ms)),
+      warmOpenMaxMs: Math.max(...warm.map((open) => open.ms)),
+      warmApplyMs: median(warm.map((open) => open.applyMs)),
       rowsReadMs: median(reads.map((read) => read.ms)),
       storedKiB: reads[0].bytes / 1024,
       storedRows: written.rows,
