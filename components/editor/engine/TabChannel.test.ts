@@ -75,8 +75,9 @@ describe('TabChannel', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(heard).toEqual([]) // no greeting before the copy is in: it would ask for everything
     // Nor does it ask when greeted meanwhile (a third tab opening): it only answers with what it has.
-    const third = tab('u1')
-    Y.applyUpdate(third, state)
+    const third = new Y.Doc()
+    Y.applyUpdate(third, state) // before it joins: it says nothing but its greeting
+    opened.push(new TabChannel(third, 'u1', 'doc1'))
     await until(() => heard.some((message) => message.kind === 'hello'))
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(heard.filter((message) => message.kind === 'hello')).toHaveLength(2) // the third's greeting, and the open tab's vector back
