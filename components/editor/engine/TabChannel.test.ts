@@ -78,15 +78,17 @@ describe('TabChannel', () => {
     const third = new Y.Doc()
     Y.applyUpdate(third, state) // before it joins: it says nothing but its greeting
     opened.push(new TabChannel(third, 'u1', 'doc1'))
-    await until(() => heard.some((message) => message.kind === 'hello'))
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(heard.filter((message) => message.kind === 'hello')).toHaveLength(2) // the third's greeting, and the open tab's vector back
+    const hellos = () => heard.filter((message) => message.kind === 'hello').length
+    await until(() => hellos() >= 2) // the third's greeting, and the open tab's vector back…
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(hellos()).toBe(2) // …and none from the newcomer
     heard.length = 0
 
     Y.applyUpdate(late, state, loadOrigin)
     load()
-    await until(() => heard.filter((message) => message.kind === 'hello').length === 2) // the greeting and the open tab's vector back
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await until(() => hellos() >= 3) // its greeting, and the vectors of the open tab and the third back
+    await new Promise((resolve) => setTimeout(resolve, 100)) // what each sends the other in answer
+    expect(hellos()).toBe(3)
     expect(text(late)).toBe(text(open))
     // Neither tab sent the document: the loaded state is not passed on, and each side lacked nothing.
     expect(heard.filter((message) => message.kind === 'update').every((message) => message.bytes < 100)).toBe(true)
