@@ -23,10 +23,22 @@ async function fetchUpdates(): Promise<Uint8Array[]> {
   return updates
 }
 
+/** When the stored state started and finished going into the doc: y-indexeddb applies it in the doc's first transaction. */
+interface ApplyTimes {
+  started?: number
+  ended?: number
+}
+
 /** Opens the local copy and resolves when LocalCopy says it is loaded (what the editor waits for to show it). */
-function open(): Promise<{ doc: Y.Doc; copy: LocalCopy }> {
+function open(times: ApplyTimes = {}): Promise<{ doc: Y.Doc; copy: LocalCopy }> {
   return new Promise((resolve) => {
     const doc = new Y.Doc()
+    doc.once('beforeTransaction', () => {
+      times.started = performance.now()
+    })
+    doc.once('afterTransaction', () => {
+      times.ended = performance.now()
+    })
     const copy: LocalCopy = new LocalCopy(doc, USER, DOCUMENT, () => {
       if (copy.state() !== 'loading') resolve({ doc, copy })
     })
@@ -41,7 +53,7 @@ declare global {
   interface Window {
     benchLocalCopy: {
       write(): Promise<{ chars: number; rows: number }>
-      open(): Promise<{ ms: number; chars: number }>
+      open(): Promise<{ ms: number; beforeApplyMs: number; applyMs: number; chars: number }>
       readRows(): Promise<{ ms: number; bytes: number }>
     }
   }
@@ -95,13 +107,16 @@ window.benchLocalCopy = {
     return { ms: performance.now() - started, bytes: rows.reduce((sum, row) => sum + row.length, 0) }
   },
 
+  /** One open, and its parts: IndexedDB until the state is read (database opened, rows fetched), then Yjs applying it. */
   async open() {
     const started = performance.now()
-    const { doc, copy } = await open()
+    const times: ApplyTimes = {}
+    const { doc, copy } = await open(times)
     const ms = performance.now() - started
     const chars = doc.getText('t').length
     copy.destroy()
     doc.destroy()
-    return { ms, chars }
+    const { started: applyStarted = Number.NaN, ended: applyEnded = Number.NaN } = times
+    return { ms, beforeApplyMs: applyStarted - started, applyMs: applyEnded - applyStarted, chars }
   },
 }

@@ -172,10 +172,14 @@ one load process, separate from the server; latencies compare
 - L (issue 12, Tandem's browser side, no server). The same 2,598 update
   messages as D go through the editor engine's \`LocalCopy\` (y-indexeddb)
   in Chromium with a profile on disk, then a 2 s pause lets y-indexeddb fold
-  its rows. The browser is closed and launched again on the profile, and the
-  copy is opened ${L.opens + 1} times, each in a new page: the first (cold) and the median
-  and slowest of the rest, each from creating the \`Y.Doc\` until \`LocalCopy\`
-  reports it loaded, holding the whole text. Target: every open < ${L.targetMs} ms.
+  its rows. Then ${L.coldOpens} times the browser is closed and launched again on the
+  profile and the copy opened once (cold: the browser opens its IndexedDB
+  store afresh, replaying the writes its log still holds, and the page's
+  code runs uncompiled); then ${L.opens} more opens in new pages of the last
+  browser (warm). Median and slowest of each, each from creating the \`Y.Doc\`
+  until \`LocalCopy\` reports it loaded, holding the whole text, with the
+  cold open split into waiting for IndexedDB and Yjs applying the state.
+  Target: every open < ${L.targetMs} ms.
 
 **Caveats.** Two cores: the load process and the server share them, and the
 load process is the bottleneck for servers that send one frame per edit (the

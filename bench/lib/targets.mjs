@@ -106,14 +106,16 @@ export function judgeTargets(results) {
   )
 
   const coldOpen = values(results, 'L', 'tandem', 'coldOpenMs')
+  // Results saved before L restarted the browser more than once have no slowest cold open: their one is it.
+  const coldOpenMax = coldOpen && values(results, 'L', 'tandem', 'coldOpenMaxMs').map((max, run) => max ?? coldOpen[run])
   const warmOpen = values(results, 'L', 'tandem', 'warmOpenMaxMs')
-  const slowest = coldOpen && warmOpen ? Math.max(...coldOpen, ...warmOpen) : null
+  const slowest = coldOpenMax && warmOpen ? Math.max(...coldOpenMax, ...warmOpen) : null
   add(
     'L local copy',
     'the automerge-paper local copy opens from IndexedDB in Chromium in < 300 ms (issue 12; every open, cold and warm)',
     slowest,
     slowest !== null && slowest < 300,
-    `slowest open ${fmt(slowest, 1)} ms (first after restart ${coldOpen ? coldOpen.map((v) => fmt(v, 1)).join(', ') : 'n/a'} ms)`,
+    `slowest open ${fmt(slowest, 1)} ms (first after a restart, median of each run ${coldOpen ? coldOpen.map((v) => fmt(v, 1)).join(', ') : 'n/a'} ms)`,
   )
   return out
 }

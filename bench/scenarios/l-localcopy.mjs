@@ -5,14 +5,17 @@
  * then opened from IndexedDB again, in Chromium with a profile on disk:
  *  1. write: every update message through an open local copy, then a pause
  *     for y-indexeddb to fold its rows;
- *  2. close the browser, launch it again on the same profile, and time the
- *     first open (cold: nothing of it in memory);
- *  3. open it `opens` more times, each in a new page (warm);
+ *  2. `coldOpens` times: close the browser, launch it again on the same
+ *     profile, and time the first open (cold: nothing of it in memory, the
+ *     browser's IndexedDB store opened afresh, the page's code not yet compiled);
+ *  3. open it `opens` more times in the last browser, each in a new page (warm);
  *  4. read its rows with plain IndexedDB, no Yjs, `opens` times: how much of
  *     an open is IndexedDB and how much is Yjs applying the state.
  * An open is timed from creating the Y.Doc and LocalCopy until LocalCopy says
  * it is loaded (the moment the editor shows the document); each must hold the
- * trace's whole text. Tandem only, and no sync server: the browser's side.
+ * trace's whole text. Each open also says how long it waited for the state
+ * (IndexedDB) and how long Yjs took to apply it. Tandem only, and no sync
+ * server: the browser's side.
  */
 import { chromium } from '@playwright/test'
 import { buildSync } from 'esbuild'
@@ -25,7 +28,7 @@ import { loadTrace } from '../lib/trace.mjs'
 import { REPO_ROOT } from '../lib/servers.mjs'
 import { median } from '../lib/stats.mjs'
 
-export const config = { opens: 5, targetMs: 300 }
+export const config = { coldOpens: 5, opens: 5, targetMs: 300 }
 /** Measures the browser, not a server: run.mjs runs it once per run, under Tandem's column. */
 export const tandemOnly = true
 
@@ -98,21 +101,31 @@ export async function run() {
     if (written.chars !== trace.finalText.length) throw new Error(`L: wrote ${written.chars} chars, not ${trace.finalText.length}`)
     await context.close()
 
-    context = await launch()
-    const opens = []
-    for (let i = 0; i <= config.opens; i++) {
+    const openChecked = async (what) => {
       const opened = await inNewPage(context, 'open')
-      if (opened.chars !== trace.finalText.length) throw new Error(`L: open ${i + 1} had ${opened.chars} chars, not ${trace.finalText.length}`)
-      opens.push(opened.ms)
+      if (opened.chars !== trace.finalText.length) throw new Error(`L: ${what} open had ${opened.chars} chars, not ${trace.finalText.length}`)
+      return opened
     }
+    const cold = []
+    for (let i = 0; i < config.coldOpens; i++) {
+      if (i > 0) await context.close()
+      context = await launch()
+      cold.push(await openChecked(`cold open ${i + 1}`))
+    }
+    const warm = []
+    for (let i = 0; i < config.opens; i++) warm.push(await openChecked(`warm open ${i + 1}`))
     const reads = []
     for (let i = 0; i < config.opens; i++) reads.push(await inNewPage(context, 'readRows'))
     await context.close()
-    const [cold, ...warm] = opens
+    const ms = (opens, part = 'ms') => opens.map((open) => open[part])
     return {
-      coldOpenMs: cold,
-      warmOpenMs: median(warm),
-      warmOpenMaxMs: Math.max(...warm),
+      coldOpenMs: median(ms(cold)),
+      coldOpenMaxMs: Math.max(...ms(cold)),
+      coldBeforeApplyMs: median(ms(cold, 'beforeApplyMs')),
+      coldApplyMs: median(ms(cold, 'applyMs')),
+      warmOpenMs: median(ms(warm)),
+      warmOpenMaxMs: Math.max(...ms(warm)),
+      warmApplyMs: median(ms(warm, 'applyMs')),
       rowsReadMs: median(reads.map((read) => read.ms)),
       storedKiB: reads[0].bytes / 1024,
       storedRows: written.rows,

@@ -38,19 +38,25 @@ export class LocalCopy {
     this.persistence = new IndexeddbPersistence(localCopyDbName(userId, documentId), doc)
     // After y-indexeddb's own listener: its write transaction exists by the time ours is created.
     doc.on('update', this.handleUpdate)
-    void this.persistence.whenSynced
-      .then(() => this.persistence.get(SERVER_STORED_KEY))
-      .then((stored: unknown) => {
-        if (this.destroyed) return
-        if (stored instanceof Uint8Array) this.serverStored = Y.decodeStateVector(stored)
-        this.loaded = true
-        onChange()
-      })
+    // Read alongside the updates, not after them: a second round trip to IndexedDB
+    // would hold back the first paint, and on a cold browser each one is slow.
+    const serverStored = this.persistence.get(SERVER_STORED_KEY).catch(() => undefined)
+    void Promise.all([serverStored, this.persistence.whenSynced]).then(([stored]: [unknown, unknown]) => {
+      if (this.destroyed) return
+      if (stored instanceof Uint8Array) this.serverStored = Y.decodeStateVector(stored)
+      this.loaded = true
+      onChange()
+    })
   }
 
   /** Resolves once the stored copy has been read into the doc (and the doc's state written back). */
   get whenLoaded(): Promise<unknown> {
     return this.persistence.whenSynced
+  }
+
+  /** The origin of the doc transaction that loads the stored copy (and of nothing else). */
+  get loadOrigin(): unknown {
+    return this.persistence
   }
 
   state(): LocalCopyState {

@@ -20,7 +20,7 @@ export class LocalFirst {
     onChange: () => void,
   ) {
     this.copy = new LocalCopy(doc, userId, documentId, onChange)
-    this.tabs = new TabChannel(doc, userId, documentId)
+    this.tabs = new TabChannel(doc, userId, documentId, this.copy)
   }
 
   state(): LocalCopyState {
