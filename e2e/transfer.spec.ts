@@ -61,7 +61,7 @@ test('Files dropped onto the document list become documents; an unreadable one i
     { name: 'notes.md', mimeType: 'text/markdown', content: '# Imported notes\n\nHello **world**, from a file.\n\n- [ ] reply\n' },
     { name: 'broken.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content: 'not a zip' },
   ])
-  await expect(ada.page.getByRole('alert')).toContainText('broken.docx is not a Word document that can be read')
+  await expect(ada.page.getByRole('alert').filter({ hasText: 'not imported' })).toContainText('broken.docx is not a Word document that can be read')
   await expect(ada.page.getByRole('status').filter({ hasText: 'Imported:' })).toContainText('Imported notes')
   await expect(ada.home.documentLink('Imported notes')).toBeVisible()
   await expect(ada.home.list.getByRole('link')).toHaveCount(1)
