@@ -12,8 +12,9 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native addons: loaded by Node at run time, never bundled.
-  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2'],
+  // Native addons: loaded by Node at run time, never bundled. Yjs too: one copy per process, not one per
+  // route bundle (it warns "Yjs was already imported", and its instanceof checks fail across copies).
+  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'yjs'],
   // No "X-Powered-By: Next.js": nothing to gain from telling.
   poweredByHeader: false,
   async headers() {

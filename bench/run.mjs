@@ -36,10 +36,11 @@ import * as T from './scenarios/t-http.mjs'
 import * as V from './scenarios/v-versions.mjs'
 import * as L from './scenarios/l-localcopy.mjs'
 import * as N from './scenarios/n-live-events.mjs'
+import * as S from './scenarios/s-search.mjs'
 
 const SCENARIOS = { A, B, C, D, E, H, L, T, V }
 /** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
-const WEB_SCENARIOS = { N }
+const WEB_SCENARIOS = { N, S }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000

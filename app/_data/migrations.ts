@@ -210,7 +210,8 @@ export const migrations: Record<string, Migration> = {
       // The search index (app/_data/search/): each document's title and text as last
       // read from the sync server, and when. SQLite searches it through FTS5 (an
       // external-content table kept in step by triggers); PostgreSQL through a
-      // generated tsvector with a GIN index.
+      // generated tsvector with a GIN index. FTS5 also indexes 2- and 3-letter prefixes: a
+      // search-as-you-type prefix then costs one lookup instead of a scan of every term it starts.
       if (isPostgres(db)) {
         await sql`create table search_documents (
           document_id text primary key references documents(id) on delete cascade,
@@ -230,7 +231,8 @@ export const migrations: Record<string, Migration> = {
         indexed_at text not null
       )`.execute(db)
       await sql`create virtual table search_fts using fts5(
-        title, body, content='search_documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        title, body, content='search_documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2',
+        prefix='2 3'
       )`.execute(db)
       await sql`create trigger search_documents_ai after insert on search_documents begin
         insert into search_fts(rowid, title, body) values (new.rowid, new.title, new.body);

@@ -14,7 +14,6 @@ const { apiCaller } = await import('./apiCaller')
 const bearer = (token: string, method = 'GET') =>
   new Request('http://tandem.test/api/docs', { method, headers: { authorization: `Bearer ${token}` } })
 
-// proves: TOKENS-1, TOKENS-2, TOKENS-3, TOKENS-4
 describe.each(await testDatabaseKinds())('personal access tokens ($name)', (kind) => {
   let t: Awaited<ReturnType<typeof kind.create>>
   beforeEach(async () => {

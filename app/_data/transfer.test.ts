@@ -57,7 +57,6 @@ describe.each(await testDatabaseKinds())('export, import and search through the 
     await t.cleanup()
   })
 
-  // proves: EXPORT-1, EXPORT-2
   it('stores an imported document and exports the same Markdown, for readers only', async () => {
     const ada = await addUser(t.db, 'Ada')
     const eve = await addUser(t.db, 'Eve')
@@ -76,7 +75,6 @@ describe.each(await testDatabaseKinds())('export, import and search through the 
     expect(new TextDecoder().decode(html!.body)).toContain('<li data-checked="true" data-type="taskItem">')
   })
 
-  // proves: EXPORT-3
   it('leaves no document behind when the sync server refuses the content', async () => {
     const ada = await addUser(t.db, 'Ada')
     const wrongSecret = createSyncContent({ baseUrl: `http://127.0.0.1:${server.port}`, secret: 'another-secret-that-is-32-bytes-long!' })
@@ -84,7 +82,6 @@ describe.each(await testDatabaseKinds())('export, import and search through the 
     expect(await t.db.selectFrom('documents').selectAll().execute()).toEqual([])
   })
 
-  // proves: SEARCH-1, SEARCH-2, SEARCH-3
   it('finds a word Bob stored for Alice, ranked with a snippet, and not once she has lost access', async () => {
     const alice = await addUser(t.db, 'Alice')
     const bob = await addUser(t.db, 'Bob')

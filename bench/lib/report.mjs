@@ -197,9 +197,19 @@ const WEB_FIGURES = {
     ['deliverP50Ms', 'one event, median stream (ms)', 0],
     ['deliverAllMs', 'one event, all streams (ms)', 0],
   ],
+  S: [
+    ['documents', 'documents', 0],
+    ['fillS', 'filling the index (s)', 1],
+    ['p50Ms', 'GET /api/search, median (ms)', 1],
+    ['p95Ms', 'GET /api/search, p95 (ms)', 1],
+    ['meanResults', 'results per query', 1],
+  ],
 }
 
-const WEB_TITLES = { N: 'N. Live events: 1,000 GET /api/events streams on one web app process (scenarios/n-live-events.mjs)' }
+const WEB_TITLES = {
+  N: 'N. Live events: 1,000 GET /api/events streams on one web app process (scenarios/n-live-events.mjs)',
+  S: 'S. Search: GET /api/search over 10,000 one-page documents in SQLite FTS5, target under 50 ms (scenarios/s-search.mjs)',
+}
 
 /** The web app scenarios (run once per run, not per server) as Markdown tables of medians; '' when none ran. */
 export function webSection(web) {

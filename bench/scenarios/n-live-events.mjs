@@ -15,9 +15,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import SqliteDatabase from 'better-sqlite3'
-import { encode } from 'next-auth/jwt'
 import { ensureWebAppBuild } from '../../scripts/buildWebApp.mjs'
 import { startWebAppProcess } from '../../testkit/webAppProcess.ts'
 import { HttpSession } from '../../testkit/httpSession.ts'
@@ -25,6 +23,7 @@ import { openEventStream } from '../../testkit/sseClient.ts'
 import { freePort } from '../../testkit/ports.ts'
 import { rssBytes } from '../lib/proc.mjs'
 import { percentile } from '../lib/stats.mjs'
+import { mintSessionCookie, mintSessionToken, SESSION_COOKIE } from '../lib/webSession.mjs'
 
 export const config = { streams: 1000 }
 
@@ -55,16 +54,9 @@ function treeRss(rootPid) {
   return total
 }
 
-const COOKIE = 'next-auth.session-token'
-
-/** A session token as next-auth would issue at sign-in: the cookie's value. */
-function mintToken(user) {
-  return encode({ token: { sub: user.id, name: user.name, email: user.email, sid: randomBytes(8).toString('hex') }, secret: SECRET })
-}
-
-async function mintSession(user) {
-  return `${COOKIE}=${await mintToken(user)}`
-}
+const COOKIE = SESSION_COOKIE
+const mintToken = (user) => mintSessionToken(SECRET, user)
+const mintSession = (user) => mintSessionCookie(SECRET, user)
 
 export async function run({ dataDir, streams = config.streams } = {}) {
   ensureWebAppBuild()

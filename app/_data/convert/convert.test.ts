@@ -108,6 +108,15 @@ describe('conversion', () => {
     expect((await importFile('page.html', encode('<title>Page title</title><p>x</p>'))).title).toBe('Page title')
   })
 
+  it('refuses a Word file that would unpack to more than 100 MB, before unpacking it', async () => {
+    const JSZip = (await import('jszip')).default
+    const zip = new JSZip()
+    zip.file('word/document.xml', new Uint8Array(101 * 1024 * 1024))
+    const bomb = await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' })
+    expect(bomb.length).toBeLessThan(1024 * 1024)
+    await expect(importFile('bomb.docx', bomb)).rejects.toThrow(/unpacks to more than 100 MB/)
+  })
+
   it('refuses a file it cannot read, saying why', async () => {
     await expect(importFile('broken.docx', new TextEncoder().encode('not a zip'))).rejects.toThrow(ImportError)
     await expect(importFile('binary.md', new Uint8Array([0xff, 0xfe, 0x00, 0x81]))).rejects.toThrow(/not a text file/)

@@ -3,6 +3,7 @@ import { fromDocx, toDocx } from './docx'
 import { fromHtml, htmlTitle, toHtmlPage } from './html'
 import { fromMarkdown, toMarkdown } from './markdown'
 import { fromPlainText, toPlainText } from './plainText'
+import { declaredUnzippedBytes } from './zipSize'
 import { firstHeading } from './schema'
 
 /** What `GET /api/docs/<id>/export?format=` accepts, and what each answers. */
@@ -46,6 +47,9 @@ export function attachmentDisposition(fileName: string): string {
 /** The largest file an import takes. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
+/** What a .docx may unpack to: text and styles of a long document are a few megabytes; images are dropped anyway. */
+export const MAX_DOCX_UNZIPPED_BYTES = 100 * 1024 * 1024
+
 export const IMPORT_EXTENSIONS = ['.md', '.markdown', '.html', '.htm', '.txt', '.docx'] as const
 
 /** A file that cannot become a document; the message is for the person who chose it. */
@@ -71,6 +75,9 @@ export async function importFile(fileName: string, bytes: Uint8Array): Promise<I
   const extension = fileExtension(fileName)
   const fallbackTitle = titleFromFileName(fileName)
   if (extension === '.docx') {
+    const unzipped = declaredUnzippedBytes(bytes)
+    if (unzipped === null) throw new ImportError(`${fileName} is not a Word document that can be read (.docx).`)
+    if (unzipped > MAX_DOCX_UNZIPPED_BYTES) throw new ImportError(`${fileName} unpacks to more than ${MAX_DOCX_UNZIPPED_BYTES / 1024 / 1024} MB: too large to import.`)
     let content: JSONContent
     try {
       content = await fromDocx(bytes)

@@ -15,8 +15,9 @@ function markdown(): MarkdownManager {
 }
 
 export function toMarkdown(content: JSONContent): string {
-  const text = markdown().serialize(content)
-  return text.endsWith('\n') ? text : `${text}\n`
+  // One newline at the end, whatever empty paragraphs the document ends with (the editor keeps one after a list).
+  const text = markdown().serialize(content).replace(/\s+$/, '')
+  return text ? `${text}\n` : ''
 }
 
 export function fromMarkdown(text: string): JSONContent {

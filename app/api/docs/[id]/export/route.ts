@@ -30,6 +30,8 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   try {
     file = await exportDocument({ db: await getDb(), content: getSyncContent() }, caller.user.id, id, format)
   } catch (error) {
+    // 410: deleted on the sync server a moment ago, its metadata not yet gone.
+    if (error instanceof SyncServerError && error.status === 410) return refuse(404, 'no-access', 'No such document, or you cannot read it.').response
     if (error instanceof SyncServerError) {
       console.error(`export of ${id}: ${error.message}`)
       return refuse(502, 'sync-unavailable', 'The document could not be read from the sync server. Try again.').response
