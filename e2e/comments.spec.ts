@@ -3,12 +3,12 @@
 // every open editor, and a commenter who may comment but not edit.
 import { expect, expectConverged, test } from './kit'
 
+// proves: COMMENTS-11, COMMENTS-12, COMMENTS-13, COMMENTS-14, COMMENTS-15, COMMENTS-16
 test('a thread stays on its words while others type, reaches everyone live, and respects each role', async ({ team }) => {
   const { alice, bob, carol, vera } = await team({ alice: 'owner', bob: 'editor', carol: 'commenter', vera: 'viewer' })
   await alice.editor.typeAtEnd('The quick brown fox jumps over the dog.')
   await expectConverged([alice, bob, carol, vera])
 
-  // proves: COMMENTS-11
   await alice.editor.select('quick brown fox')
   await alice.comments.commentOnSelection('quick brown fox', 'Is this the right animal?')
   for (const someone of [alice, carol, vera]) {
@@ -17,7 +17,6 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   }
 
   // Carol, a commenter, replies; Alice sees it live. Carol's editor is read-only and she has no formatting toolbar.
-  // proves: COMMENTS-12
   await carol.comments.reply('quick brown fox', 'A fox, yes.')
   await expect(alice.comments.thread('quick brown fox')).toContainText('A fox, yes.')
   await expect(carol.editor.editor).toHaveAttribute('contenteditable', 'false')
@@ -27,7 +26,6 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   await expect.poll(() => carol.editor.text()).toBe('The quick brown fox jumps over the dog.')
 
   // Bob types before the range and inside it: the thread stays on its words, with what was typed inside.
-  // proves: COMMENTS-13
   await bob.editor.placeCaretAfter('The')
   await bob.editor.type(' big')
   await bob.editor.placeCaretAfter('quick')
@@ -38,7 +36,6 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   }
 
   // Alice resolves: the highlight goes, the thread moves to "Resolved" everywhere. Carol reopens it.
-  // proves: COMMENTS-14
   await alice.comments.thread('quick brown fox').getByRole('button', { name: 'Resolve' }).click()
   await expect(carol.comments.thread('quick brown fox', { resolved: true })).toBeVisible()
   await expect.poll(() => carol.comments.highlights()).toEqual([])
@@ -47,7 +44,6 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   await expect.poll(() => alice.comments.highlights()).toEqual(['quick sly brown fox'])
 
   // Vera, a viewer, reads the thread but has no Comment button, no Reply, and the API refuses her.
-  // proves: COMMENTS-15
   await expect(vera.comments.thread('quick brown fox')).toContainText('A fox, yes.')
   await expect(vera.comments.commentButton).toHaveCount(0)
   await expect(vera.comments.thread('quick brown fox').getByRole('textbox', { name: 'Reply' })).toHaveCount(0)
@@ -61,7 +57,6 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   expect((await vera.page.request.post(`/api/docs/${alice.documentId}/threads/${thread.id}/comments`, { data: { body: 'Hi' } })).status()).toBe(403)
 
   // Bob deletes all the commented words: the thread stays, marked, with its quote.
-  // proves: COMMENTS-16
   await bob.editor.select('quick sly brown fox ')
   await bob.page.keyboard.press('Delete')
   await expectConverged([alice, bob, carol])
@@ -69,6 +64,7 @@ test('a thread stays on its words while others type, reaches everyone live, and 
   await expect.poll(() => carol.comments.highlights()).toEqual([])
 })
 
+// proves: COMMENTS-17
 test('a mention notifies the person named, whose link opens the document on the thread', async ({ team }) => {
   const { alice, dave } = await team({ alice: 'owner', dave: { role: 'editor', open: false } })
   await alice.editor.rename('Review')
@@ -77,7 +73,6 @@ test('a mention notifies the person named, whose link opens the document on the 
   await alice.editor.typeAtEnd('Ship it on Friday.')
   await alice.editor.select('on Friday')
 
-  // proves: COMMENTS-17
   await alice.comments.commentButton.click()
   const composer = alice.comments.root.getByRole('form', { name: 'New comment' })
   const field = composer.getByRole('textbox', { name: 'Comment' })

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { Action, can, isHigherRole, liveAccessForRole, tokenAccessForRole, type Role } from './policy'
 
+// proves: COMMENTS-1
 describe('policy: who may do what', () => {
   const table: Record<Role | 'none', Action[]> = {
     owner: ['read', 'comment', 'moderate-comments', 'write', 'rename', 'share', 'delete'],
     editor: ['read', 'comment', 'write', 'rename'],
-    // proves: COMMENTS-1
     commenter: ['read', 'comment'],
     viewer: ['read'],
     none: [],

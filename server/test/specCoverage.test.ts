@@ -1,5 +1,5 @@
 /**
- * Every promise of docs/sync-protocol.md is proved by a test, and every rule id
+ * Every promise of docs/sync-protocol.md and docs/web-app.md is proved by a test, and every rule id
  * a test cites is one the spec has. Tests cite ids at the start of their title
  * (`it('AUTH-9: …')`) or in a `// proves: AUTH-9, API-1` comment on the line
  * before the test (or before a describe, for all its tests); this file finds
@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../testkit/paths'
-import { RULE_ID, retiredIds, ruleDefinitions } from './support/spec'
+import { RULE_ID, readSpec, readWebAppSpec, retiredIds, ruleDefinitions } from './support/spec'
 
 /**
  * Rules whose proving test is on another branch, with where it will come
@@ -78,7 +78,11 @@ function citationsIn(file: string): { citations: Citation[]; problems: string[] 
   return { citations, problems }
 }
 
-const rules = ruleDefinitions()
+/** The rules of both documents, each with the file that defines it (ids are unique across the two). */
+const rules = [
+  ...ruleDefinitions(readSpec()).map((rule) => ({ ...rule, file: 'docs/sync-protocol.md' })),
+  ...ruleDefinitions(readWebAppSpec()).map((rule) => ({ ...rule, file: 'docs/web-app.md' })),
+]
 const ruleIds = new Set(rules.map((rule) => rule.id))
 const retired = new Set(retiredIds())
 const files = TEST_ROOTS.flatMap(testFiles)
@@ -87,14 +91,14 @@ const citations = scanned.flatMap((s) => s.citations)
 const provedBy = new Map<string, string[]>()
 for (const { id, where } of citations) provedBy.set(id, [...(provedBy.get(id) ?? []), where])
 
-describe('docs/sync-protocol.md and the tests', () => {
+describe('docs/sync-protocol.md, docs/web-app.md and the tests', () => {
   it('the spec defines rules, each id once, none of them retired', () => {
     expect(rules.length).toBeGreaterThan(50)
     const seen = new Set<string>()
     const problems: string[] = []
-    for (const { id, line } of rules) {
-      if (seen.has(id)) problems.push(`${id} is defined twice (again at docs/sync-protocol.md:${line})`)
-      if (retired.has(id)) problems.push(`${id} is retired but defined again at docs/sync-protocol.md:${line}`)
+    for (const { id, line, file } of rules) {
+      if (seen.has(id)) problems.push(`${id} is defined twice (again at ${file}:${line})`)
+      if (retired.has(id)) problems.push(`${id} is retired but defined again at ${file}:${line}`)
       seen.add(id)
     }
     expect(problems, problems.join('\n')).toEqual([])
@@ -103,7 +107,7 @@ describe('docs/sync-protocol.md and the tests', () => {
   it('every rule id in the spec is proved by at least one test', () => {
     expect(files.length).toBeGreaterThan(20)
     const unproved = rules.filter(({ id }) => !provedBy.has(id) && !(id in PENDING_UNTIL_MERGE))
-    const report = unproved.map(({ id, line }) => `${id} (docs/sync-protocol.md:${line}) is proved by no test`)
+    const report = unproved.map(({ id, line, file }) => `${id} (${file}:${line}) is proved by no test`)
     expect(report, `rules without a test:\n${report.join('\n')}`).toEqual([])
   })
 

@@ -8,6 +8,8 @@ import path from 'node:path'
 import { REPO_ROOT } from '../../../testkit/paths'
 
 export const SPEC_FILE = path.join(REPO_ROOT, 'docs/sync-protocol.md')
+/** The web app's own rules (comments and the like), in the same form. */
+export const WEB_APP_SPEC_FILE = path.join(REPO_ROOT, 'docs/web-app.md')
 
 /** A rule id: an upper-case prefix, a dash, a number (`AUTH-9`). */
 export const RULE_ID = /\b[A-Z][A-Z0-9]*-\d+\b/
@@ -15,6 +17,10 @@ const RULE_ITEM = /^\s*[-*]\s+\*\*([A-Z][A-Z0-9]*-\d+)\*\*/
 
 export function readSpec(): string {
   return readFileSync(SPEC_FILE, 'utf8')
+}
+
+export function readWebAppSpec(): string {
+  return readFileSync(WEB_APP_SPEC_FILE, 'utf8')
 }
 
 export interface RuleDefinition {
