@@ -63,14 +63,16 @@ describe('expiring sockets', () => {
     const room = docId()
     const watcher = await syncedClient(server, room, await server.token({ doc: room, sub: 'watcher' }))
     const issuedAt = nowSeconds()
-    const writer = await rawClient(server, room, await server.token({ doc: room, sub: 'long' }, { issuedAt, expiresInSeconds: 2 }))
-    await writer.send(refreshTokenFrame(await server.token({ doc: room, sub: 'long' }, { issuedAt, expiresInSeconds: 5 })))
+    // Seconds apart, so that a busy machine still connects and refreshes before the first expiry,
+    // and writes after it before the second.
+    const writer = await rawClient(server, room, await server.token({ doc: room, sub: 'long' }, { issuedAt, expiresInSeconds: 3 }))
+    await writer.send(refreshTokenFrame(await server.token({ doc: room, sub: 'long' }, { issuedAt, expiresInSeconds: 8 })))
     await writer.roundTrip()
-    await past(issuedAt + 2, 2)
+    await past(issuedAt + 3, 2)
     expect(writer.isOpen).toBe(true)
     await writesGetThrough(writer, watcher, 'still writing', 13_000_001)
     // Now its token is the fresh one: it expires with it.
-    expect(await writer.closeCode(untilPromised(issuedAt + 5))).toBe(4401)
+    expect(await writer.closeCode(untilPromised(issuedAt + 8))).toBe(4401)
     expect(watcher.closeCodes).toEqual([])
   })
 
