@@ -171,6 +171,7 @@ async function main() {
       const dataDir = path.join(OUT, 'data', `${r + 1}-${id}-web`)
       rmSync(dataDir, { recursive: true, force: true })
       const t0 = Date.now()
+      loadSamples.push(os.loadavg()[0])
       try {
         const metrics = await withTimeout(WEB_SCENARIOS[id].run({ dataDir }), SCENARIO_TIMEOUT_MS, `${id} on the web app`)
         // Exact figures (W's bundle sizes) fail the run by themselves; the figures are kept for the report.
