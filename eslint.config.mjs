@@ -30,6 +30,22 @@ export default defineConfig([
     rules: boundary(['**/server/**', '**/app/**', '**/components/**', 'node:*'], 'lib/ is isomorphic and imports nothing of ours'),
   },
   {
+    // Replaces the lib/ rule above for this file, so it repeats it. The comments panel imports it in the
+    // browser: zod there would weigh on the editor's first load (bench scenario W); its schemas are server-side.
+    files: ['lib/comments.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/app/**', '**/components/**', 'node:*'], message: 'lib/ is isomorphic and imports nothing of ours' },
+            { group: ['zod', 'zod/*'], message: 'lib/comments.ts reaches the browser: request schemas (zod) belong in app/_data/commentSchemas.ts' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
     rules: boundary(['**/server/**'], 'the web app reaches the sync server over HTTP, never by import'),
   },

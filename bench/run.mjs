@@ -24,7 +24,7 @@ import { serverVersion } from './lib/version.mjs'
 import { loadTrace } from './lib/trace.mjs'
 import { summarize } from './lib/summary.mjs'
 import { median } from './lib/stats.mjs'
-import { judgeTargets } from './lib/targets.mjs'
+import { judgeTargets, judgeWebTargets } from './lib/targets.mjs'
 import { consoleTable, failuresText, markdownReport, webFailures, webSection } from './lib/report.mjs'
 import * as A from './scenarios/a-fanout.mjs'
 import * as B from './scenarios/b-rooms.mjs'
@@ -37,10 +37,11 @@ import * as V from './scenarios/v-versions.mjs'
 import * as L from './scenarios/l-localcopy.mjs'
 import * as N from './scenarios/n-live-events.mjs'
 import * as S from './scenarios/s-search.mjs'
+import * as W from './scenarios/w-browser.mjs'
 
 const SCENARIOS = { A, B, C, D, E, H, L, T, V }
 /** Scenarios of the web app rather than of a sync server: run once per run, not per server. */
-const WEB_SCENARIOS = { N, S }
+const WEB_SCENARIOS = { N, S, W }
 const ALL_SERVERS = ['tandem', 'hocuspocus', 'ywebsocket', 'relay']
 const OUT = path.join(REPO_ROOT, 'bench/.out')
 const SCENARIO_TIMEOUT_MS = 180_000
@@ -135,7 +136,7 @@ async function main() {
   const versionBefore = serverVersion()
   ensurePeersInstalled()
   mkdirSync(OUT, { recursive: true })
-  if (scenarioIds.includes('D') || scenarioIds.includes('V') || scenarioIds.includes('L')) loadTrace()
+  if (scenarioIds.includes('D') || scenarioIds.includes('V') || scenarioIds.includes('L') || webScenarioIds.includes('W')) loadTrace()
 
   const results = {}
   // 1-minute load average before each scenario run: how busy the shared machine was.
@@ -170,10 +171,14 @@ async function main() {
       const dataDir = path.join(OUT, 'data', `${r + 1}-${id}-web`)
       rmSync(dataDir, { recursive: true, force: true })
       const t0 = Date.now()
+      loadSamples.push(os.loadavg()[0])
       try {
         const metrics = await withTimeout(WEB_SCENARIOS[id].run({ dataDir }), SCENARIO_TIMEOUT_MS, `${id} on the web app`)
-        web[id].push({ metrics })
+        // Exact figures (W's bundle sizes) fail the run by themselves; the figures are kept for the report.
+        const failed = WEB_SCENARIOS[id].check?.(metrics) ?? null
+        web[id].push(failed ? { metrics, error: failed } : { metrics })
         console.log(`[run ${r + 1}/${runs}] ${id} web app     ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${JSON.stringify(metrics, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))}`)
+        if (failed) console.log(`[run ${r + 1}/${runs}] ${id} web app     FAILED: ${failed}`)
       } catch (error) {
         web[id].push({ error: error.message.split('\n')[0] })
         console.log(`[run ${r + 1}/${runs}] ${id} web app     FAILED: ${error.message.split('\n')[0]}`)
@@ -196,10 +201,10 @@ function report(data) {
   if (version.changed) console.error(`\n*** server/ or lib/ CHANGED during the run: ${version.before} → ${version.after}; Tandem's figures mix versions ***`)
   const rows = summarize(results, servers)
   // Targets whose figures a partial run lacks come out as "not measured".
-  const targets = servers.includes('tandem') ? judgeTargets(results) : []
+  const targets = [...(servers.includes('tandem') ? judgeTargets(results) : []), ...judgeWebTargets(data.web ?? {})]
   const syncScenariosRan = data.scenarioIds.length > 0
   if (syncScenariosRan) console.log(`\n${consoleTable(rows, servers)}\n`)
-  if (syncScenariosRan) for (const t of targets) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)
+  for (const t of targets) if (syncScenariosRan || (t.web && t.status !== 'not measured')) console.log(`${t.status === 'missed' ? 'MISSED' : t.status}  ${t.id}: ${t.text} — ${t.detail}`)
   const liveSection = webSection(data.web ?? {})
   if (liveSection) console.log(`\n${liveSection}`)
   const failures = [...failuresText(results), ...webFailures(data.web ?? {})]

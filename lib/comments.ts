@@ -1,9 +1,9 @@
-import { z } from 'zod'
-
 /**
  * Comment threads as the web app's API returns them and the editor shows
  * them (issue 16). Shared by the server (app/_data/comments.ts) and the
- * browser (components/editor/comments/).
+ * browser (components/editor/comments/). No zod here: the editor's bundle
+ * imports this file, and the request schemas (with zod) live on the server,
+ * in app/_data/commentSchemas.ts.
  */
 
 /** A comment's text: plain text with line breaks, this long at most. */
@@ -40,40 +40,11 @@ export interface CommentThread {
   comments: ThreadComment[]
 }
 
-const base64 = /^[A-Za-z0-9+/]+={0,2}$/
-
-export const anchorSchema = z.object({
-  start: z.string().min(1).max(MAX_ANCHOR_LENGTH).regex(base64, 'not base64'),
-  end: z.string().min(1).max(MAX_ANCHOR_LENGTH).regex(base64, 'not base64'),
-})
-
-export const commentBodySchema = z
-  .string()
-  .transform((body) => body.replace(/\r\n?/g, '\n').trim())
-  .pipe(z.string().min(1, 'Write something first.').max(MAX_COMMENT_LENGTH, `A comment is at most ${MAX_COMMENT_LENGTH.toLocaleString('en')} characters.`))
-
-/** Who the composer says a comment mentions (user ids); the server keeps those whose `@Name` is in the text. */
-export const mentionsSchema = z.array(z.string().min(1).max(64)).max(50).optional()
-
-/** POST /api/docs/<id>/threads */
-export const newThreadSchema = z.object({
-  anchor: anchorSchema,
-  quote: z.string().max(MAX_QUOTE_LENGTH * 4).transform((quote) => quote.slice(0, MAX_QUOTE_LENGTH)),
-  body: commentBodySchema,
-  mentions: mentionsSchema,
-})
-
-/** POST /api/docs/<id>/threads/<threadId>/comments, and PATCH /api/docs/<id>/comments/<commentId> */
-export const commentTextSchema = z.object({ body: commentBodySchema, mentions: mentionsSchema })
-
 /** Someone a comment can mention: GET /api/docs/<id>/people. */
 export interface MentionCandidate {
   id: string
   name: string
 }
-
-/** PATCH /api/docs/<id>/threads/<threadId> */
-export const threadStateSchema = z.object({ resolved: z.boolean() })
 
 /** Open threads first in the panel, then resolved ones under "Resolved". */
 export function splitByResolved(threads: CommentThread[]): { open: CommentThread[]; resolved: CommentThread[] } {

@@ -14,7 +14,7 @@ import { freePort } from '../../testkit/ports.ts'
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = path.resolve(here, '../..')
 const PROBE = path.join(REPO_ROOT, 'bench/servers/probe.mjs')
-const AUTH_SECRET = 'bench-secret-not-for-production-0123456789'
+export const AUTH_SECRET = 'bench-secret-not-for-production-0123456789'
 
 /**
  * framing: 'yws' = y-websocket messages; 'hocus' = Hocuspocus's (document name

@@ -119,3 +119,27 @@ export function judgeTargets(results) {
   )
   return out
 }
+
+/**
+ * Issue 11's browser target, from the web app scenarios' runs (run.mjs's
+ * `web`): the editor route's first-load JavaScript within its gzipped budget
+ * in every run (the size is exact, so one run over is over).
+ */
+export function judgeWebTargets(web) {
+  const runs = (web.W ?? []).filter((run) => run.metrics)
+  const sizes = runs.map((run) => run.metrics.editorJsGzipKB)
+  const budget = runs[0]?.metrics.budgetKB ?? 350
+  const largest = sizes.length ? Math.max(...sizes) : null
+  const met = largest !== null && largest <= budget
+  return [
+    {
+      id: 'W bundle',
+      text: `the editor route's first-load JavaScript ≤ ${budget} kB gzipped (issue 11)`,
+      value: largest,
+      met,
+      detail: largest === null ? 'not measured' : `${fmt(largest, 1)} kB gzipped in ${runs[0].metrics.editorChunks} scripts (${fmt(Math.abs(budget - largest), 1)} kB ${met ? 'to spare' : 'too many'})`,
+      status: largest === null ? 'not measured' : met ? 'met' : 'missed',
+      web: true,
+    },
+  ]
+}

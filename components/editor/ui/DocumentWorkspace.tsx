@@ -1,6 +1,7 @@
 'use client'
 
 import type { Editor } from '@tiptap/react'
+import dynamic from 'next/dynamic'
 import Link from 'next/link'
 import { useEffect, useRef, useState } from 'react'
 import { secondaryButton } from '@/components/ui/buttonStyles'
@@ -16,7 +17,7 @@ import { useCommentThreads } from '../comments/useCommentThreads'
 import { DeleteDocumentButton } from './DeleteDocumentButton'
 import { ExportMenu } from './ExportMenu'
 import { EditorSkeleton } from './EditorSkeleton'
-import { HistoryPanel, VersionPreview, type VersionPreviewState } from './HistoryPanel'
+import type { VersionPreviewState } from './HistoryPanel'
 import { PresenceList } from './PresenceList'
 import type { PresenceUser } from '../engine/presence'
 import { ShareButton } from './ShareDialog'
@@ -29,6 +30,18 @@ import { useDistinctColor } from './useDistinctColor'
 import { useLeaveWarning } from './useLeaveWarning'
 import { useLocalCopyRecord } from './useLocalCopyRecord'
 import { useMarkEdited } from './useMarkEdited'
+
+// Version history opens on demand: its code (the panel, the preview and the block diff) loads then,
+// not with the editor, whose first load has a budget (bench scenario W, issue 11).
+const HistoryPanel = dynamic(() => import('./HistoryPanel').then((module) => module.HistoryPanel), {
+  // aria-live, not role="status": the page's one status is the sync status.
+  loading: () => (
+    <p aria-live="polite" className="w-full border-l border-slate-200 bg-slate-50 p-4 text-sm text-slate-600 sm:w-80 sm:shrink-0">
+      Loading version history…
+    </p>
+  ),
+})
+const VersionPreview = dynamic(() => import('./HistoryPanel').then((module) => module.VersionPreview))
 
 export interface DocumentWorkspaceProps {
   documentId: string
