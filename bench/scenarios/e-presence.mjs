@@ -25,7 +25,8 @@ function sendTime(json) {
 }
 
 export async function run(server, opts = {}) {
-  const { clients: n, perSecond, seconds } = { ...config, ...opts }
+  // `label` names the scenario in errors: G (presence crowd) runs this same storm with other figures.
+  const { clients: n, perSecond, seconds, label = 'E' } = { ...config, ...opts }
   const moves = perSecond * seconds
   const intervalMs = 1000 / perSecond
   const latencies = new Samples(n * n * moves)
@@ -92,7 +93,7 @@ export async function run(server, opts = {}) {
     const bytes = clients.reduce((s, c) => s + c.bytesIn, 0) - bytes0
     if (!converged) {
       const missing = clients.reduce((s, c) => s + clients.filter((o) => o !== c && c.clocks.get(o.doc.clientID) !== finalClock).length, 0)
-      throw new Error(`E: ${missing} (receiver, client) pairs never saw the last caret`)
+      throw new Error(`${label}: ${missing} (receiver, client) pairs never saw the last caret`)
     }
     return {
       p95: percentile(latencies.view(), 95),
