@@ -117,7 +117,7 @@ async function runOne(id, kind, runIndex) {
   let current = await startServer(kind, startOptions)
   opts.restart = async (how) => (current = await current.restart(how, startOptions))
   try {
-    const metrics = await withTimeout(SCENARIOS[id].run(current, opts), SCENARIO_TIMEOUT_MS, `${id} on ${kind}`)
+    const metrics = await withTimeout(SCENARIOS[id].run(current, opts), SCENARIOS[id].timeoutMs ?? SCENARIO_TIMEOUT_MS, `${id} on ${kind}`)
     // Windows (monotonic µs) select a phase in the server's CPU profile: tools/cpuprofile-top.mjs --window.
     if (startOptions.cpuProfDir && metrics.windows) writeFileSync(path.join(startOptions.cpuProfDir, 'windows.json'), JSON.stringify(metrics.windows))
     const { windows, ...figures } = metrics
