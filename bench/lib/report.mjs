@@ -184,7 +184,10 @@ one load process, separate from the server; latencies compare
   \`/proc/<pid>/clear_refs\`; CPU = utime+stime until ${F.quietMs / 1000} s without a frame.
   The relay holds no document and sits it out.
 - G (issue 11). A presence crowd: E with ${G.clients} clients moving their carets
-  ${G.perSecond}×/s for ${G.seconds} s, the same figures as E.
+  ${G.perSecond}×/s for ${G.seconds} s, the same figures as E. Each state's \`user\` also
+  carries \`id\` = the bench token's subject, as Tandem's editor sends it
+  (Tandem binds presence to the token and would otherwise add it to every
+  state it relays); every server gets the same states.
 - L (issue 12, Tandem's browser side, no server). The same 2,598 update
   messages as D go through the editor engine's \`LocalCopy\` (y-indexeddb)
   in Chromium with a profile on disk, then a 2 s pause lets y-indexeddb fold

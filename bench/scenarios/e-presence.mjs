@@ -26,7 +26,8 @@ function sendTime(json) {
 
 export async function run(server, opts = {}) {
   // `label` names the scenario in errors: G (presence crowd) runs this same storm with other figures.
-  const { clients: n, perSecond, seconds, label = 'E' } = { ...config, ...opts }
+  // `userId`: put the token's subject in every state, as Tandem's editor does (G); Tandem otherwise adds it itself.
+  const { clients: n, perSecond, seconds, label = 'E', userId } = { ...config, ...opts }
   const moves = perSecond * seconds
   const intervalMs = 1000 / perSecond
   const latencies = new Samples(n * n * moves)
@@ -47,7 +48,7 @@ export async function run(server, opts = {}) {
     c.sent = 0
     return c
   })
-  const name = (i) => ({ name: `user-${i}`, color: '#30bced' })
+  const name = (i) => (userId ? { name: `user-${i}`, color: '#30bced', id: userId } : { name: `user-${i}`, color: '#30bced' })
   const send = (c, i, withTime) => {
     c.clock++
     const pos = c.clock * 3
