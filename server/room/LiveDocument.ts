@@ -133,11 +133,14 @@ export class LiveDocument {
   /** The rebuilt document replaces the one an update broke; the broken one is dropped. */
   replace(rebuilt: Y.Doc): void {
     const broken = this.liveDoc
+    // Its shared step 2 would keep the broken document reachable until the next fresh joiner.
+    this.sharedStep2 = null
     this.adopt(rebuilt)
     broken?.destroy()
   }
 
   destroy(): void {
+    this.sharedStep2 = null
     this.liveDoc?.destroy()
   }
 
