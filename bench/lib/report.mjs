@@ -7,6 +7,8 @@ import { config as B } from '../scenarios/b-rooms.mjs'
 import { config as C } from '../scenarios/c-idle.mjs'
 import { config as D } from '../scenarios/d-coldload.mjs'
 import { config as E } from '../scenarios/e-presence.mjs'
+import { config as F } from '../scenarios/f-joinstorm.mjs'
+import { config as G } from '../scenarios/g-crowd.mjs'
 import { config as L } from '../scenarios/l-localcopy.mjs'
 import { BATCH } from './trace.mjs'
 
@@ -169,6 +171,23 @@ one load process, separate from the server; latencies compare
   that window, WebSocket payload bytes received by all clients ÷ send time,
   latency p95 of each state's first arrival at each receiver. Every
   receiver must end with every other client's last caret.
+- F (issue 11). A join storm on a large document: the trace's state in 16
+  texts (about 3.9 MB encoded, built once from D's replay by re-labelling its
+  structs, \`bench/lib/bigDocument.mjs\`), stored by one writer as 16 update
+  messages and acked by a step 1. Then ${F.clients} fresh clients open their sockets at
+  the same moment, first with the writer still there (warm), then after the
+  writer left, SIGTERM and a restart (cold). Per client: time from that moment
+  until the frame after which it holds the whole document (frames are only
+  stored during the storm; afterwards clients are grouped by the exact frames
+  they got and one per group has them applied, which must give all 16 texts);
+  median and slowest. Server peak RSS = VmHWM after resetting it through
+  \`/proc/<pid>/clear_refs\`; CPU = utime+stime until ${F.quietMs / 1000} s without a frame.
+  The relay holds no document and sits it out.
+- G (issue 11). A presence crowd: E with ${G.clients} clients moving their carets
+  ${G.perSecond}×/s for ${G.seconds} s, the same figures as E. Each state's \`user\` also
+  carries \`id\` = the bench token's subject, as Tandem's editor sends it
+  (Tandem binds presence to the token and would otherwise add it to every
+  state it relays); every server gets the same states.
 - L (issue 12, Tandem's browser side, no server). The same 2,598 update
   messages as D go through the editor engine's \`LocalCopy\` (y-indexeddb)
   in Chromium with a profile on disk, then a 2 s pause lets y-indexeddb fold

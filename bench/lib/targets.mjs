@@ -105,6 +105,33 @@ export function judgeTargets(results) {
     `p95 Tandem ÷ Hocuspocus = ${fmt(p95)}×, CPU ÷ = ${fmt(cpuE)}×`,
   )
 
+  // F: both phases are judged; the figure is the worse (larger) ratio of the two.
+  const worse = (a, b) => (a === null || b === null ? null : Math.max(a, b))
+  const slowWarm = perRun(results, 'F', 'warmSlowestMs', (t, h) => t / h)
+  const slowCold = perRun(results, 'F', 'coldSlowestMs', (t, h) => t / h)
+  const rssWarm = perRun(results, 'F', 'warmPeakRssMiB', (t, h) => t / h)
+  const rssCold = perRun(results, 'F', 'coldPeakRssMiB', (t, h) => t / h)
+  const slowF = worse(slowWarm, slowCold)
+  const rssF = worse(rssWarm, rssCold)
+  add(
+    'F join storm',
+    'join storm (100 clients, 3.9 MB document, warm and cold): slowest client ≤ 0.25× Hocuspocus’s, server peak RSS ≤ 0.5×',
+    slowF === null || rssF === null ? null : Math.max(slowF / 0.25, rssF / 0.5),
+    slowF !== null && rssF !== null && slowF <= 0.25 && rssF <= 0.5,
+    `slowest Tandem ÷ Hocuspocus = ${fmt(slowWarm)}× warm, ${fmt(slowCold)}× cold; peak RSS ÷ = ${fmt(rssWarm)}× warm, ${fmt(rssCold)}× cold`,
+  )
+
+  const p95G = perRun(results, 'G', 'p95', (t, h) => t / h)
+  const cpuG = perRun(results, 'G', 'cpuMs', (t, h) => t / h)
+  const bytesG = perRun(results, 'G', 'bytesOutPerSec', (t, h) => t / h)
+  add(
+    'G crowd',
+    'presence crowd (100 clients × 5 moves/s): p95 ≤ 0.5× Hocuspocus’s, CPU ≤ 0.5×, bytes out per second ≤ 1×',
+    p95G === null || cpuG === null || bytesG === null ? null : Math.max(p95G / 0.5, cpuG / 0.5, bytesG),
+    p95G !== null && cpuG !== null && bytesG !== null && p95G <= 0.5 && cpuG <= 0.5 && bytesG <= 1,
+    `p95 Tandem ÷ Hocuspocus = ${fmt(p95G)}×, CPU ÷ = ${fmt(cpuG)}×, bytes/s ÷ = ${fmt(bytesG)}×`,
+  )
+
   const coldOpen = values(results, 'L', 'tandem', 'coldOpenMs')
   // Results saved before L restarted the browser more than once have no slowest cold open: their one is it.
   const coldOpenMax = coldOpen && values(results, 'L', 'tandem', 'coldOpenMaxMs').map((max, run) => max ?? coldOpen[run])

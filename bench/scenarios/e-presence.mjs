@@ -25,7 +25,9 @@ function sendTime(json) {
 }
 
 export async function run(server, opts = {}) {
-  const { clients: n, perSecond, seconds } = { ...config, ...opts }
+  // `label` names the scenario in errors: G (presence crowd) runs this same storm with other figures.
+  // `userId`: put the token's subject in every state, as Tandem's editor does (G); Tandem otherwise adds it itself.
+  const { clients: n, perSecond, seconds, label = 'E', userId } = { ...config, ...opts }
   const moves = perSecond * seconds
   const intervalMs = 1000 / perSecond
   const latencies = new Samples(n * n * moves)
@@ -46,7 +48,7 @@ export async function run(server, opts = {}) {
     c.sent = 0
     return c
   })
-  const name = (i) => ({ name: `user-${i}`, color: '#30bced' })
+  const name = (i) => (userId ? { name: `user-${i}`, color: '#30bced', id: userId } : { name: `user-${i}`, color: '#30bced' })
   const send = (c, i, withTime) => {
     c.clock++
     const pos = c.clock * 3
@@ -92,7 +94,7 @@ export async function run(server, opts = {}) {
     const bytes = clients.reduce((s, c) => s + c.bytesIn, 0) - bytes0
     if (!converged) {
       const missing = clients.reduce((s, c) => s + clients.filter((o) => o !== c && c.clocks.get(o.doc.clientID) !== finalClock).length, 0)
-      throw new Error(`E: ${missing} (receiver, client) pairs never saw the last caret`)
+      throw new Error(`${label}: ${missing} (receiver, client) pairs never saw the last caret`)
     }
     return {
       p95: percentile(latencies.view(), 95),

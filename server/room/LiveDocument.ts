@@ -10,6 +10,7 @@ import * as Y from 'yjs'
 import type { StoredDocument } from '../persistence/DocumentStore'
 import { ColdDocument } from './ColdDocument'
 import type { UpdateOrigin } from './deps'
+import { encodeSyncStep2FromUpdate } from '../protocol'
 import { encodeIntegrated, hasPending } from './documentParts'
 
 /** Told when the live document is built from what is stored (SavedAcks: all of it is durable). */
@@ -36,6 +37,8 @@ export class LiveDocument {
   private liveDoc: Y.Doc | null = null
   /** Bumped by every transaction that changed the document (see `apply`). */
   private changeCount = 0
+  /** The last fresh client's sync step 2, and what it was encoded from (see `freshClientStep2`). */
+  private sharedStep2: { source: Y.Doc | null; changes: number; frame: WeakRef<Buffer> } | null = null
 
   constructor(
     stored: StoredDocument,
@@ -62,6 +65,31 @@ export class LiveDocument {
    */
   encodeState(): Uint8Array {
     return this.cold.isCold && this.cold.isSingleUpdate ? this.cold.asOneUpdate() : encodeIntegrated(this.doc)
+  }
+
+  /**
+   * Sync step 2 for a client that holds nothing: the whole integrated
+   * document (the single stored update while cold), framed once per change
+   * of the document and shared by every fresh joiner until the next change,
+   * instead of encoded and copied per joiner (a join storm on a large
+   * document, issue 11). Keyed on the document it was encoded from and
+   * `changeCount`, which every transaction that changed the document bumps;
+   * a cold room's bytes cannot change while cold (writes build it first).
+   * What waits for missing dependencies is never in it (documentParts.ts).
+   * Held weakly: sockets keep it while they write it, and once all have,
+   * an idle room holds no second copy of its document.
+   */
+  freshClientStep2(): Buffer {
+    const source = this.cold.isCold && this.cold.isSingleUpdate ? null : this.doc
+    const shared = this.sharedStep2
+    if (shared && shared.source === source && shared.changes === this.changeCount) {
+      const frame = shared.frame.deref()
+      if (frame) return frame
+    }
+    const encoded = encodeSyncStep2FromUpdate(source === null ? this.cold.asOneUpdate() : encodeIntegrated(source))
+    const frame = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)
+    this.sharedStep2 = { source, changes: this.changeCount, frame: new WeakRef(frame) }
+    return frame
   }
 
   /** The stored state vector while the room is cold, else null (SavedAcksSource). */
@@ -105,11 +133,14 @@ export class LiveDocument {
   /** The rebuilt document replaces the one an update broke; the broken one is dropped. */
   replace(rebuilt: Y.Doc): void {
     const broken = this.liveDoc
+    // Its shared step 2 would keep the broken document reachable until the next fresh joiner.
+    this.sharedStep2 = null
     this.adopt(rebuilt)
     broken?.destroy()
   }
 
   destroy(): void {
+    this.sharedStep2 = null
     this.liveDoc?.destroy()
   }
 

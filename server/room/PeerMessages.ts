@@ -33,7 +33,7 @@ export interface PeerMessageParts {
   /** The peers in the room: a late answer goes only to a peer still among them. */
   peers: ReadonlySet<Peer>
   rebuild: Pick<DocumentRebuild, 'active' | 'defer'>
-  document: Pick<LiveDocument, 'cold' | 'doc' | 'materialize'>
+  document: Pick<LiveDocument, 'cold' | 'doc' | 'materialize' | 'freshClientStep2'>
   broadcaster: Pick<Broadcaster, 'sendTo'>
   presence: Pick<Presence, 'presentStates' | 'applyFromPeer'>
   saved: Pick<SavedAcks, 'subscribe'>
@@ -125,13 +125,13 @@ export class PeerMessages {
       // A fresh client on a cold room: the stored bytes are exactly what it lacks. Build the
       // document only once they are on their way: building blocks the event loop for tens of
       // milliseconds, and a large frame goes out over several turns of it.
-      const step2 = encodeSyncStep2FromUpdate(document.cold.asOneUpdate())
-      const queued = broadcaster.sendTo(peer, step2, () => setImmediate(() => document.materialize()))
+      const queued = broadcaster.sendTo(peer, document.freshClientStep2(), () => setImmediate(() => document.materialize()))
       if (!queued) setImmediate(() => document.materialize())
       return
     }
     const doc = document.doc
-    broadcaster.sendTo(peer, encodeSyncStep2FromUpdate(encodeIntegrated(doc, stateVector)))
+    // A fresh client gets the frame every fresh client gets until the document changes (LiveDocument.freshClientStep2).
+    broadcaster.sendTo(peer, theirs.size === 0 ? document.freshClientStep2() : encodeSyncStep2FromUpdate(encodeIntegrated(doc, stateVector)))
     // What waits for missing dependencies goes apart, after the rest (documentParts.ts).
     const pending = hasPending(doc) ? encodePending(doc, stateVector) : null
     if (pending) broadcaster.sendTo(peer, encodeUpdateMessage(pending))

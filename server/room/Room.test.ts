@@ -193,6 +193,73 @@ describe('joining', () => {
   })
 })
 
+describe('sync step 2 for fresh clients', () => {
+  /** A peer that also keeps the raw frames it was sent, to tell one shared frame from equal copies. */
+  class RawPeer extends FakePeer {
+    readonly raw: Buffer[] = []
+    override send(frame: Buffer, onWritten?: () => void): boolean {
+      this.raw.push(frame)
+      return super.send(frame, onWritten)
+    }
+  }
+
+  /** Joins a fresh client and asks for everything; returns the raw step-2 frame and the text it carries. */
+  function freshJoin(room: Room): { frame: Buffer; text: string } {
+    const peer = new RawPeer('fresh')
+    room.join(peer)
+    peer.raw.length = 0
+    peer.take('step1')
+    room.handleMessage(peer, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    const [step2] = peer.take('step2')
+    return { frame: peer.raw[0], text: textOf(step2.update) }
+  }
+
+  it('is encoded once per change of the document and shared by every fresh joiner until the next change', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    const first = textUpdate('hello', 1)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    const a = freshJoin(room)
+    const b = freshJoin(room)
+    expect(a.text).toBe('hello')
+    expect(b.frame).toBe(a.frame)
+    // An insertion: the next fresh joiner gets the new state, not the shared frame.
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate(' world', 1, first.doc).update))
+    const c = freshJoin(room)
+    expect(c.text).toBe('hello world')
+    expect(c.frame).not.toBe(a.frame)
+    // A deletion alone changes the document too.
+    const editor = new Y.Doc()
+    Y.applyUpdate(editor, room.encodeState())
+    const before = Y.encodeStateVector(editor)
+    editor.getText('text').delete(0, 6)
+    room.handleMessage(writer, encodeUpdateMessage(Y.encodeStateAsUpdate(editor, before)))
+    expect(freshJoin(room).text).toBe('world')
+    // A client that holds part of the document still gets only what it lacks.
+    const partial = new FakePeer('partial')
+    room.join(partial)
+    partial.take('step1')
+    room.handleMessage(partial, encodeSyncStep1FromStateVector(Y.encodeStateVector(first.doc)))
+    const [step2] = partial.take('step2')
+    const holder = new Y.Doc()
+    Y.applyUpdate(holder, first.update)
+    Y.applyUpdate(holder, step2.update)
+    expect(holder.getText('text').toString()).toBe('world')
+  })
+
+  it('on a cold room is the stored bytes, and the live document once a write built it', async () => {
+    const { update, doc } = textUpdate('stored', 7)
+    const stored = { updates: [update], snapshotStateVector: null, lastSeq: 1, logLength: 1 }
+    const room = new Room('doc', stored, roomDeps())
+    expect(freshJoin(room).text).toBe('stored')
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('!', 7, doc).update))
+    expect(freshJoin(room).text).toBe('stored!')
+  })
+})
+
 describe('document updates', () => {
   it('are applied once, stored once and relayed as one frame to every other peer, never echoed to the sender', async () => {
     const room = new Room('doc', emptyDocument, roomDeps())
