@@ -10,8 +10,9 @@
  * replaced loses the relative positions that point into it (comment
  * anchors, cursors): an XML fragment (Tiptap's `default`) or an array keeps
  * the children equal in both (longest common subsequence of their
- * serialisations); of the others, an element with the same name and
- * attributes on both sides is restored from the inside, the same way, and
+ * serialisations); of the others, an element with the same name on both
+ * sides is restored from the inside (its attributes set, its children
+ * restored the same way), and
  * a text keeps its common head and tail and has only its middle replaced,
  * with the target's formatting; what is left is replaced. A map sets only
  * the keys that differ.
@@ -105,11 +106,32 @@ function restoreChildren(parent: Y.XmlFragment | Y.XmlElement, wanted: XmlNode[]
     clone: (node) => node.clone(),
     shape: shapeKey,
     patch: (have, want) => {
-      if (have instanceof Y.XmlElement && want instanceof Y.XmlElement) return restoreChildren(have, want.toArray() as XmlNode[])
+      if (have instanceof Y.XmlElement && want instanceof Y.XmlElement) {
+        const attributes = restoreAttributes(have, want)
+        return restoreChildren(have, want.toArray() as XmlNode[]) || attributes
+      }
       if (have instanceof Y.XmlText && want instanceof Y.XmlText) return restoreText(have, want)
       return false
     },
   })
+}
+
+/** Sets the attributes that differ in place, as y-tiptap does for a heading's level or a paragraph's alignment. */
+function restoreAttributes(element: Y.XmlElement, wanted: Y.XmlElement): boolean {
+  const have = element.getAttributes() as Record<string, unknown>
+  const want = wanted.getAttributes() as Record<string, unknown>
+  let changed = false
+  for (const key of Object.keys(have)) {
+    if (key in want) continue
+    element.removeAttribute(key)
+    changed = true
+  }
+  for (const [key, value] of Object.entries(want)) {
+    if (key in have && canonical(have[key]) === canonical(value)) continue
+    element.setAttribute(key, value as string)
+    changed = true
+  }
+  return changed
 }
 
 /**
@@ -117,18 +139,26 @@ function restoreChildren(parent: Y.XmlFragment | Y.XmlElement, wanted: XmlNode[]
  * not: it drops attribute values that are not strings, e.g. a link's attrs).
  */
 function nodeKey(node: XmlNode): string {
-  if (node instanceof Y.XmlText) return `text:${canonical(node.getAttributes())}:${canonical(node.toDelta())}`
-  if (node instanceof Y.XmlElement) return `${shapeKey(node)}:[${node.toArray().map((child) => nodeKey(child as XmlNode)).join(',')}]`
+  if (node instanceof Y.XmlText) return `text:${canonical(node.getAttributes())}:${canonical(readDelta(node))}`
+  if (node instanceof Y.XmlElement) {
+    const children = node.toArray().map((child) => nodeKey(child as XmlNode))
+    return `element:${node.nodeName}:${canonical(node.getAttributes())}:[${children.join(',')}]`
+  }
   return `hook:${node.hookName}:${canonical(node.toJSON())}`
 }
 
 /**
  * What must match for a node to be restored from the inside rather than
- * replaced: an element's name and attributes, a text's own attributes.
- * Null: always replaced.
+ * replaced: an element's name (its attributes are set in place, unless one
+ * holds a Yjs type, which would need copying: then all of them must match),
+ * a text's own attributes. Null: always replaced.
  */
 function shapeKey(node: XmlNode): string | null {
-  if (node instanceof Y.XmlElement) return `element:${node.nodeName}:${canonical(node.getAttributes())}`
+  if (node instanceof Y.XmlElement) {
+    const attributes = Object.values(node.getAttributes() as Record<string, unknown>)
+    const typed = attributes.some((value) => value instanceof Y.AbstractType)
+    return `element:${node.nodeName}${typed ? `:${canonical(node.getAttributes())}` : ''}`
+  }
   if (node instanceof Y.XmlText) return `text:${canonical(node.getAttributes())}`
   return null
 }
@@ -251,7 +281,7 @@ function restoreText(text: Y.Text, wanted: Y.Text): boolean {
   })
   // Formatting that meets at the edges of a change is Yjs's to merge; should it read
   // differently from the target in any way, the whole text is replaced rather than left wrong.
-  if (canonical(text.toDelta()) !== canonical(wanted.toDelta())) {
+  if (canonical(readDelta(text)) !== canonical(readDelta(wanted))) {
     text.delete(0, text.length)
     insertUnits(text, 0, want)
   }
@@ -299,6 +329,22 @@ function trimEqualEnds(have: TextUnit[], want: TextUnit[], gap: Gap): Gap {
     wantTo++
   }
   return { haveFrom, haveTo, wantFrom, wantTo }
+}
+
+/**
+ * A text's delta with neighbouring runs of the same formatting joined: Yjs
+ * may list one run as two (around a formatting item that changes nothing),
+ * which reads the same.
+ */
+function readDelta(text: Y.Text): DeltaOp[] {
+  const joined: DeltaOp[] = []
+  for (const op of text.toDelta() as DeltaOp[]) {
+    const last = joined.at(-1)
+    if (last && typeof last.insert === 'string' && typeof op.insert === 'string' && canonical(last.attributes ?? {}) === canonical(op.attributes ?? {})) {
+      last.insert += op.insert
+    } else joined.push({ ...op })
+  }
+  return joined
 }
 
 function textUnits(delta: DeltaOp[]): TextUnit[] {
