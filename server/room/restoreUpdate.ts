@@ -12,10 +12,10 @@
  * the children equal in both (longest common subsequence of their
  * serialisations); of the others, an element with the same name on both
  * sides is restored from the inside (its attributes set, its children
- * restored the same way), and
- * a text keeps its common head and tail and has only its middle replaced,
- * with the target's formatting; what is left is replaced. A map sets only
- * the keys that differ.
+ * restored the same way), and a text keeps the words it shares with the
+ * target and has only the characters that differ replaced, with the
+ * target's formatting; what is left is replaced. A map sets only the keys
+ * that differ.
  *
  * The server does not know which Yjs type a root is (clients decide that
  * when they call `doc.get`), so it is read from the stored content.
