@@ -143,6 +143,24 @@ describe('restoreUpdate inside changed blocks', () => {
     expect(covered(client, ...kept)).toBe('keep these words')
   })
 
+  it('patches the edited paragraph, not one typed since above it: positions in the edited one stay on their words', () => {
+    const client = new Y.Doc()
+    const body = client.getXmlFragment('default')
+    body.insert(0, [paragraph('Intro'), paragraph('The body says what was agreed')])
+    const target = asServerHolds(client)
+    const edited = body.get(1) as Y.XmlElement
+    textOf(edited).insert(0, 'Now ')
+    body.insert(1, [paragraph('A note typed later')])
+    const text = textOf(edited)
+    const index = text.toString().indexOf('what was agreed')
+    const anchor = [Y.createRelativePositionFromTypeIndex(text, index, 0), Y.createRelativePositionFromTypeIndex(text, index + 15, -1)] as const
+
+    Y.applyUpdate(client, restoreUpdate(asServerHolds(client), target)!)
+    expect(exactly(body)).toEqual(exactly(target.getXmlFragment('default')))
+    expect(body.get(1)).toBe(edited)
+    expect(covered(client, ...anchor)).toBe('what was agreed')
+  })
+
   it('brings the marks of the restored middle back exactly: bold, links, and none where there were none', () => {
     const client = new Y.Doc()
     const body = client.getXmlFragment('default')

@@ -113,7 +113,34 @@ function restoreChildren(parent: Y.XmlFragment | Y.XmlElement, wanted: XmlNode[]
       if (have instanceof Y.XmlText && want instanceof Y.XmlText) return restoreText(have, want)
       return false
     },
+    similarity: (have, want) => sharedWords(wordsIn(have), wordsIn(want)),
   })
+}
+
+/** The words of a node's text, all levels down (marks and embeds left out). */
+function wordsIn(node: XmlNode): string[] {
+  return textIn(node).match(/[\p{L}\p{N}]+/gu) ?? []
+}
+
+function textIn(node: XmlNode): string {
+  if (node instanceof Y.XmlText) return (node.toDelta() as DeltaOp[]).map((op) => (typeof op.insert === 'string' ? op.insert : ' ')).join('')
+  if (node instanceof Y.XmlElement) return node.toArray().map((child) => textIn(child as XmlNode)).join(' ')
+  return ''
+}
+
+/** How many words two lists have in common, counting repeats. */
+function sharedWords(a: string[], b: string[]): number {
+  const counts = new Map<string, number>()
+  for (const word of a) counts.set(word, (counts.get(word) ?? 0) + 1)
+  let shared = 0
+  for (const word of b) {
+    const left = counts.get(word) ?? 0
+    if (left > 0) {
+      counts.set(word, left - 1)
+      shared++
+    }
+  }
+  return shared
 }
 
 /** Sets the attributes that differ in place, as y-tiptap does for a heading's level or a paragraph's alignment. */
@@ -179,6 +206,8 @@ interface SequenceRules<T> {
   shape?: (node: T) => string | null
   /** Makes `have` read like `want` in place; true if it changed anything. */
   patch?: (have: T, want: T) => boolean
+  /** How much two children of the same shape share (0: nothing), to choose which to patch into which. */
+  similarity?: (have: T, want: T) => number
 }
 
 /** A stretch `have[haveFrom..haveTo)` to be made into `want[wantFrom..wantTo)`. */
@@ -214,13 +243,51 @@ function restoreGap<T>(sequence: Sequence<T>, have: T[], wanted: T[], gap: Gap, 
     if (part.wantTo > part.wantFrom) sequence.insert(part.haveFrom, wanted.slice(part.wantFrom, part.wantTo).map(rules.clone))
   }
   if (!shape || !patch) return replace(gap)
-  // A null shape gets a tag of its own, so it pairs with nothing.
-  const shapes = (nodes: T[], from: number, to: number, side: string) => nodes.slice(from, to).map((node, i) => shape(node) ?? `\0${side}${i}`)
-  const paired = commonSubsequence(shapes(have, gap.haveFrom, gap.haveTo, 'have'), shapes(wanted, gap.wantFrom, gap.wantTo, 'want'))
+  const paired = pairsToPatch(have.slice(gap.haveFrom, gap.haveTo), wanted.slice(gap.wantFrom, gap.wantTo), rules)
   walkBackwards(gap, paired.map(([h, w]) => [gap.haveFrom + h, gap.wantFrom + w]), {
     gap: replace,
     pair: (h, w) => patch(have[h], wanted[w]),
   })
+}
+
+/** Past this many candidate pairs in one stretch, pairing goes by shape alone (similarity costs a comparison each). */
+const SIMILARITY_PAIRS = 10_000
+
+/**
+ * Which differing children to patch into which (index pairs, in order):
+ * children of the same shape, choosing, when there is a choice, the pairs
+ * that share the most words. So a paragraph typed since the version above
+ * an edited one is deleted, and the edited one patched, not the other way.
+ */
+function pairsToPatch<T>(have: T[], wanted: T[], rules: SequenceRules<T>): [number, number][] {
+  const shape = rules.shape!
+  const haveShapes = have.map(shape)
+  const wantShapes = wanted.map(shape)
+  const pairable = (h: number, w: number) => haveShapes[h] !== null && haveShapes[h] === wantShapes[w]
+  if (have.length * wanted.length > SIMILARITY_PAIRS || !rules.similarity) {
+    // A null shape gets a tag of its own, so it pairs with nothing.
+    return commonSubsequence(
+      haveShapes.map((key, i) => key ?? `\0have${i}`),
+      wantShapes.map((key, i) => key ?? `\0want${i}`),
+    )
+  }
+  const similarity = rules.similarity
+  // best[h][w]: the highest total score pairing have[h..] with wanted[w..]; a pair scores 1 plus the words its two share.
+  const best = Array.from({ length: have.length + 1 }, () => new Float64Array(wanted.length + 1))
+  const score = (h: number, w: number) => (pairable(h, w) ? 1 + similarity(have[h], wanted[w]) : -1)
+  const scores = have.map((_, h) => wanted.map((_, w) => score(h, w)))
+  for (let h = have.length - 1; h >= 0; h--) {
+    for (let w = wanted.length - 1; w >= 0; w--) {
+      best[h][w] = Math.max(best[h + 1][w], best[h][w + 1], scores[h][w] > 0 ? scores[h][w] + best[h + 1][w + 1] : 0)
+    }
+  }
+  const pairs: [number, number][] = []
+  for (let h = 0, w = 0; h < have.length && w < wanted.length; ) {
+    if (scores[h][w] > 0 && best[h][w] === scores[h][w] + best[h + 1][w + 1]) pairs.push([h++, w++])
+    else if (best[h][w] === best[h + 1][w]) h++
+    else w++
+  }
+  return pairs
 }
 
 /**
