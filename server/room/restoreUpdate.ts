@@ -461,8 +461,8 @@ function isLowSurrogate(value: unknown): boolean {
   return typeof value === 'string' && /^[\uDC00-\uDFFF]$/.test(value)
 }
 
-/** Enough for a few thousand children or words changed on each side (a Uint32 each). */
-const COMMON_SUBSEQUENCE_CELLS = 4_000_000
+/** A table of 64 MB at most (a Uint32 each): some four thousand moved blocks or words on each side. */
+const COMMON_SUBSEQUENCE_CELLS = 16_000_000
 
 /** Index pairs (in `a`, in `b`) of a longest common subsequence, in order. */
 function commonSubsequence(a: string[], b: string[]): [number, number][] {
@@ -475,30 +475,52 @@ function commonSubsequence(a: string[], b: string[]): [number, number][] {
     endA--
     endB--
   }
-  const rows = endA - start
-  const cols = endB - start
-  // The table grows as rows × cols: past a bound, only the equal head and tail are
-  // kept (still a common subsequence, so still a correct restore, only a larger one).
-  if (rows * cols > COMMON_SUBSEQUENCE_CELLS) return headAndTail(start, endA, endB, a.length)
+  const pairs: [number, number][] = []
+  for (let i = 0; i < start; i++) pairs.push([i, i])
+  pairs.push(...middleSubsequence(a, b, start, endA, endB))
+  for (let k = 0; k < a.length - endA; k++) pairs.push([endA + k, endB + k])
+  return pairs
+}
+
+/** The common subsequence of a[start..endA) and b[start..endB), by the classic table. */
+function middleSubsequence(a: string[], b: string[], start: number, endA: number, endB: number): [number, number][] {
+  // Only keys both sides have can be in common (an edited or a new block has
+  // none): the others are left out of the table, and keys become numbers.
+  const ids = new Map<string, number>()
+  for (let j = start; j < endB; j++) if (!ids.has(b[j])) ids.set(b[j], ids.size)
+  const inA = new Set<string>()
+  const rowsAt: number[] = []
+  for (let i = start; i < endA; i++) {
+    if (!ids.has(a[i])) continue
+    rowsAt.push(i)
+    inA.add(a[i])
+  }
+  const colsAt: number[] = []
+  for (let j = start; j < endB; j++) if (inA.has(b[j])) colsAt.push(j)
+  const rows = rowsAt.length
+  const cols = colsAt.length
+  // The table grows as rows × cols: past a bound nothing in the middle is kept
+  // (still a common subsequence, so still a correct restore, only a larger one).
+  if (rows * cols > COMMON_SUBSEQUENCE_CELLS) return []
+  const rowIds = rowsAt.map((i) => ids.get(a[i])!)
+  const colIds = colsAt.map((j) => ids.get(b[j])!)
   const lengths: Uint32Array[] = Array.from({ length: rows + 1 }, () => new Uint32Array(cols + 1))
   for (let i = rows - 1; i >= 0; i--) {
     for (let j = cols - 1; j >= 0; j--) {
-      lengths[i][j] = a[start + i] === b[start + j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1])
+      lengths[i][j] = rowIds[i] === colIds[j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1])
     }
   }
   const pairs: [number, number][] = []
-  for (let i = 0; i < start; i++) pairs.push([i, i])
   let i = 0
   let j = 0
   while (i < rows && j < cols) {
-    if (a[start + i] === b[start + j]) {
-      pairs.push([start + i, start + j])
+    if (rowIds[i] === colIds[j]) {
+      pairs.push([rowsAt[i], colsAt[j]])
       i++
       j++
     } else if (lengths[i + 1][j] >= lengths[i][j + 1]) i++
     else j++
   }
-  for (let k = 0; k < a.length - endA; k++) pairs.push([endA + k, endB + k])
   return pairs
 }
 
@@ -509,13 +531,6 @@ function canonical(value: unknown): string {
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner
     return Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
   }) ?? 'undefined'
-}
-
-function headAndTail(start: number, endA: number, endB: number, lengthA: number): [number, number][] {
-  const pairs: [number, number][] = []
-  for (let i = 0; i < start; i++) pairs.push([i, i])
-  for (let k = 0; k < lengthA - endA; k++) pairs.push([endA + k, endB + k])
-  return pairs
 }
 
 function serialize(value: unknown): string {
