@@ -113,7 +113,7 @@ function restoreChildren(parent: Y.XmlFragment | Y.XmlElement, wanted: XmlNode[]
       if (have instanceof Y.XmlText && want instanceof Y.XmlText) return restoreText(have, want)
       return false
     },
-    similarity: (have, want) => sharedWords(wordsIn(have), wordsIn(want)),
+    words: wordsIn,
   })
 }
 
@@ -206,8 +206,8 @@ interface SequenceRules<T> {
   shape?: (node: T) => string | null
   /** Makes `have` read like `want` in place; true if it changed anything. */
   patch?: (have: T, want: T) => boolean
-  /** How much two children of the same shape share (0: nothing), to choose which to patch into which. */
-  similarity?: (have: T, want: T) => number
+  /** A child's words: of two pairings, the one whose children share more words is patched. */
+  words?: (node: T) => string[]
 }
 
 /** A stretch `have[haveFrom..haveTo)` to be made into `want[wantFrom..wantTo)`. */
@@ -264,17 +264,19 @@ function pairsToPatch<T>(have: T[], wanted: T[], rules: SequenceRules<T>): [numb
   const haveShapes = have.map(shape)
   const wantShapes = wanted.map(shape)
   const pairable = (h: number, w: number) => haveShapes[h] !== null && haveShapes[h] === wantShapes[w]
-  if (have.length * wanted.length > SIMILARITY_PAIRS || !rules.similarity) {
+  if (have.length * wanted.length > SIMILARITY_PAIRS || !rules.words) {
     // A null shape gets a tag of its own, so it pairs with nothing.
     return commonSubsequence(
       haveShapes.map((key, i) => key ?? `\0have${i}`),
       wantShapes.map((key, i) => key ?? `\0want${i}`),
     )
   }
-  const similarity = rules.similarity
+  // Each child's words read once: every child is compared with every other one.
+  const haveWords = have.map(rules.words)
+  const wantWords = wanted.map(rules.words)
   // best[h][w]: the highest total score pairing have[h..] with wanted[w..]; a pair scores 1 plus the words its two share.
   const best = Array.from({ length: have.length + 1 }, () => new Float64Array(wanted.length + 1))
-  const score = (h: number, w: number) => (pairable(h, w) ? 1 + similarity(have[h], wanted[w]) : -1)
+  const score = (h: number, w: number) => (pairable(h, w) ? 1 + sharedWords(haveWords[h], wantWords[w]) : -1)
   const scores = have.map((_, h) => wanted.map((_, w) => score(h, w)))
   for (let h = have.length - 1; h >= 0; h--) {
     for (let w = wanted.length - 1; w >= 0; w--) {
