@@ -80,6 +80,35 @@ describe('restoreUpdate', () => {
   })
 })
 
+// proves: HISTORY-30
+describe('restoreUpdate and the restore mark', () => {
+  it('sets the mark in its own update, even when the content is already the version', () => {
+    const client = new Y.Doc()
+    client.getXmlFragment('default').insert(0, [paragraph('same')])
+    const target = asServerHolds(client)
+    expect(restoreUpdate(asServerHolds(client), target)).toBeNull()
+    Y.applyUpdate(client, restoreUpdate(asServerHolds(client), target, { version: '7', at: '2026-12-02T05:00:00.000Z' })!)
+    expect(client.getMap('restore').toJSON()).toEqual({ last: { version: '7', at: '2026-12-02T05:00:00.000Z' } })
+    expect(client.getXmlFragment('default').toString()).toBe('<paragraph>same</paragraph>')
+  })
+
+  it('neither compares nor restores the mark: a version holding an older one gets the new one, and no mark is taken away', () => {
+    const client = new Y.Doc()
+    client.getXmlFragment('default').insert(0, [paragraph('old')])
+    client.getMap('restore').set('last', { version: '1', at: '2026-12-01T00:00:00.000Z' })
+    const target = asServerHolds(client)
+    client.getMap('restore').set('last', { version: '2', at: '2026-12-02T00:00:00.000Z' })
+    // Only the mark differs: nothing to restore.
+    expect(restoreUpdate(asServerHolds(client), target)).toBeNull()
+    ;(client.getXmlFragment('default').get(0) as Y.XmlElement).insert(1, [new Y.XmlText(' new')])
+    Y.applyUpdate(client, restoreUpdate(asServerHolds(client), target)!)
+    expect(client.getXmlFragment('default').toString()).toBe('<paragraph>old</paragraph>')
+    expect(client.getMap('restore').get('last')).toEqual({ version: '2', at: '2026-12-02T00:00:00.000Z' })
+    Y.applyUpdate(client, restoreUpdate(asServerHolds(client), target, { version: '3', at: '2026-12-03T00:00:00.000Z' })!)
+    expect(client.getMap('restore').get('last')).toEqual({ version: '3', at: '2026-12-03T00:00:00.000Z' })
+  })
+})
+
 /**
  * The content exactly, marks and attributes included (toString drops
  * non-string attribute values): per character, so that one run Yjs happens

@@ -19,25 +19,38 @@
  *
  * The server does not know which Yjs type a root is (clients decide that
  * when they call `doc.get`), so it is read from the stored content.
+ *
+ * The root map `restore` (lib/restoreMark.ts) is not content: it is left out
+ * of the comparison, and the update sets in it which version was restored
+ * and when (HISTORY-30), so clients can stop their undo at the restore.
  */
 import * as Y from 'yjs'
+import { RESTORE_KEY, RESTORE_MAP, type RestoreMark } from '../../lib/restoreMark'
 
 type RootKind = 'xml' | 'text' | 'map' | 'array'
 
 /**
  * Returns the update turning `current` into `target`'s content, or null when
- * they already read the same. `current` is not changed: the work is done on
- * a copy.
+ * they already read the same and no `mark` is given. With a `mark`, the
+ * update always also records it in the restore map, even when the content
+ * was equal already: every restore is a checkpoint. `current` is not
+ * changed: the work is done on a copy.
  */
-export function restoreUpdate(current: Y.Doc, target: Y.Doc): Uint8Array | null {
+export function restoreUpdate(current: Y.Doc, target: Y.Doc, mark?: RestoreMark): Uint8Array | null {
   const work = new Y.Doc()
   Y.applyUpdate(work, Y.encodeStateAsUpdate(current))
   const before = Y.encodeStateVector(work)
   let changed = false
   work.transact(() => {
     for (const name of new Set([...work.share.keys(), ...target.share.keys()])) {
+      // The version's own restore mark (if it has one) is history, not content.
+      if (name === RESTORE_MAP) continue
       const kind = rootKind(work.share.get(name)) ?? rootKind(target.share.get(name))
       if (kind && restoreRoot(work, target, name, kind)) changed = true
+    }
+    if (mark) {
+      work.getMap<RestoreMark>(RESTORE_MAP).set(RESTORE_KEY, { version: mark.version, at: mark.at })
+      changed = true
     }
   })
   const update = changed ? Y.encodeStateAsUpdate(work, before) : null

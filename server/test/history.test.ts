@@ -329,6 +329,37 @@ describe('restore', () => {
     bobUndoAfter.destroy()
   })
 
+  // proves: HISTORY-30
+  it('marks every restore in the root map `restore` of the live document, even one that changes no content', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice', name: 'Alice' }))
+    writeParagraphs(alice, ['Kept words'])
+    const good = await nameVersion(server, room, 'good')
+    ;(((alice.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0)) as Y.XmlText).delete(0, 5)
+    await eventually(async () => expect(paragraphs(await serverDocument(server, room))).toEqual(['words']))
+    const mark = () => alice.doc.getMap<{ version: string; at: string }>('restore').get('last')
+    const restore = async () => {
+      const before = Date.now()
+      const res = await api(server, 'POST', `/docs/${room}/versions/${good.id}/restore`, { token: await server.token({ doc: room, sub: 'alice' }) })
+      expect(res.status).toBe(200)
+      return before
+    }
+
+    const first = await restore()
+    await eventually(() => expect(mark()?.at).toBeDefined())
+    expect(paragraphs(alice.doc)).toEqual(['Kept words'])
+    expect(mark()).toEqual({ version: good.id, at: expect.any(String) })
+    expect(Date.parse(mark()!.at)).toBeGreaterThanOrEqual(first - 1)
+    const firstAt = mark()!.at
+
+    // The content is the version's already: the restore still marks (a new time), and writes the words only once.
+    await new Promise((resolve) => setTimeout(resolve, 5)) // so the two ISO times (milliseconds) differ
+    await restore()
+    await eventually(() => expect(mark()!.at).not.toBe(firstAt))
+    expect(paragraphs(alice.doc)).toEqual(['Kept words'])
+  })
+
   // proves: HISTORY-11
 
   it('is durable once answered: SIGKILL right after the 200, restart, and the document is the version', async () => {
