@@ -111,7 +111,8 @@ export class Documents {
       Y.applyUpdate(target, buildVersionState(await store.loadThrough(docId, version.seq)))
       await room.settled()
       // One forward update makes the live document equal to the version (restoreUpdate.ts): an API write.
-      const update = restoreUpdate(room.doc, target)
+      // It also marks the restore in the document, so editors stop their undo there (HISTORY-30).
+      const update = restoreUpdate(room.doc, target, { version: String(id), at: new Date().toISOString() })
       if (update) room.applyUpdate(update, { source: 'api', author })
       await persistQueue.flush()
       const restored = await store.createVersion(docId, { kind: 'restore', label: null, createdAt: Date.now(), author })

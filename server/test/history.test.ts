@@ -280,8 +280,10 @@ describe('restore', () => {
     const extra = new Y.XmlElement('paragraph')
     extra.insert(0, [new Y.XmlText('Bob added this')])
     bob.doc.getXmlFragment('default').insert(2, [extra])
-    await eventually(() => expect(paragraphs(alice.doc)).toEqual(['Intro by Alice', 'BAD Body by Alice', 'Bob added this']))
-    const framesBefore = bob.doc.store.clients.size
+    // And Alice cuts words the version has, so the restore must write them again.
+    ;(((alice.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0)) as Y.XmlText).delete(5, 9)
+    await eventually(() => expect(paragraphs(bob.doc)).toEqual(['Intro', 'BAD Body by Alice', 'Bob added this']))
+    const clocksBefore = Y.decodeStateVector(Y.encodeStateVector(bob.doc))
 
     const res = await api(server, 'POST', `/docs/${room}/versions/${good.id}/restore`, {
       token: await server.token({ doc: room, sub: 'alice', name: 'Alice' }),
@@ -292,15 +294,21 @@ describe('restore', () => {
     for (const client of [alice, bob]) {
       await eventually(() => expect(paragraphs(client.doc)).toEqual(['Intro by Alice', 'Body by Alice']))
     }
-    // The restore is a change by a client of its own, not an undo of anyone's.
-    expect(bob.doc.store.clients.size).toBe(framesBefore + 1)
+    // Bob's changed paragraph was restored in place, not replaced: what points into it (comment anchors) still does.
+    expect(bob.doc.getXmlFragment('default').get(1)).toBe(body)
+    // The restore is a change by a client of its own, not an undo of anyone's: nothing
+    // new under Alice's or Bob's client IDs, one new client for what it wrote again.
+    const clocksAfter = Y.decodeStateVector(Y.encodeStateVector(bob.doc))
+    for (const client of [alice, bob]) expect(clocksAfter.get(client.doc.clientID)).toBe(clocksBefore.get(client.doc.clientID))
+    expect([...clocksAfter.keys()].filter((id) => !clocksBefore.has(id))).toHaveLength(1)
     expect((await versionDoc(server, room, restore.id)).getXmlFragment('default').toString()).toBe(
       (await versionDoc(server, room, good.id)).getXmlFragment('default').toString(),
     )
-    // The state it replaced got an automatic version first, Bob among its authors.
+    // The state it replaced got an automatic version first, by the two who changed it since.
     const versions = await listVersions(server, room)
     expect(versions.map((v) => v.kind)).toEqual(['restore', 'auto', 'named'])
-    expect(versions[1].authors).toEqual([{ sub: 'bob', name: 'Bob' }])
+    expect(versions[1].authors).toHaveLength(2)
+    expect(versions[1].authors).toEqual(expect.arrayContaining([{ sub: 'bob', name: 'Bob' }, { sub: 'alice', name: 'Alice' }]))
 
     // Bob's undo covers only his own edits: none of them brings back what the restore replaced, nor undoes it.
     while (bobUndo.canUndo()) bobUndo.undo()
@@ -316,9 +324,40 @@ describe('restore', () => {
       token: await server.token({ doc: room, sub: 'bob', name: 'Bob' }),
     })
     expect(undoRestore.status).toBe(200)
-    await eventually(() => expect(paragraphs(alice.doc)).toEqual(['Intro by Alice', 'BAD Body by Alice', 'Bob added this']))
+    await eventually(() => expect(paragraphs(alice.doc)).toEqual(['Intro', 'BAD Body by Alice', 'Bob added this']))
     bobUndo.destroy()
     bobUndoAfter.destroy()
+  })
+
+  // proves: HISTORY-30
+  it('marks every restore in the root map `restore` of the live document, even one that changes no content', async () => {
+    const server = await startTestServer()
+    const room = docId()
+    const alice = await syncedClient(server, room, await server.token({ doc: room, sub: 'alice', name: 'Alice' }))
+    writeParagraphs(alice, ['Kept words'])
+    const good = await nameVersion(server, room, 'good')
+    ;(((alice.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0)) as Y.XmlText).delete(0, 5)
+    await eventually(async () => expect(paragraphs(await serverDocument(server, room))).toEqual(['words']))
+    const mark = () => alice.doc.getMap<{ version: string; at: string }>('restore').get('last')
+    const restore = async () => {
+      const before = Date.now()
+      const res = await api(server, 'POST', `/docs/${room}/versions/${good.id}/restore`, { token: await server.token({ doc: room, sub: 'alice' }) })
+      expect(res.status).toBe(200)
+      return before
+    }
+
+    const first = await restore()
+    await eventually(() => expect(mark()?.at).toBeDefined())
+    expect(paragraphs(alice.doc)).toEqual(['Kept words'])
+    expect(mark()).toEqual({ version: good.id, at: expect.any(String) })
+    expect(Date.parse(mark()!.at)).toBeGreaterThanOrEqual(first - 1)
+    const firstAt = mark()!.at
+
+    // The content is the version's already: the restore still marks (a new time), and writes the words only once.
+    await new Promise((resolve) => setTimeout(resolve, 5)) // so the two ISO times (milliseconds) differ
+    await restore()
+    await eventually(() => expect(mark()!.at).not.toBe(firstAt))
+    expect(paragraphs(alice.doc)).toEqual(['Kept words'])
   })
 
   // proves: HISTORY-11

@@ -5,8 +5,9 @@
  * words (plus whatever was typed between them); one whose words were all
  * deleted resolves to nothing ("The commented text was deleted").
  */
-import { Schema } from '@tiptap/pm/model'
-import { initProseMirrorDoc } from '@tiptap/y-tiptap'
+import { Fragment, Schema, Slice } from '@tiptap/pm/model'
+import { EditorState } from '@tiptap/pm/state'
+import { initProseMirrorDoc, updateYFragment } from '@tiptap/y-tiptap'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { anchorForRange, resolveAnchor, type EncodedAnchor, type YBinding } from './anchors'
@@ -36,6 +37,39 @@ function view(doc: Y.Doc): { binding: YBinding; pm: ReturnType<typeof initProseM
   const type = doc.getXmlFragment('default')
   const { doc: pm, mapping } = initProseMirrorDoc(type, schema)
   return { binding: { doc, type, mapping: mapping as YBinding['mapping'] }, pm }
+}
+
+/**
+ * Pastes paragraphs at ProseMirror position `at` the way the editor does: a
+ * ProseMirror replace with an open slice (the first and last pasted
+ * paragraphs join the text around the caret), written to Yjs by y-tiptap's
+ * own updateYFragment, as its sync plugin does after every transaction.
+ */
+function paste(doc: Y.Doc, at: number, paragraphs: string[]): void {
+  const { binding, pm } = view(doc)
+  const slice = new Slice(Fragment.from(paragraphs.map((text) => schema.node('paragraph', null, text ? [schema.text(text)] : []))), 1, 1)
+  const pasted = EditorState.create({ doc: pm }).tr.replace(at, at, slice).doc
+  doc.transact(() => updateYFragment(doc, binding.type, pasted, { mapping: binding.mapping, isOMark: new Map() } as never))
+}
+
+/** A document of paragraphs, and the text an anchor covers now (paragraphs joined by newlines). */
+function documentOf(...paragraphs: string[]): Y.Doc {
+  const doc = new Y.Doc()
+  doc.getXmlFragment('default').insert(
+    0,
+    paragraphs.map((text) => {
+      const paragraph = new Y.XmlElement('paragraph')
+      paragraph.insert(0, [new Y.XmlText(text)])
+      return paragraph
+    }),
+  )
+  return doc
+}
+
+function coveredText(doc: Y.Doc, anchor: EncodedAnchor): string | null {
+  const { binding, pm } = view(doc)
+  const resolved = resolveAnchor(binding, anchor)
+  return resolved ? pm.textBetween(resolved.from, resolved.to, '\n') : null
 }
 
 /** Where `text` starts in the ProseMirror document (inside paragraph `p`). */
@@ -155,6 +189,48 @@ describe('comment anchors under concurrent edits', () => {
     const { binding, pm } = view(doc)
     const resolved = resolveAnchor(binding, anchor)!
     expect(pm.textBetween(resolved.from, resolved.to)).toBe('quick fox')
+  })
+
+  describe('a paste', () => {
+    // "aaa quick brown fox bbb" is paragraph 2; the anchor covers "quick brown fox".
+    const setUp = () => {
+      const doc = documentOf('first paragraph', 'aaa quick brown fox bbb', 'last paragraph')
+      const { binding, pm } = view(doc)
+      const anchor = anchorForRange(binding, pmOffset(pm, 1, 4), pmOffset(pm, 1, 19))
+      expect(coveredText(doc, anchor)).toBe('quick brown fox')
+      return { doc, anchor }
+    }
+
+    it('of several paragraphs into a paragraph before the commented one leaves the thread on its words', () => {
+      const { doc, anchor } = setUp()
+      paste(doc, pmOffset(view(doc).pm, 0, 5), ['one', 'two', 'three'])
+      expect(view(doc).pm.textBetween(0, view(doc).pm.content.size, '\n')).toBe('firstone\ntwo\nthree paragraph\naaa quick brown fox bbb\nlast paragraph')
+      expect(coveredText(doc, anchor)).toBe('quick brown fox')
+    })
+
+    it('of one line inside and just before the commented words: the pasted text inside is covered, the one before is not', () => {
+      const { doc, anchor } = setUp()
+      paste(doc, pmOffset(view(doc).pm, 1, 10), ['pasted '])
+      paste(doc, pmOffset(view(doc).pm, 1, 4), ['before '])
+      expect(coveredText(doc, anchor)).toBe('quick pasted brown fox')
+    })
+
+    // A known limit of y-prosemirror's tree model (yjs/y-prosemirror#44, #204): when
+    // ProseMirror splits a paragraph (a multi-paragraph paste, or Enter), y-tiptap keeps
+    // the paragraph's Yjs text for the part before the split and writes the part after
+    // it as new items, so a relative position on text after the split loses its item.
+    // It documents that limit, not behaviour we want: its assertions state what the issue
+    // asks for, so vitest reports it as an expected failure until that is solved (e.g. the
+    // editor re-anchoring the thread from ProseMirror's mapping when it splits), and then
+    // as a failure, telling whoever solved it to make it a plain it().
+    it.fails('KNOWN LIMIT (yjs/y-prosemirror#44), expected to fail: a paste of several paragraphs inside the commented words, or before them in their paragraph, loses the thread on the words after the split', () => {
+      const { doc, anchor } = setUp()
+      paste(doc, pmOffset(view(doc).pm, 1, 10), ['one', 'two'])
+      expect(view(doc).pm.textBetween(0, view(doc).pm.content.size, '\n')).toBe('first paragraph\naaa quick one\ntwobrown fox bbb\nlast paragraph')
+      expect(coveredText(doc, anchor)).toBe('quick one\ntwobrown fox')
+      paste(doc, pmOffset(view(doc).pm, 1, 2), ['x', 'y'])
+      expect(coveredText(doc, anchor)).toBe('quick one\ntwobrown fox')
+    })
   })
 
   it('refuses anchors that are not positions', () => {

@@ -5,7 +5,9 @@ import type * as Y from 'yjs'
  * Collaboration default, the XML fragment `default`; next to it, the map
  * `meta` holds the live title, so everyone sees each keystroke of a rename.
  * Anything later issues keep in the document (comments, history marks) gets
- * its name here.
+ * its name here; the one the server writes too, the map `restore` marking
+ * the latest version restore, is named in lib/restoreMark.ts (the server
+ * imports only lib/).
  */
 /** Tiptap Collaboration's default field: the document's body. */
 export const BODY_FRAGMENT = 'default'

@@ -4,10 +4,12 @@ import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { Placeholder } from '@tiptap/extensions'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
+import { yUndoPluginKey } from '@tiptap/y-tiptap'
 import { useEffect } from 'react'
 import { CommentHighlights } from '../comments/commentHighlights'
 import type { CollabSession } from '../engine/CollabSession'
 import type { PresenceUser } from '../engine/presence'
+import { clearUndoOnRestore } from '../engine/restoreCheckpoint'
 import { documentExtensions } from '../schema/documentExtensions'
 
 /**
@@ -49,6 +51,15 @@ export function useCollabEditor(session: CollabSession, user: PresenceUser, writ
     editor.setEditable(writable)
     editor.view.dom.setAttribute('aria-readonly', String(!writable))
   }, [editor, writable])
+
+  // A version restore is a checkpoint undo does not cross (HISTORY-30): the Collaboration extension's undo manager
+  // is cleared when one arrives, else undoing a deletion the restore wrote back would write the words twice.
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return
+    const undoManager = yUndoPluginKey.getState(editor.state)?.undoManager
+    if (!undoManager) return
+    return clearUndoOnRestore(session.doc, undoManager)
+  }, [editor, session])
 
   return editor
 }
