@@ -6,7 +6,7 @@ describe('textSnippet', () => {
     const text = 'one two three four five six Crème brûlée seven eight cremeux nine ten eleven twelve thirteen fourteen fifteen sixteen'
     const parts = textSnippet(text, ['creme'], 8)
     expect(parts[0]).toEqual({ text: '…three four five six ', match: false })
-    expect(parts.filter((part) => part.match).map((part) => part.text)).toEqual(['Crème', 'cremeux'])
+    expect(parts.filter((part) => part.match).map((part) => part.text)).toEqual(['Crème'])
     expect(parts.map((part) => part.text).join('')).toBe('…three four five six Crème brûlée seven eight…')
   })
 
