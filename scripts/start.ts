@@ -63,8 +63,6 @@ const children = [
     HOST: env.HOST || '0.0.0.0',
     // Stored edits feed the web app's live "last edited" (docs/sync-protocol.md, "Edit reports").
     EDIT_WEBHOOK_URL: env.EDIT_WEBHOOK_URL || `http://127.0.0.1:${webPort}/api/internal/document-edited`,
-    // The reports also feed the search index: every 2 s while someone types keeps new words findable within 5 s.
-    EDIT_WEBHOOK_INTERVAL_MS: env.EDIT_WEBHOOK_INTERVAL_MS || '2000',
   }),
   run('web', nextBin, dev ? ['dev', '-p', webPort] : ['start', '-p', webPort], { ...shared, PORT: webPort }),
 ]

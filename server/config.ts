@@ -32,7 +32,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(1).optional(),
   /** Where stored client edits are reported to the web app (docs/sync-protocol.md, "Edit reports"). */
   EDIT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
-  EDIT_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
+  // 2 s: the web app's search index is fed by these reports, and new words must be findable within 5 s (issue 19).
+  EDIT_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(1000).default(2_000),
   /**
    * Serve upgrades and the document API under this path (`/sync`), for one
    * public origin shared with the web app behind a proxy that passes the path on.

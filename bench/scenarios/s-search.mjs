@@ -82,6 +82,10 @@ export async function run({ dataDir, documents = config.documents, wordsPerDocum
     })()
     db.close()
     const fillMs = performance.now() - fillStarted
+    // The fill blocked this event loop for seconds, longer than the web app
+    // keeps an idle connection open: let fetch see that close before the next
+    // request, or it reuses the dead socket ("fetch failed: other side closed").
+    await new Promise((resolve) => setTimeout(resolve, 200))
 
     // Common, mid and rare words, prefixes of them, and pairs.
     const pick = (from, to) => words[from + Math.floor(random() * (to - from))]

@@ -145,8 +145,8 @@ describe('edit report configuration', () => {
   })
 
   // proves: CONFIG-24
-  it('EDIT_WEBHOOK_INTERVAL_MS is 10000 unless set, and at least 1000', () => {
-    expect(readConfig(env()).EDIT_WEBHOOK_INTERVAL_MS).toBe(10_000)
+  it('EDIT_WEBHOOK_INTERVAL_MS is 2000 unless set, and at least 1000', () => {
+    expect(readConfig(env()).EDIT_WEBHOOK_INTERVAL_MS).toBe(2_000)
     expect(readConfig(env({ EDIT_WEBHOOK_INTERVAL_MS: '2500' })).EDIT_WEBHOOK_INTERVAL_MS).toBe(2_500)
     expect(() => readConfig(env({ EDIT_WEBHOOK_INTERVAL_MS: '10' }))).toThrow(/EDIT_WEBHOOK_INTERVAL_MS/)
   })

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { isPostgres } from '../migrations'
 import type { Db } from '../db'
 import { fts5Query, MATCH_END, MATCH_START, searchTerms, snippetParts, tsQuery, type SnippetPart } from './query'
+import { textSnippet } from './snippet'
 
 /**
  * The search index's table (migration 2026_12_03_030_search) and the one
@@ -47,8 +48,19 @@ export async function staleDocuments(db: Db, limit: number): Promise<{ id: strin
 export async function searchDocuments(db: Db, userId: string, query: string, limit = MAX_RESULTS): Promise<SearchResult[]> {
   const terms = searchTerms(query)
   if (terms.length === 0) return []
-  const rows = isPostgres(db) ? await searchPostgres(db, userId, tsQuery(terms), limit) : await searchSqlite(db, userId, fts5Query(terms), limit)
-  return rows.map((row) => ({ id: row.id, title: row.title, updatedAt: row.updated_at, snippet: snippetParts(row.snippet ?? '') }))
+  if (isPostgres(db)) {
+    const rows = await searchPostgres(db, userId, tsQuery(terms), limit)
+    return rows.map((row) => ({ id: row.id, title: row.title, updatedAt: row.updated_at, snippet: snippetParts(row.snippet ?? '') }))
+  }
+  const rows = await searchSqlite(db, userId, fts5Query(terms), limit)
+  return rows.map((row) => ({ id: row.id, title: row.title, updatedAt: row.updated_at, snippet: textSnippet(row.body === '' ? row.title : row.body, terms) }))
+}
+
+interface SqliteRow {
+  id: string
+  title: string
+  updated_at: string
+  body: string
 }
 
 interface Row {
@@ -58,16 +70,27 @@ interface Row {
   snippet: string | null
 }
 
-async function searchSqlite(db: Db, userId: string, match: string, limit: number): Promise<Row[]> {
-  const { rows } = await sql<Row>`
-    select d.id, d.title, d.updated_at,
-      snippet(search_fts, -1, ${MATCH_START}, ${MATCH_END}, '…', 16) as snippet
-    from search_fts
-    join search_documents s on s.rowid = search_fts.rowid
-    join documents d on d.id = s.document_id
-    left join memberships m on m.document_id = d.id and m.user_id = ${userId}
-    where search_fts match ${match} and (d.owner_id = ${userId} or m.user_id is not null)
-    order by bm25(search_fts, 10.0, 1.0), d.updated_at desc
+async function searchSqlite(db: Db, userId: string, match: string, limit: number): Promise<SqliteRow[]> {
+  // FTS5 ranks the matches itself (ORDER BY its rank column, bm25 with the
+  // title weighing ten times the text), and the access check runs on them
+  // in that order through the primary-key and member indexes, so the query
+  // stops once a page of readable documents is found: for a word in nearly
+  // every document, a few dozen checks instead of thousands. The subquery's
+  // LIMIT -1 keeps SQLite from dropping its ORDER BY, and the outer query,
+  // having none of its own, reads the ranked rows in that order. Only the
+  // returned rows' texts are read, for their snippets.
+  const { rows } = await sql<SqliteRow>`
+    with ranked as (
+      select rowid, rank from search_fts
+      where search_fts match ${match} and rank match 'bm25(10.0, 1.0)'
+      order by rank
+      limit -1
+    )
+    select d.id, d.title, d.updated_at, s.body
+    from ranked
+    cross join search_documents s on s.rowid = ranked.rowid
+    cross join documents d on d.id = s.document_id
+    where d.owner_id = ${userId} or exists (select 1 from memberships m where m.document_id = d.id and m.user_id = ${userId})
     limit ${limit}
   `.execute(db)
   return rows
