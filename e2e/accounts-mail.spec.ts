@@ -84,6 +84,8 @@ test.describe('accounts with mail', () => {
 
     await stranger.page.goto('/signin')
     await stranger.page.getByRole('link', { name: 'Forgot password?' }).click()
+    // The sign-in page has an Email field too: fill only once the reset page has replaced it.
+    await expect(stranger.page.getByRole('heading', { name: 'Reset your password' })).toBeVisible()
     await stranger.page.getByLabel('Email').fill('nobody-here@e2e.test')
     await stranger.page.getByRole('button', { name: 'Send reset link' }).click()
     const answer = stranger.page.getByRole('status')
