@@ -10,7 +10,7 @@ import { EditorState } from '@tiptap/pm/state'
 import { initProseMirrorDoc, updateYFragment } from '@tiptap/y-tiptap'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { anchorForRange, resolveAnchor, type EncodedAnchor, type YBinding } from './anchors'
+import { anchorForRange, mapRange, movedAnchor, resolveAnchor, type EncodedAnchor, type YBinding } from './anchors'
 
 const schema = new Schema({
   nodes: {
@@ -45,11 +45,16 @@ function view(doc: Y.Doc): { binding: YBinding; pm: ReturnType<typeof initProseM
  * paragraphs join the text around the caret), written to Yjs by y-tiptap's
  * own updateYFragment, as its sync plugin does after every transaction.
  */
-function paste(doc: Y.Doc, at: number, paragraphs: string[]): void {
+function paste(doc: Y.Doc, at: number, paragraphs: string[], anchor?: EncodedAnchor): EncodedAnchor | undefined {
   const { binding, pm } = view(doc)
+  const before = anchor ? resolveAnchor(binding, anchor) : null
   const slice = new Slice(Fragment.from(paragraphs.map((text) => schema.node('paragraph', null, text ? [schema.text(text)] : []))), 1, 1)
-  const pasted = EditorState.create({ doc: pm }).tr.replace(at, at, slice).doc
-  doc.transact(() => updateYFragment(doc, binding.type, pasted, { mapping: binding.mapping, isOMark: new Map() } as never))
+  const tr = EditorState.create({ doc: pm }).tr.replace(at, at, slice)
+  doc.transact(() => updateYFragment(doc, binding.type, tr.doc, { mapping: binding.mapping, isOMark: new Map() } as never))
+  if (!anchor) return undefined
+  // What the editor that pasted does next (commentHighlights.ts): map the range through the paste and, where the
+  // anchor no longer resolves to it, anchor the thread again on the mapped range.
+  return movedAnchor(view(doc).binding, anchor, mapRange(before, tr.mapping)) ?? anchor
 }
 
 /** A document of paragraphs, and the text an anchor covers now (paragraphs joined by newlines). */
@@ -215,21 +220,28 @@ describe('comment anchors under concurrent edits', () => {
       expect(coveredText(doc, anchor)).toBe('quick pasted brown fox')
     })
 
-    // A known limit of y-prosemirror's tree model (yjs/y-prosemirror#44, #204): when
-    // ProseMirror splits a paragraph (a multi-paragraph paste, or Enter), y-tiptap keeps
-    // the paragraph's Yjs text for the part before the split and writes the part after
-    // it as new items, so a relative position on text after the split loses its item.
-    // It documents that limit, not behaviour we want: its assertions state what the issue
-    // asks for, so vitest reports it as an expected failure until that is solved (e.g. the
-    // editor re-anchoring the thread from ProseMirror's mapping when it splits), and then
-    // as a failure, telling whoever solved it to make it a plain it().
-    it.fails('KNOWN LIMIT (yjs/y-prosemirror#44), expected to fail: a paste of several paragraphs inside the commented words, or before them in their paragraph, loses the thread on the words after the split', () => {
+    // y-prosemirror rewrites the part of a paragraph after a split as new Yjs items (yjs/y-prosemirror#44), so the
+    // anchor alone loses the words after the split; the editor that pasted anchors the thread again from
+    // ProseMirror's mapping of its range (COMMENTS-20).
+    // proves: COMMENTS-20
+    it('of several paragraphs inside the commented words, or before them in their paragraph, keeps the thread on its words once the pasting editor re-anchors it', () => {
+      const { doc, anchor } = setUp()
+      const first = paste(doc, pmOffset(view(doc).pm, 1, 10), ['one', 'two'], anchor)!
+      expect(view(doc).pm.textBetween(0, view(doc).pm.content.size, '\n')).toBe('first paragraph\naaa quick one\ntwobrown fox bbb\nlast paragraph')
+      expect(first).not.toEqual(anchor)
+      expect(coveredText(doc, first)).toBe('quick one\ntwobrown fox')
+      const second = paste(doc, pmOffset(view(doc).pm, 1, 2), ['x', 'y'], first)!
+      expect(coveredText(doc, second)).toBe('quick one\ntwobrown fox')
+      // An edit the anchor follows by itself needs no new anchor.
+      const third = paste(doc, pmOffset(view(doc).pm, 0, 5), ['more '], second)
+      expect(third).toBe(second)
+      expect(coveredText(doc, second)).toBe('quick one\ntwobrown fox')
+    })
+
+    it('without re-anchoring, the anchor alone loses the words after the split (why the editor re-anchors)', () => {
       const { doc, anchor } = setUp()
       paste(doc, pmOffset(view(doc).pm, 1, 10), ['one', 'two'])
-      expect(view(doc).pm.textBetween(0, view(doc).pm.content.size, '\n')).toBe('first paragraph\naaa quick one\ntwobrown fox bbb\nlast paragraph')
-      expect(coveredText(doc, anchor)).toBe('quick one\ntwobrown fox')
-      paste(doc, pmOffset(view(doc).pm, 1, 2), ['x', 'y'])
-      expect(coveredText(doc, anchor)).toBe('quick one\ntwobrown fox')
+      expect(coveredText(doc, anchor)).not.toBe('quick one\ntwobrown fox')
     })
   })
 

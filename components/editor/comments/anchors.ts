@@ -1,5 +1,6 @@
 import { absolutePositionToRelativePosition, ySyncPluginKey } from '@tiptap/y-tiptap'
 import type { EditorState } from '@tiptap/pm/state'
+import type { Mappable } from '@tiptap/pm/transform'
 import * as Y from 'yjs'
 
 /**
@@ -133,4 +134,28 @@ function toPmPosition(binding: YBinding, relative: Y.RelativePosition): number |
     type = parent
   }
   return pos
+}
+
+/** A range mapped through a local ProseMirror change: text typed at either edge stays outside, as with the anchors. */
+export function mapRange(range: { from: number; to: number } | null, mapping: Mappable): { from: number; to: number } | null {
+  if (!range) return null
+  const from = mapping.map(range.from, 1)
+  const to = mapping.map(range.to, -1)
+  return from < to ? { from, to } : null
+}
+
+/**
+ * After this editor's own change (once the binding has written it to Yjs),
+ * the range mapped through ProseMirror is the truth. y-prosemirror rewrites
+ * the part of a paragraph after a split as new Yjs items
+ * (yjs/y-prosemirror#44), so an anchor there no longer finds its words: the
+ * editor that made the change then anchors the thread again on the mapped
+ * range. Null when the anchor still resolves to the mapped range (nothing to
+ * send) or when nothing of the range is left.
+ */
+export function movedAnchor(binding: YBinding, anchor: EncodedAnchor, mapped: { from: number; to: number } | null): EncodedAnchor | null {
+  if (!mapped) return null
+  const resolved = resolveAnchor(binding, anchor)
+  if (resolved && resolved.from === mapped.from && resolved.to === mapped.to) return null
+  return anchorForRange(binding, mapped.from, mapped.to)
 }

@@ -2,7 +2,7 @@ import { Extension } from '@tiptap/core'
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
-import { bindingOf, resolveAnchor, type EncodedAnchor } from './anchors'
+import { bindingOf, mapRange, resolveAnchor, type EncodedAnchor } from './anchors'
 
 /**
  * Highlights of commented ranges (issue 16), as ProseMirror decorations.
@@ -60,17 +60,7 @@ function resolveAll(state: EditorState, threads: AnchoredThread[]): Map<string, 
 }
 
 function mapRanges(ranges: ReadonlyMap<string, ThreadRange>, tr: Transaction): Map<string, ThreadRange> {
-  const mapped = new Map<string, ThreadRange>()
-  for (const [id, range] of ranges) {
-    if (!range) {
-      mapped.set(id, null)
-      continue
-    }
-    const from = tr.mapping.map(range.from, 1)
-    const to = tr.mapping.map(range.to, -1)
-    mapped.set(id, from < to ? { from, to } : null)
-  }
-  return mapped
+  return new Map([...ranges].map(([id, range]) => [id, mapRange(range, tr.mapping)]))
 }
 
 /** Tells the plugin the document's threads, and which is selected. */
