@@ -27,7 +27,7 @@ export interface LiveEventPayloads {
 }
 
 /** What happened to a thread, in `comment.changed`. */
-export type CommentChange = 'created' | 'replied' | 'edited' | 'reply-deleted' | 'deleted' | 'resolved' | 'reopened'
+export type CommentChange = 'created' | 'replied' | 'edited' | 'reply-deleted' | 'deleted' | 'resolved' | 'reopened' | 'moved'
 
 export type LiveEventType = keyof LiveEventPayloads
 

@@ -128,6 +128,34 @@ describe.each(await testDatabaseKinds())('comment threads and who may do what ($
     expect((await countOpenThreads(t.db, [docId])).get(docId)).toBe(2)
   })
 
+  // proves: COMMENTS-20
+  it('lets editors and the owner move a thread’s anchor, refuses commenters and viewers (403) and strangers (404), and checks the anchor', async () => {
+    const bus = new MemoryBus()
+    const live = { db: t.db, bus }
+    const created = await ops.createThread(live, commenter.id, docId, newThread())
+    const threadId = created.ok ? created.value.id : ''
+    const moved = realAnchor()
+    moved.end = moved.start
+    for (const who of [editor, owner]) {
+      const result = await ops.updateThread(live, who.id, docId, threadId, { anchor: moved })
+      expect(result.ok && result.value.anchor, who.name).toEqual(moved)
+    }
+    const events = await t.db.selectFrom('user_events').select(['user_id', 'data']).where('type', '=', 'comment.changed').execute()
+    expect(events.filter((row) => row.user_id === commenter.id && JSON.parse(row.data).change === 'moved')).toHaveLength(2)
+    expect(await ops.updateThread(live, commenter.id, docId, threadId, { anchor: realAnchor() })).toMatchObject({ ok: false, status: 403 })
+    expect(await ops.updateThread(live, viewer.id, docId, threadId, { anchor: realAnchor() })).toMatchObject({ ok: false, status: 403 })
+    expect(await ops.updateThread(live, stranger.id, docId, threadId, { anchor: realAnchor() })).toMatchObject({ ok: false, status: 404 })
+    for (const bad of [{ start: 'not base64!', end: 'AA==' }, { start: 'A'.repeat(600), end: 'AA==' }, { start: 'AAAA', end: 'AAAA' }, 'x', null]) {
+      expect(await ops.updateThread(live, editor.id, docId, threadId, { anchor: bad }), JSON.stringify(bad)).toMatchObject({ ok: false, status: 400 })
+    }
+    expect(await ops.updateThread(live, editor.id, docId, threadId, { anchor: realAnchor(), resolved: true })).toMatchObject({ ok: false, status: 400 })
+    expect(await ops.updateThread(live, editor.id, docId, 'nothread', { anchor: realAnchor() })).toMatchObject({ ok: false, status: 404 })
+    // Nothing refused was stored; resolve still works through the same PATCH.
+    const now = await ops.getThread(live, owner.id, docId, threadId)
+    expect(now.ok && now.value.anchor).toEqual(moved)
+    expect(await ops.updateThread(live, commenter.id, docId, threadId, { resolved: true })).toMatchObject({ ok: true })
+  })
+
   // proves: COMMENTS-7
   it('refuses bad input with a clear 400 and stores nothing', async () => {
     const bad: unknown[] = [

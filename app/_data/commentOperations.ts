@@ -2,7 +2,7 @@ import 'server-only'
 import * as Y from 'yjs'
 import type { z } from 'zod'
 import type { CommentThread } from '@/lib/comments'
-import { commentTextSchema, newThreadSchema, threadStateSchema } from './commentSchemas'
+import { commentTextSchema, newThreadSchema, threadAnchorSchema, threadStateSchema } from './commentSchemas'
 import type { CommentChange } from '@/lib/liveEvents'
 import * as comments from './comments'
 import type { Db } from './db'
@@ -120,6 +120,32 @@ export async function setResolved(deps: CommentDeps, actorId: string, documentId
   await comments.setThreadResolved(deps.db, threadId, parsed.value.resolved ? actorId : null)
   await changed(deps, documentId, threadId, actorId, parsed.value.resolved ? 'resolved' : 'reopened')
   return threadOrNotFound(deps.db, documentId, threadId)
+}
+
+/**
+ * Moves a thread's anchor (COMMENTS-20): the editor that changed the text sends the range it mapped when
+ * y-prosemirror rewrote the commented words as new Yjs items. Only those who may change the text may move
+ * an anchor (editors, the owner): a commenter or viewer gets 403, a stranger 404.
+ */
+export async function moveAnchor(deps: CommentDeps, actorId: string, documentId: string, threadId: string, input: unknown): Promise<CommentResult<CommentThread>> {
+  const role = await documents.getRole(deps.db, documentId, actorId)
+  if (!can(role, Action.Read)) return notFound()
+  if (!can(role, Action.Write)) return forbidden('Only people who may edit this document can move a comment’s anchor.')
+  const parsed = parse(threadAnchorSchema, input)
+  if (!parsed.ok) return invalid(parsed.error)
+  const { anchor } = parsed.value
+  if (!isRelativePosition(anchor.start) || !isRelativePosition(anchor.end)) return invalid('anchor: not a Yjs relative position')
+  if (!(await comments.threadExists(deps.db, documentId, threadId))) return notFound(NO_THREAD)
+  await comments.setThreadAnchor(deps.db, threadId, anchor)
+  await changed(deps, documentId, threadId, actorId, 'moved')
+  return threadOrNotFound(deps.db, documentId, threadId)
+}
+
+/** PATCH on a thread: `{ resolved }` resolves or reopens it, `{ anchor }` moves its anchor. */
+export async function updateThread(deps: CommentDeps, actorId: string, documentId: string, threadId: string, input: unknown): Promise<CommentResult<CommentThread>> {
+  const fields = input && typeof input === 'object' ? Object.keys(input) : []
+  if (fields.includes('anchor') && fields.includes('resolved')) return invalid('request: send either resolved or anchor, not both')
+  return fields.includes('anchor') ? moveAnchor(deps, actorId, documentId, threadId, input) : setResolved(deps, actorId, documentId, threadId, input)
 }
 
 export async function editComment(deps: CommentDeps, actorId: string, documentId: string, commentId: string, input: unknown): Promise<CommentResult<CommentThread>> {

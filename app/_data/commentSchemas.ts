@@ -36,3 +36,6 @@ export const commentTextSchema = z.object({ body: commentBodySchema, mentions: m
 
 /** PATCH /api/docs/<id>/threads/<threadId> */
 export const threadStateSchema = z.object({ resolved: z.boolean() })
+
+/** PATCH /api/docs/<id>/threads/<threadId> `{ anchor }`: the editor that changed the text anchors the thread again (COMMENTS-20). */
+export const threadAnchorSchema = z.object({ anchor: anchorSchema })

@@ -168,6 +168,11 @@ export async function setThreadResolved(db: Db, threadId: string, resolvedBy: st
     .execute()
 }
 
+/** A thread's new anchor (commentOperations.moveAnchor checks who may). */
+export async function setThreadAnchor(db: Db, threadId: string, anchor: { start: string; end: string }): Promise<void> {
+  await db.updateTable('comment_threads').set({ anchor_start: anchor.start, anchor_end: anchor.end }).where('id', '=', threadId).execute()
+}
+
 /** Everyone who wrote in the thread (for reply notifications). */
 export async function threadParticipants(db: Db, threadId: string): Promise<string[]> {
   const rows = await db.selectFrom('comments').select('author_id').distinct().where('thread_id', '=', threadId).execute()

@@ -32,7 +32,7 @@ export function applyListEvent(list: DocumentListEntry[], event: LiveEvent): Doc
       return list
     case 'comment.changed':
       // A thread opened, resolved or deleted changes the document's open count: read the list again.
-      return event.data.change === 'replied' || event.data.change === 'edited' || event.data.change === 'reply-deleted' ? list : 'refetch'
+      return event.data.change === 'replied' || event.data.change === 'edited' || event.data.change === 'reply-deleted' || event.data.change === 'moved' ? list : 'refetch'
   }
 }
 

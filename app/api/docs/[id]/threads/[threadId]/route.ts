@@ -12,10 +12,10 @@ export async function GET(request: Request, context: Context) {
   return handleCommentRequest(request, { documentId: id, recordId: threadId }, ({ userId, deps }) => ops.getThread(deps, userId, id, threadId))
 }
 
-/** PATCH /api/docs/<id>/threads/<threadId> `{ resolved: boolean }`: Resolve or Reopen. */
+/** PATCH /api/docs/<id>/threads/<threadId> `{ resolved: boolean }`: Resolve or Reopen; `{ anchor: { start, end } }`: move its anchor (editors and the owner). */
 export async function PATCH(request: Request, context: Context) {
   const { id, threadId } = await context.params
-  return handleCommentRequest(request, { documentId: id, recordId: threadId }, ({ userId, deps, body }) => ops.setResolved(deps, userId, id, threadId, body), {
+  return handleCommentRequest(request, { documentId: id, recordId: threadId }, ({ userId, deps, body }) => ops.updateThread(deps, userId, id, threadId, body), {
     readBody: true,
   })
 }
