@@ -93,3 +93,30 @@ test('a mention notifies the person named, whose link opens the document on the 
   await expect(dave.comments.thread('on Friday')).toHaveAttribute('aria-current', 'true')
   await expect(dave.comments.thread('on Friday')).toBeInViewport()
 })
+
+// proves: COMMENTS-20
+test('a paste of two paragraphs inside the commented words keeps the thread on them, live and after a reload', async ({ team }) => {
+  const { alice, bob } = await team({ alice: 'owner', bob: 'editor' })
+  await alice.editor.typeAtEnd('The quick brown fox jumps.')
+  await expectConverged([alice, bob])
+  await alice.editor.select('quick brown fox')
+  await alice.comments.commentOnSelection('quick brown fox', 'Which fox?')
+  await expect.poll(() => bob.comments.highlights()).toEqual(['quick brown fox'])
+
+  // Bob pastes two paragraphs inside the words: ProseMirror splits the paragraph, y-prosemirror rewrites what follows.
+  await bob.editor.placeCaretAfter('quick')
+  await bob.editor.editor.evaluate((element) => {
+    const data = new DataTransfer()
+    data.setData('text/html', '<p>one</p><p>two</p>')
+    data.setData('text/plain', 'one\n\ntwo')
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  })
+  await expectConverged([alice, bob])
+  await expect.poll(() => bob.editor.text()).toContain('two brown fox')
+  for (const someone of [alice, bob]) {
+    await expect.poll(() => someone.comments.highlights()).toEqual(['quickonetwo brown fox'])
+  }
+  // The server has the new anchor: a fresh load finds the words too.
+  await alice.reload()
+  await expect.poll(() => alice.comments.highlights()).toEqual(['quickonetwo brown fox'])
+})

@@ -12,6 +12,7 @@ import type { CommentDraft } from './commentDraft'
 import { commentHighlightsKey, setCommentThreads, type ThreadRange } from './commentHighlights'
 import { CommentText } from './CommentText'
 import { EMPTY_MENTION_TEXT, MentionTextarea, type MentionText } from './MentionTextarea'
+import { useAnchorMoves } from './useAnchorMoves'
 import type { CommentThreadsState } from './useCommentThreads'
 
 export interface CommentPermissions {
@@ -73,6 +74,8 @@ export function CommentsPanel({
 }) {
   const threads = useMemo(() => state.threads ?? [], [state.threads])
   const ranges = useThreadRanges(editor)
+  // Anchors this editor moved after its own change (COMMENTS-20) go to the server.
+  useAnchorMoves(editor, documentId, state.put)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const caretThread = useThreadAtCaret(editor, threads, ranges)
   // A link to a thread (`?thread=<id>`) opens the document with it selected and scrolled to.

@@ -47,6 +47,9 @@ export const commentApi = {
   people: (documentId: string) => call<MentionCandidate[]>('GET', `/api/docs/${encodeURIComponent(documentId)}/people`),
   setResolved: (documentId: string, threadId: string, resolved: boolean) =>
     call<CommentThread>('PATCH', `${threads(documentId)}/${encodeURIComponent(threadId)}`, { resolved }),
+  /** After this editor's own change rewrote the commented words (COMMENTS-20); editors and the owner only. */
+  moveAnchor: (documentId: string, threadId: string, anchor: EncodedAnchor) =>
+    call<CommentThread>('PATCH', `${threads(documentId)}/${encodeURIComponent(threadId)}`, { anchor }),
   edit: (documentId: string, commentId: string, body: string) =>
     call<CommentThread>('PATCH', `/api/docs/${encodeURIComponent(documentId)}/comments/${encodeURIComponent(commentId)}`, { body }),
   remove: (documentId: string, commentId: string) =>
