@@ -140,4 +140,22 @@ test('on a wide screen each thread card sits beside its text and moves down with
   await expect.poll(async () => (await tops(cards.alpha)).text).toBeGreaterThan(before.alpha + 100)
   const after = await expectAligned()
   expect(after.omega).toBeGreaterThan(before.omega + 100)
+
+  // A thread on the next line collides with the omega card and is pushed below it, until the caret
+  // goes into its text: then it is the active one, at its line, and the omega card moves up out of its way.
+  await alice.editor.select('Filler paragraph 23')
+  await alice.comments.commentOnSelection('Filler paragraph 23', 'Third thought.')
+  const next = alice.comments.thread('Filler paragraph 23')
+  await alice.editor.placeCaretAfter('The alpha')
+  await expect(next).not.toHaveAttribute('aria-current', 'true')
+  await expect.poll(async () => (await tops(next)).card - (await tops(next)).text).toBeGreaterThan(20)
+  await alice.editor.placeCaretAfter('paragraph 23')
+  await expect(next).toHaveAttribute('aria-current', 'true')
+  await expect.poll(async () => Math.abs((await tops(next)).card - (await tops(next)).text)).toBeLessThanOrEqual(4)
+  expect((await tops(cards.omega)).bottom).toBeLessThanOrEqual((await tops(next)).card)
+
+  // Narrow, the panel goes under the text and the cards are a plain list again, one after the other.
+  await alice.page.setViewportSize({ width: 500, height: 900 })
+  await expect.poll(async () => (await tops(cards.omega)).card - (await tops(cards.alpha)).bottom).toBeLessThanOrEqual(12)
+  expect((await tops(cards.omega)).card).toBeGreaterThan((await tops(cards.alpha)).bottom)
 })
