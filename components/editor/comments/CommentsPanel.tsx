@@ -54,8 +54,10 @@ function useThreadAtCaret(editor: Editor | null, threads: CommentThread[], range
 /**
  * The comments side panel (issue 16): the composer for a new thread, the
  * open threads in the order of their text (those whose text was deleted
- * last), and the resolved ones under "Resolved". Every change goes to the
- * server and comes back to everyone through `comment.changed`.
+ * last), and the resolved ones under "Resolved". Beside the text (wide
+ * screens), each open card is placed at its text's height (useAlignedCards,
+ * COMMENTS-20); under it (narrow), they are a plain list. Every change goes
+ * to the server and comes back to everyone through `comment.changed`.
  */
 export function CommentsPanel({
   documentId,
