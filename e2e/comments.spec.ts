@@ -119,4 +119,68 @@ test('a paste of two paragraphs inside the commented words keeps the thread on t
   // The server has the new anchor: a fresh load finds the words too.
   await alice.reload()
   await expect.poll(() => alice.comments.highlights()).toEqual(['quickonetwo brown fox'])
+// proves: COMMENTS-21
+test('on a wide screen each thread card sits beside its text and moves down with it', async ({ team }) => {
+  const { alice } = await team({ alice: 'owner' })
+  await alice.page.setViewportSize({ width: 1400, height: 900 })
+  await alice.editor.typeAtEnd('Opening paragraph.')
+  for (let n = 2; n <= 24; n++) {
+    const words = n === 3 ? 'The alpha words are here.' : n === 22 ? 'The omega words are here.' : `Filler paragraph ${n}.`
+    await alice.editor.typeNewParagraph(words)
+  }
+  await alice.editor.select('alpha words')
+  await alice.comments.commentOnSelection('alpha words', 'First thought.')
+  await alice.editor.select('omega words')
+  await alice.comments.commentOnSelection('omega words', 'Second thought.')
+
+  const cards = { alpha: alice.comments.thread('alpha words'), omega: alice.comments.thread('omega words') }
+  const tops = async (card: typeof cards.alpha) => {
+    const id = ((await card.getAttribute('id')) ?? '').replace(/^thread-/, '')
+    const cardBox = await card.boundingBox()
+    const markBox = await alice.page.locator(`[data-comment-thread="${id}"]`).first().boundingBox()
+    return { card: cardBox?.y ?? Number.NaN, text: markBox?.y ?? Number.NaN, bottom: (cardBox?.y ?? Number.NaN) + (cardBox?.height ?? Number.NaN) }
+  }
+  const expectAligned = async () => {
+    for (const card of [cards.alpha, cards.omega]) {
+      await expect.poll(async () => {
+        const { card: top, text } = await tops(card)
+        return Math.abs(top - text)
+      }).toBeLessThanOrEqual(4)
+    }
+    const [alpha, omega] = [await tops(cards.alpha), await tops(cards.omega)]
+    expect(alpha.bottom).toBeLessThanOrEqual(omega.card)
+    return { alpha: alpha.text, omega: omega.text }
+  }
+
+  const before = await expectAligned()
+  // Keyboard and screen-reader order is still the text order.
+  await expect(alice.comments.open.getByRole('article')).toHaveText([/alpha words/, /omega words/])
+
+  // New paragraphs above the first thread push both texts down; their cards follow.
+  await alice.editor.placeCaretAfter('Opening paragraph.')
+  for (let n = 1; n <= 5; n++) {
+    await alice.page.keyboard.press('Enter')
+    await alice.editor.type(`Inserted paragraph ${n}.`)
+  }
+  await expect.poll(async () => (await tops(cards.alpha)).text).toBeGreaterThan(before.alpha + 100)
+  const after = await expectAligned()
+  expect(after.omega).toBeGreaterThan(before.omega + 100)
+
+  // A thread on the next line collides with the omega card and is pushed below it, until the caret
+  // goes into its text: then it is the active one, at its line, and the omega card moves up out of its way.
+  await alice.editor.select('Filler paragraph 23')
+  await alice.comments.commentOnSelection('Filler paragraph 23', 'Third thought.')
+  const next = alice.comments.thread('Filler paragraph 23')
+  await alice.editor.placeCaretAfter('The alpha')
+  await expect(next).not.toHaveAttribute('aria-current', 'true')
+  await expect.poll(async () => (await tops(next)).card - (await tops(next)).text).toBeGreaterThan(20)
+  await alice.editor.placeCaretAfter('paragraph 23')
+  await expect(next).toHaveAttribute('aria-current', 'true')
+  await expect.poll(async () => Math.abs((await tops(next)).card - (await tops(next)).text)).toBeLessThanOrEqual(4)
+  expect((await tops(cards.omega)).bottom).toBeLessThanOrEqual((await tops(next)).card)
+
+  // Narrow, the panel goes under the text and the cards are a plain list again, one after the other.
+  await alice.page.setViewportSize({ width: 500, height: 900 })
+  await expect.poll(async () => (await tops(cards.omega)).card - (await tops(cards.alpha)).bottom).toBeLessThanOrEqual(12)
+  expect((await tops(cards.omega)).card).toBeGreaterThan((await tops(cards.alpha)).bottom)
 })

@@ -13,6 +13,7 @@ import { commentHighlightsKey, setCommentThreads, type ThreadRange } from './com
 import { CommentText } from './CommentText'
 import { EMPTY_MENTION_TEXT, MentionTextarea, type MentionText } from './MentionTextarea'
 import { useAnchorMoves } from './useAnchorMoves'
+import { ALIGNED_SLOT, useAlignedCards, useSideBySide } from './useAlignedCards'
 import type { CommentThreadsState } from './useCommentThreads'
 
 export interface CommentPermissions {
@@ -54,8 +55,10 @@ function useThreadAtCaret(editor: Editor | null, threads: CommentThread[], range
 /**
  * The comments side panel (issue 16): the composer for a new thread, the
  * open threads in the order of their text (those whose text was deleted
- * last), and the resolved ones under "Resolved". Every change goes to the
- * server and comes back to everyone through `comment.changed`.
+ * last), and the resolved ones under "Resolved". Beside the text (wide
+ * screens), each open card is placed at its text's height (useAlignedCards,
+ * COMMENTS-21); under it (narrow), they are a plain list. Every change goes
+ * to the server and comes back to everyone through `comment.changed`.
  */
 export function CommentsPanel({
   documentId,
@@ -90,13 +93,32 @@ export function CommentsPanel({
   }, [editor, threads, activeId])
 
   const linkedLoaded = Boolean(linked && state.threads?.some((t) => t.id === linked))
+  // Again once its text is found: beside the text, that is where its card goes.
+  const linkedLocated = Boolean(linked && ranges.has(linked))
   useEffect(() => {
     if (linkedLoaded) document.getElementById(`thread-${linked}`)?.scrollIntoView({ block: 'center' })
-  }, [linked, linkedLoaded])
+  }, [linked, linkedLoaded, linkedLocated])
 
   const { open, resolved } = splitByResolved(threads)
   const position = (t: CommentThread) => ranges.get(t.id)?.from ?? Number.MAX_SAFE_INTEGER
   const openInTextOrder = [...open].sort((a, b) => position(a) - position(b))
+  // Threads whose text is in the document are aligned beside it (side by side); the others are listed after them.
+  const located = openInTextOrder.filter((t) => ranges.get(t.id))
+  const unlocated = openInTextOrder.filter((t) => !ranges.get(t.id))
+  const sideBySide = useSideBySide()
+  const column = useRef<HTMLDivElement>(null)
+  useAlignedCards({ editor, column, activeId, enabled: sideBySide })
+  const card = (thread: CommentThread) => (
+    <ThreadCard
+      documentId={documentId}
+      thread={thread}
+      textDeleted={ranges.has(thread.id) && ranges.get(thread.id) === null}
+      active={thread.id === activeId}
+      permissions={permissions}
+      onSelect={() => select(thread)}
+      onChanged={(next) => state.put(thread.id, next)}
+    />
+  )
 
   function select(thread: CommentThread) {
     setSelectedId(thread.id)
@@ -130,22 +152,25 @@ export function CommentsPanel({
         state.loadError ? null : <p className="text-sm text-slate-500">Loading comments…</p>
       ) : (
         <>
-          <section aria-label="Open comments" className="space-y-2">
+          <section aria-label="Open comments">
             {openInTextOrder.length === 0 && !draft ? (
               <p className="text-sm text-slate-500">{permissions.canComment ? 'No comments yet. Select text and choose Comment.' : 'No comments yet.'}</p>
             ) : null}
-            {openInTextOrder.map((thread) => (
-              <ThreadCard
-                key={thread.id}
-                documentId={documentId}
-                thread={thread}
-                textDeleted={ranges.has(thread.id) && ranges.get(thread.id) === null}
-                active={thread.id === activeId}
-                permissions={permissions}
-                onSelect={() => select(thread)}
-                onChanged={(next) => state.put(thread.id, next)}
-              />
-            ))}
+            {/* Side by side, each card is moved to its text's height (useAlignedCards); the DOM keeps the text order. */}
+            <div ref={column} className={sideBySide ? 'relative' : 'space-y-2'}>
+              {located.map((thread) => (
+                <div key={thread.id} {...{ [ALIGNED_SLOT]: thread.id }} className={sideBySide ? 'absolute inset-x-0' : undefined}>
+                  {card(thread)}
+                </div>
+              ))}
+            </div>
+            {unlocated.length > 0 ? (
+              <div className={`space-y-2 ${located.length > 0 ? 'mt-2' : ''}`}>
+                {unlocated.map((thread) => (
+                  <div key={thread.id}>{card(thread)}</div>
+                ))}
+              </div>
+            ) : null}
           </section>
           {resolved.length > 0 ? (
             <section aria-label="Resolved" className="mt-4 space-y-2">
