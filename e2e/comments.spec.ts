@@ -119,6 +119,8 @@ test('a paste of two paragraphs inside the commented words keeps the thread on t
   // The server has the new anchor: a fresh load finds the words too.
   await alice.reload()
   await expect.poll(() => alice.comments.highlights()).toEqual(['quickonetwo brown fox'])
+})
+
 // proves: COMMENTS-21
 test('on a wide screen each thread card sits beside its text and moves down with it', async ({ team }) => {
   const { alice } = await team({ alice: 'owner' })
