@@ -47,6 +47,11 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): { ok: true; valu
 }
 
 /** True when `encoded` is base64 of a Yjs relative position (what the editor sends as an anchor). */
+/** Both ends of an anchor decode as Yjs relative positions. */
+function isAnchor(anchor: { start: string; end: string }): boolean {
+  return isRelativePosition(anchor.start) && isRelativePosition(anchor.end)
+}
+
 export function isRelativePosition(encoded: string): boolean {
   try {
     const bytes = Buffer.from(encoded, 'base64')
@@ -58,10 +63,10 @@ export function isRelativePosition(encoded: string): boolean {
   }
 }
 
-async function roleCheck(db: Db, documentId: string, actorId: string, action: Action): Promise<CommentResult<true>> {
+async function roleCheck(db: Db, documentId: string, actorId: string, action: Action, refusal = VIEWERS_CANNOT): Promise<CommentResult<true>> {
   const role = await documents.getRole(db, documentId, actorId)
   if (!can(role, Action.Read)) return notFound()
-  if (!can(role, action)) return forbidden(VIEWERS_CANNOT)
+  if (!can(role, action)) return forbidden(refusal)
   return { ok: true, value: true }
 }
 
@@ -92,7 +97,7 @@ export async function createThread(deps: CommentDeps, actorId: string, documentI
   const parsed = parse(newThreadSchema, input)
   if (!parsed.ok) return invalid(parsed.error)
   const { anchor, quote, body, mentions } = parsed.value
-  if (!isRelativePosition(anchor.start) || !isRelativePosition(anchor.end)) return invalid('anchor: not a Yjs relative position')
+  if (!isAnchor(anchor)) return invalid('anchor: not a Yjs relative position')
   const { threadId } = await comments.insertThread(deps.db, { documentId, authorId: actorId, anchor, quote, body })
   await changed(deps, documentId, threadId, actorId, 'created')
   await notifyComment(deps, { documentId, threadId, actorId, body, mentions: mentions ?? [], isReply: false })
@@ -128,13 +133,12 @@ export async function setResolved(deps: CommentDeps, actorId: string, documentId
  * an anchor (editors, the owner): a commenter or viewer gets 403, a stranger 404.
  */
 export async function moveAnchor(deps: CommentDeps, actorId: string, documentId: string, threadId: string, input: unknown): Promise<CommentResult<CommentThread>> {
-  const role = await documents.getRole(deps.db, documentId, actorId)
-  if (!can(role, Action.Read)) return notFound()
-  if (!can(role, Action.Write)) return forbidden('Only people who may edit this document can move a comment’s anchor.')
+  const check = await roleCheck(deps.db, documentId, actorId, Action.Write, 'Only people who may edit this document can move a comment’s anchor.')
+  if (!check.ok) return check
   const parsed = parse(threadAnchorSchema, input)
   if (!parsed.ok) return invalid(parsed.error)
   const { anchor } = parsed.value
-  if (!isRelativePosition(anchor.start) || !isRelativePosition(anchor.end)) return invalid('anchor: not a Yjs relative position')
+  if (!isAnchor(anchor)) return invalid('anchor: not a Yjs relative position')
   if (!(await comments.threadExists(deps.db, documentId, threadId))) return notFound(NO_THREAD)
   await comments.setThreadAnchor(deps.db, threadId, anchor)
   await changed(deps, documentId, threadId, actorId, 'moved')

@@ -106,7 +106,10 @@ export const CommentHighlights = Extension.create({
               const next = new Map([...moved, ...(meta.moved ?? [])])
               if (meta.dropMoved) next.delete(meta.dropMoved)
               // A moved anchor the server now has (or a thread gone) needs no override.
-              if (meta.threads) for (const [id, anchor] of next) if (!threads.some((t) => t.id === id) || sameAnchor(threads.find((t) => t.id === id)?.anchor, anchor)) next.delete(id)
+              if (meta.threads) {
+                const own = new Map(threads.map((t) => [t.id, t.anchor]))
+                for (const [id, anchor] of next) if (!own.has(id) || sameAnchor(own.get(id), anchor)) next.delete(id)
+              }
               moved = next
             }
             const anchored = effective(threads, moved)
