@@ -230,13 +230,16 @@ const WEB_FIGURES = {
     ['paperEditableMs', 'editable, automerge-paper (ms)', 0],
     ['paperOverEmpty', 'paper ÷ empty', 2],
     ['listRenderMs', '1,000-document list rendered (ms)', 0],
+    ['localCopyColdOpenMs', 'paper local copy opened by the editor after a browser restart, median (ms)', 0],
+    ['localCopyColdOpenMaxMs', 'the same, slowest (ms)', 0],
+    ['localCopyColdFromNavigationMs', 'navigation → local copy shown, median (ms)', 0],
   ],
 }
 
 const WEB_TITLES = {
   N: 'N. Live events: 1,000 GET /api/events streams on one web app process (scenarios/n-live-events.mjs)',
   S: 'S. Search: GET /api/search over 10,000 one-page documents in SQLite FTS5, target under 50 ms (scenarios/s-search.mjs)',
-  W: 'W. The browser: the editor route\'s first-load JavaScript (budget 350 kB gzipped), time to an editable editor, the document list (scenarios/w-browser.mjs)',
+  W: 'W. The browser: the editor route\'s first-load JavaScript (budget 350 kB gzipped), time to an editable editor, the document list, the local copy opened by the real editor after a browser restart (scenarios/w-browser.mjs)',
 }
 
 /** W's scripts, from its first run with figures: the same build gives the same sizes in every run. */

@@ -15,11 +15,19 @@
  *     local copy); reported with their ratio. Median of `config.opens`.
  *  3. The document list: / with `config.documents` documents, the time from
  *     navigation start until all of them are list items in the page.
+ *  4. The local copy in the real editor (issue 12): the paper document opened
+ *     once in Chromium with a profile on disk (so its local copy is written),
+ *     then `config.localCopyOpens` times, each after a browser restart (cold):
+ *     the editor's own User Timing measure (LOCAL_COPY_LOAD_MEASURE of localCopyNames.ts),
+ *     from creating the local copy until it is loaded, and the time from
+ *     navigation start until then. The root layout's IndexedDB warm-up is part
+ *     of the page, as for every user. Each open must then show the whole document.
  * Not a sync-server scenario: it runs once per run, with Tandem's own server.
  */
 import { chromium } from '@playwright/test'
 import SqliteDatabase from 'better-sqlite3'
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import * as Y from 'yjs'
@@ -30,8 +38,9 @@ import { AUTH_SECRET, startServer } from '../lib/servers.mjs'
 import { median } from '../lib/stats.mjs'
 import { loadTrace } from '../lib/trace.mjs'
 import { SESSION_COOKIE, mintSessionToken } from '../lib/webSession.mjs'
+import { LOCAL_COPY_LOAD_MEASURE } from '../../components/editor/engine/localCopyNames.ts'
 
-export const config = { budgetKB: 350, opens: 3, documents: 1000 }
+export const config = { budgetKB: 350, opens: 3, documents: 1000, localCopyOpens: 5 }
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 // As playwright.config.ts launches it.
@@ -135,6 +144,69 @@ async function openList(browser, web, cookie, count) {
   }
 }
 
+/** Waits until the editor shows all `paragraphs` paragraphs and can be typed in. */
+function editableWith(page, paragraphs) {
+  return page.waitForFunction(
+    (count) => {
+      const editor = document.querySelector('[aria-label="Document editor"]')
+      return editor?.getAttribute('contenteditable') === 'true' && editor.childElementCount === count
+    },
+    paragraphs,
+    { polling: 'raf', timeout: 120_000 },
+  )
+}
+
+/**
+ * Phase 4: the paper document's local copy opened by the real editor in a
+ * cold browser, `opens` times, each in Chromium launched afresh on one profile
+ * (the first, untimed visit writes the copy). Returns each open's
+ * { openMs: LocalCopy created → loaded, fromNavigationMs: navigation start → loaded }.
+ */
+async function openLocalCopyCold(web, cookie, paragraphs, opens) {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-w-profile-'))
+  const launch = async () => {
+    const context = await chromium.launchPersistentContext(profile, {
+      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
+      args: CHROMIUM_ARGS,
+      baseURL: web.url,
+    })
+    await context.addCookies([{ name: SESSION_COOKIE, value: cookie, url: web.url }])
+    return context
+  }
+  const loadMeasure = (page) =>
+    page
+      .waitForFunction(
+        (name) => {
+          const [measure] = performance.getEntriesByName(name, 'measure')
+          return measure ? { openMs: measure.duration, fromNavigationMs: measure.startTime + measure.duration } : false
+        },
+        LOCAL_COPY_LOAD_MEASURE,
+        { polling: 'raf', timeout: 120_000 },
+      )
+      .then((handle) => handle.jsonValue())
+  try {
+    let context = await launch()
+    let page = await context.newPage()
+    await page.goto(`/d/${PAPER_DOC}`)
+    await editableWith(page, paragraphs)
+    // "all changes saved": the server has it all and so has the local copy (written before it is sent).
+    await page.getByRole('status').filter({ hasText: 'all changes saved' }).waitFor({ timeout: 120_000 })
+    await context.close()
+    const results = []
+    for (let i = 0; i < opens; i++) {
+      context = await launch()
+      page = await context.newPage()
+      await page.goto(`/d/${PAPER_DOC}`, { waitUntil: 'commit' })
+      results.push(await loadMeasure(page))
+      await editableWith(page, paragraphs)
+      await context.close()
+    }
+    return results
+  } finally {
+    rmSync(profile, { recursive: true, force: true })
+  }
+}
+
 /** Gzipped size of each distinct script (level 9, as a static-file server would precompress), largest first. */
 function chunkSizes(scripts) {
   const byUrl = new Map()
@@ -149,7 +221,7 @@ export function check(metrics) {
   return `the editor route loads ${metrics.editorJsGzipKB.toFixed(1)} kB of gzipped JavaScript, over its ${config.budgetKB} kB budget (largest: ${largest.join(', ')})`
 }
 
-export async function run({ dataDir, opens = config.opens, documents = config.documents } = {}) {
+export async function run({ dataDir, opens = config.opens, documents = config.documents, localCopyOpens = config.localCopyOpens } = {}) {
   ensureWebAppBuild()
   mkdirSync(dataDir, { recursive: true })
   const paper = paperState(loadTrace().finalText)
@@ -180,6 +252,7 @@ export async function run({ dataDir, opens = config.opens, documents = config.do
     await openList(browser, web, token, documents)
     const lists = []
     for (let i = 0; i < opens; i++) lists.push(await openList(browser, web, token, documents))
+    const localCopy = await openLocalCopyCold(web, token, paper.paragraphs, localCopyOpens)
 
     const chunks = chunkSizes(firstLoad)
     const result = {
@@ -193,6 +266,9 @@ export async function run({ dataDir, opens = config.opens, documents = config.do
       paperChars: paper.chars,
       listDocuments: documents,
       listRenderMs: median(lists),
+      localCopyColdOpenMs: median(localCopy.map((open) => open.openMs)),
+      localCopyColdOpenMaxMs: Math.max(...localCopy.map((open) => open.openMs)),
+      localCopyColdFromNavigationMs: median(localCopy.map((open) => open.fromNavigationMs)),
       chunks: chunks.map(({ url, bytes, gzipBytes }) => ({ url, kB: bytes / 1000, gzipKB: gzipBytes / 1000 })),
     }
     return result
