@@ -18,6 +18,8 @@ import { Room } from './room/Room'
 
 interface RoomEntry {
   room: Promise<Room>
+  /** The room once loaded (for counting without waiting). */
+  loaded: Room | null
   holds: number
   idleTimer: NodeJS.Timeout | null
   /** Set once unloading has begun; a new acquire waits for it, then loads afresh. */
@@ -51,6 +53,13 @@ export class RoomRegistry {
     return this.entries.size
   }
 
+  /** Loaded rooms that hold their document only as bytes (Room.isCold). */
+  get coldCount(): number {
+    let cold = 0
+    for (const { loaded } of this.entries.values()) if (loaded?.isCold) cold++
+    return cold
+  }
+
   /** The room if it is loaded right now (not loading, not unloading). */
   async peek(docId: string): Promise<Room | null> {
     const entry = this.entries.get(docId)
@@ -67,12 +76,17 @@ export class RoomRegistry {
         continue
       }
       if (!entry) {
-        entry = { room: this.load(docId), holds: 0, idleTimer: null, unloading: null }
+        entry = { room: this.load(docId), loaded: null, holds: 0, idleTimer: null, unloading: null }
         this.entries.set(docId, entry)
         const loading = entry
-        entry.room.catch(() => {
-          if (this.entries.get(docId) === loading) this.entries.delete(docId)
-        })
+        entry.room.then(
+          (room) => {
+            loading.loaded = room
+          },
+          () => {
+            if (this.entries.get(docId) === loading) this.entries.delete(docId)
+          },
+        )
       }
       entry.holds++
       this.cancelIdle(entry)

@@ -92,6 +92,7 @@ export class SyncServer {
       {
         connections: () => ({ websocket: this.connections.size - this.streams.size, http: this.streams.size }),
         rooms: () => this.registry.size,
+        coldRooms: () => this.registry.coldCount,
       },
       { processMetrics: true },
     )
@@ -122,6 +123,7 @@ export class SyncServer {
         fanout: this.fanout,
         metrics: this.metrics,
         compactAfterUpdates: this.limits.compactAfterUpdates,
+        coldAfterMs: this.limits.roomColdAfterMs,
         versions: {
           idleMs: this.limits.versionIdleMs,
           maxMs: this.limits.versionMaxMs,

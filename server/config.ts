@@ -20,6 +20,8 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: positiveInt(10 * 1024 * 1024),
   MAX_MESSAGES_PER_SECOND: positiveInt(1000),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** A loaded document unchanged this long is kept as bytes until needed again (0: never). */
+  ROOM_COLD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   /** An automatic version once a document has been quiet this long after a change. */
   VERSION_IDLE_MS: positiveInt(120_000),
   /** An automatic version at least this often while changes go on. */

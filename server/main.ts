@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       maxMessageBytes: config.MAX_MESSAGE_BYTES,
       maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
       roomIdleMs: config.ROOM_IDLE_MS,
+      roomColdAfterMs: config.ROOM_COLD_AFTER_MS,
       versionIdleMs: config.VERSION_IDLE_MS,
       versionMaxMs: config.VERSION_MAX_MS,
       maxAwarenessBytes: config.MAX_AWARENESS_BYTES,

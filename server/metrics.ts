@@ -10,6 +10,8 @@ export interface GaugeSources {
   /** Open connections by transport: WebSockets and HTTP transport sessions. */
   connections(): { websocket: number; http: number }
   rooms(): number
+  /** Loaded rooms holding their document as bytes, not as a live Y.Doc (cold, MEMORY-7). */
+  coldRooms(): number
 }
 
 export class ServerMetrics {
@@ -41,6 +43,14 @@ export class ServerMetrics {
       registers,
       collect() {
         this.set(sources.rooms())
+      },
+    })
+    new Gauge({
+      name: 'tandem_rooms_cold',
+      help: 'Loaded rooms holding their document as stored bytes rather than a live Y.Doc (not yet needed, or quiet for ROOM_COLD_AFTER_MS)',
+      registers,
+      collect() {
+        this.set(sources.coldRooms())
       },
     })
     this.messagesReceived = new Counter({ name: 'tandem_messages_received_total', help: 'WebSocket messages received', registers })

@@ -14,6 +14,8 @@ export interface ServerLimits {
   maxMessagesPerSecond: number
   /** An empty room is unloaded this long after its last connection closed. */
   roomIdleMs: number
+  /** A loaded document unchanged this long is kept as bytes, not as a live Y.Doc, until needed (0: never). */
+  roomColdAfterMs: number
   /** A receiver whose unsent data passes this many bytes is dropped instead of buffered without end. */
   maxBufferedBytes: number
   /** Ping every connection this often; one that has not answered the previous ping is terminated. */
@@ -46,6 +48,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxMessageBytes: 10 * 1024 * 1024,
   maxMessagesPerSecond: 1000,
   roomIdleMs: 10_000,
+  roomColdAfterMs: 30_000,
   maxBufferedBytes: 32 * 1024 * 1024,
   heartbeatIntervalMs: 30_000,
   persistIntervalMs: 50,

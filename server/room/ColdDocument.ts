@@ -18,7 +18,7 @@ export class ColdDocument {
   /** Log entries among `updates` as loaded (the log cannot grow while the room is cold: writes build it first). */
   private readonly logLength: number
 
-  constructor(stored: StoredDocument) {
+  constructor(stored: Pick<StoredDocument, 'updates' | 'snapshotStateVector' | 'logLength'>) {
     this.updates = stored.updates
     this.snapshotStateVector = stored.snapshotStateVector
     this.logLength = stored.logLength

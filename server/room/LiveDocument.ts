@@ -1,7 +1,8 @@
 /**
  * A room's document through its life: the stored bytes while it is cold
- * (ColdDocument), the live Y.Doc once something needs it, and a rebuilt
- * Y.Doc in place of one an update broke (DocumentRebuild). It also applies
+ * (ColdDocument), the live Y.Doc once something needs it, a rebuilt Y.Doc in
+ * place of one an update broke (DocumentRebuild), and bytes again once it has
+ * been quiet long enough (`cool`, Cooling.ts). It also applies
  * updates, since telling whether an update changed anything needs a
  * listener on whichever Y.Doc is current.
  */
@@ -31,8 +32,8 @@ export interface BuiltListener {
 export type ApplyResult = 'unchanged' | 'mergeable' | 'apart' | 'failed'
 
 export class LiveDocument {
-  /** The stored bytes; they answer while the room is cold. */
-  readonly cold: ColdDocument
+  /** The stored bytes (or, after `cool`, the document's own); they answer while the room is cold. */
+  private coldDocument: ColdDocument
   /** The live document; null while the room still holds only its stored bytes. */
   private liveDoc: Y.Doc | null = null
   /** Bumped by every transaction that changed the document (see `apply`). */
@@ -45,7 +46,12 @@ export class LiveDocument {
     private readonly log: Logger,
     private readonly built: BuiltListener,
   ) {
-    this.cold = new ColdDocument(stored)
+    this.coldDocument = new ColdDocument(stored)
+  }
+
+  /** The document as bytes: what answers while the room is cold. */
+  get cold(): ColdDocument {
+    return this.coldDocument
   }
 
   /** The live document, built from the stored bytes on first use. */
@@ -100,7 +106,7 @@ export class LiveDocument {
   /** Builds the live document from the stored bytes, unless it is built already. */
   materialize(): Y.Doc {
     if (this.liveDoc) return this.liveDoc
-    const doc = this.adopt(this.cold.build(this.log))
+    const doc = this.adopt(this.coldDocument.build(this.log))
     this.built.documentBuilt(doc)
     return doc
   }
@@ -128,6 +134,24 @@ export class LiveDocument {
     // Merged with others only into a document that holds nothing back: a merge is what applying the updates in
     // turn gives only when every one of them integrates whole (claimedClocks.ts). Typing always does.
     return pendingStructs === null && pendingDs === null && !hasPending(doc) ? 'mergeable' : 'apart'
+  }
+
+  /**
+   * Drops the live document and keeps it as one encoded update instead, as
+   * if just loaded. Only a document that holds nothing back (no update
+   * waiting for missing parts: those are kept only in the Y.Doc) goes cold;
+   * the caller makes sure everything in it is stored (so the bytes are
+   * exactly what the store holds, as SavedAcks assumes of a cold room).
+   * Returns whether it went cold.
+   */
+  cool(): boolean {
+    const doc = this.liveDoc
+    if (!doc || doc.store.pendingStructs !== null || doc.store.pendingDs !== null || hasPending(doc)) return false
+    this.coldDocument = new ColdDocument({ updates: [encodeIntegrated(doc)], snapshotStateVector: null, logLength: 0 })
+    this.liveDoc = null
+    this.sharedStep2 = null
+    doc.destroy()
+    return true
   }
 
   /** The rebuilt document replaces the one an update broke; the broken one is dropped. */

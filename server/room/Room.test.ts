@@ -900,3 +900,98 @@ it('tells its owner when the last peer has left, not before', () => {
   expect(emptied).toEqual(['doc'])
   expect(room.peerCount).toBe(0)
 })
+
+// proves: MEMORY-7
+describe('going cold when quiet', () => {
+  const COLD_AFTER_MS = 1_000
+
+  it('a document unchanged for coldAfterMs, all stored, is held as bytes; readers and writers notice nothing', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps({ coldAfterMs: COLD_AFTER_MS }))
+    const writer = new FakePeer('w')
+    room.join(writer)
+    const first = textUpdate('hello', 1)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    // Typing keeps it live: each change restarts the quiet time.
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS - 100)
+    const second = textUpdate(' world', 2, first.doc)
+    room.handleMessage(writer, encodeUpdateMessage(second.update))
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS - 100)
+    expect(room.isCold).toBe(false)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(room.isCold).toBe(true)
+
+    // A fresh joiner gets the whole document, from the bytes, without making it live.
+    const fresh = new FakePeer('f')
+    room.join(fresh)
+    const everything = Y.decodeStateVector(Y.encodeStateVector(second.doc))
+    expect(Y.decodeStateVector(fresh.take('step1')[0].stateVector)).toEqual(everything)
+    room.handleMessage(fresh, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+    expect(textOf(fresh.take('step2')[0].update)).toBe('hello world')
+    // Saved acknowledgements: everything held is stored.
+    room.handleMessage(fresh, SAVED_REQUEST)
+    expect(Y.decodeStateVector(fresh.take('saved')[0].stateVector)).toEqual(everything)
+
+    // The next write makes it live again, on top of everything, and is stored and relayed as ever.
+    const third = textUpdate('!', 3, second.doc)
+    room.handleMessage(writer, encodeUpdateMessage(third.update))
+    expect(room.isCold).toBe(false)
+    expect(room.doc.getText('text').toString()).toBe('hello world!')
+    await endOfTurn()
+    const [relayed] = fresh.take('update')
+    expect(textOf(Y.mergeUpdates([Y.encodeStateAsUpdate(second.doc), relayed.update]))).toBe('hello world!')
+    await vi.advanceTimersByTimeAsync(100)
+    const stored = await store.load('doc')
+    expect(textOf(Y.mergeUpdates(stored.updates))).toBe('hello world!')
+    room.destroy()
+  })
+
+  it('waits while a write of the document is not yet stored, and never goes cold with coldAfterMs 0', async () => {
+    // A queue that holds writes far longer than the quiet time.
+    queue.stop()
+    queue = new PersistQueue(store, { intervalMs: COLD_AFTER_MS * 5 }, silent)
+    const room = new Room('doc', emptyDocument, roomDeps({ coldAfterMs: COLD_AFTER_MS }))
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('unsaved', 1).update))
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS * 3)
+    expect(room.isCold).toBe(false)
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS * 3)
+    expect(room.isCold).toBe(true)
+    expect(textOf(room.encodeState())).toBe('unsaved')
+    room.destroy()
+
+    const never = new Room('doc2', emptyDocument, roomDeps({ coldAfterMs: 0 }))
+    never.join(writer)
+    never.handleMessage(writer, encodeUpdateMessage(textUpdate('live', 2).update))
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS * 20)
+    expect(never.isCold).toBe(false)
+    never.destroy()
+  })
+
+  it('an update waiting for missing parts keeps the document live (the bytes could not hold it)', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps({ coldAfterMs: COLD_AFTER_MS }))
+    const writer = new FakePeer('w')
+    room.join(writer)
+    const first = textUpdate('a', 1)
+    const second = textUpdate('b', 2, first.doc)
+    // The second before the first: held as pending, depending on what is missing.
+    room.handleMessage(writer, encodeUpdateMessage(second.update))
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS * 3)
+    expect(room.isCold).toBe(false)
+    room.handleMessage(writer, encodeUpdateMessage(first.update))
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS * 3)
+    expect(room.isCold).toBe(true)
+    expect(textOf(room.encodeState())).toBe('ab')
+    room.destroy()
+  })
+
+  it('with other instances (shared fan-out) a document stays live', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps({ coldAfterMs: COLD_AFTER_MS, fanout: new RecordingFanout(true) }))
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('shared', 1).update))
+    await vi.advanceTimersByTimeAsync(COLD_AFTER_MS * 5)
+    expect(room.isCold).toBe(false)
+    room.destroy()
+  })
+})

@@ -4,6 +4,7 @@
  * room's parts together, each in its own file:
  *
  * - LiveDocument: the stored bytes (ColdDocument), then the Y.Doc: updates applied, replaced after a rebuild
+ * - Cooling: a quiet document goes back to bytes (memory), built again when needed
  * - PeerMessages: a joiner's greeting and the answers to a peer's messages
  * - UpdateFlow: where an accepted update goes (peers, instances, the store with its author) and what its storing means
  * - Broadcaster: one merged frame per room per event-loop turn
@@ -31,6 +32,7 @@ import { protocolError } from '../SyncError'
 import { AutoVersions } from './AutoVersions'
 import { Broadcaster } from './Broadcaster'
 import { Compaction } from './Compaction'
+import { Cooling } from './Cooling'
 import { CrossInstance } from './CrossInstance'
 import type { RoomDeps, UpdateOrigin } from './deps'
 import { DocumentRebuild } from './DocumentRebuild'
@@ -55,6 +57,7 @@ export class Room implements PeerRoom, PersistTarget {
   private readonly rebuild: DocumentRebuild
   private readonly versions: AutoVersions | null
   private readonly flow: UpdateFlow
+  private readonly cooling: Cooling
   /** Set by `closeForDeletion`: the room refuses to compact and is about to be dropped. */
   deleted = false
   /** When the room was loaded, in token seconds (a deletion after it means this room is stale). */
@@ -67,7 +70,13 @@ export class Room implements PeerRoom, PersistTarget {
   ) {
     this.broadcaster = new Broadcaster(this.peers, deps.metrics)
     this.saved = new SavedAcks(this, this.broadcaster)
-    this.live = new LiveDocument(stored, deps.log, this.saved)
+    this.cooling = new Cooling(deps.coldAfterMs ?? 0, () => this.tryCool())
+    this.live = new LiveDocument(stored, deps.log, {
+      documentBuilt: (doc) => {
+        this.saved.documentBuilt(doc)
+        this.cooling.changed()
+      },
+    })
     const { store, fanout, compactAfterUpdates, log, persistQueue } = deps
     this.compaction = new Compaction(docId, stored, { store, shared: fanout.shared, compactAfterUpdates, log })
     this.presence = new Presence(docId, this.broadcaster, fanout, log, deps.presenceLimits)
@@ -137,6 +146,26 @@ export class Room implements PeerRoom, PersistTarget {
     if (result === 'unchanged') return false
     // Held-back parts are never merged (LiveDocument.apply, claimedClocks.ts).
     this.flow.accepted(update, origin, claimedClocks(structs), result === 'mergeable')
+    this.cooling.changed()
+    return true
+  }
+
+  /** True while the room holds its document only as bytes (loaded and not yet needed, or gone cold). */
+  get isCold(): boolean {
+    return this.live.cold.isCold
+  }
+
+  /**
+   * Quiet for ROOM_COLD_AFTER_MS (Cooling.ts): keep the document as bytes,
+   * unless something still needs the live one. Everything in it must be
+   * stored first, so that the bytes are what the store holds. With other
+   * instances, what they relayed may not be stored yet (they store it), so
+   * a shared room stays live.
+   */
+  private tryCool(): boolean {
+    if (this.deleted || this.deps.fanout.shared) return true // never: nothing to retry
+    if (this.rebuild.active || this.hasPendingWrites()) return false
+    this.live.cool()
     return true
   }
 
@@ -240,6 +269,7 @@ export class Room implements PeerRoom, PersistTarget {
 
   /** Stops background work; the caller has flushed the persist queue and no peer is left. */
   destroy(): void {
+    this.cooling.cancel()
     this.rebuild.cancel()
     this.versions?.cancel()
     this.broadcaster.cancel()

@@ -64,6 +64,8 @@ export interface RoomDeps {
   metrics: BroadcastMetrics
   /** Fold the log into a snapshot once it holds this many updates. */
   compactAfterUpdates: number
+  /** A document unchanged this long is kept as bytes until needed again (Cooling.ts); 0 or unset: never. */
+  coldAfterMs?: number
   /** Defaults to MAX_AWARENESS_BYTES' and MAX_AWARENESS_CLIENTS' defaults. */
   presenceLimits?: PresenceLimits
   log: Logger

@@ -354,6 +354,36 @@ describe('environment', () => {
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(700)
   })
 
+  // proves: CONFIG-27, MEMORY-7
+  it('ROOM_COLD_AFTER_MS: an open document unchanged that long is held cold, and its clients carry on as before', async () => {
+    const server = await spawnServer({ env: { ROOM_COLD_AFTER_MS: '300' } })
+    const room = docId()
+    const token = await server.token({ doc: room })
+    const a = await syncedClient(server, room, token)
+    a.doc.getText('text').insert(0, 'before')
+    await eventually(async () => expect(await metric(server, 'tandem_rooms_cold')).toBe(1), { timeoutMs: 5000, intervalMs: 50 })
+    expect(await metric(server, 'tandem_rooms')).toBe(1)
+    // A newcomer gets the whole document from the cold room, and its edit reaches the first client.
+    const b = await syncedClient(server, room, token)
+    expect(b.doc.getText('text').toString()).toBe('before')
+    b.doc.getText('text').insert(6, ' after')
+    await eventually(() => expect(a.doc.getText('text').toString()).toBe('before after'))
+    // Quiet again: cold again, with the edit in it (a third client sees it).
+    await eventually(async () => expect(await metric(server, 'tandem_rooms_cold')).toBe(1), { timeoutMs: 5000, intervalMs: 50 })
+    const c = await syncedClient(server, room, token)
+    expect(c.doc.getText('text').toString()).toBe('before after')
+    for (const client of [a, b, c]) client.destroy()
+
+    const never = await spawnServer({ env: { ROOM_COLD_AFTER_MS: '0' } })
+    const liveRoom = docId()
+    const d = await syncedClient(never, liveRoom, await never.token({ doc: liveRoom }))
+    d.doc.getText('text').insert(0, 'stays live')
+    await sleep(1000)
+    expect(await metric(never, 'tandem_rooms')).toBe(1)
+    expect(await metric(never, 'tandem_rooms_cold')).toBe(0)
+    d.destroy()
+  }, 60_000)
+
   // proves: CONFIG-9, CONFIG-10
   it('defaults: MAX_MESSAGE_BYTES 10485760 and MAX_MESSAGES_PER_SECOND 1000', async () => {
     const server = await spawnServer()
