@@ -17,8 +17,9 @@
 //                   must see it up, or it still counts it as down when the
 //                   next one stops, and no instance is left to it
 //
-// "Back" means a new process: /metrics reports a process_start_time_seconds
-// other than the old one, and /healthz answers 200. That holds whether the
+// "Back" means a new process: /metrics reports a tandem_start_time_seconds
+// (to the millisecond; process_start_time_seconds, whole seconds, from a server
+// too old to have it) other than the old one, and /healthz answers 200. That holds whether the
 // restart command waits (systemctl) or only sends SIGTERM and lets a
 // supervisor start the process again.
 import { spawnSync } from 'node:child_process'
@@ -43,7 +44,9 @@ async function startTime(base) {
     const headers = process.env.METRICS_TOKEN ? { authorization: `Bearer ${process.env.METRICS_TOKEN}` } : {}
     const response = await fetch(`${base}/metrics`, { headers, signal: AbortSignal.timeout(2_000) })
     if (!response.ok) return null
-    const line = (await response.text()).split('\n').find((l) => l.startsWith('process_start_time_seconds '))
+    const lines = (await response.text()).split('\n')
+    // Whole seconds would not tell apart two starts in one second (a supervisor restarting it quickly).
+    const line = lines.find((l) => l.startsWith('tandem_start_time_seconds ')) ?? lines.find((l) => l.startsWith('process_start_time_seconds '))
     return line ? line.split(' ')[1] : null
   } catch {
     return null

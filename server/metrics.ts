@@ -14,6 +14,13 @@ export interface GaugeSources {
   coldRooms(): number
 }
 
+/**
+ * When this process started, to the millisecond. prom-client's
+ * process_start_time_seconds is rounded to whole seconds, so two starts in
+ * one second look alike; scripts/rolling-restart tells a new process by this.
+ */
+const STARTED_AT_SECONDS = (Date.now() - performance.now()) / 1000
+
 export class ServerMetrics {
   readonly registry = new Registry()
   readonly messagesReceived: Counter
@@ -43,6 +50,14 @@ export class ServerMetrics {
       registers,
       collect() {
         this.set(sources.rooms())
+      },
+    })
+    new Gauge({
+      name: 'tandem_start_time_seconds',
+      help: 'When this server process started, in seconds since the Unix epoch, to the millisecond',
+      registers,
+      collect() {
+        this.set(STARTED_AT_SECONDS)
       },
     })
     new Gauge({

@@ -108,7 +108,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 })
 
 describe('GET /metrics', () => {
-  const GAUGES = ['tandem_connections', 'tandem_rooms', 'tandem_rooms_cold']
+  const GAUGES = ['tandem_connections', 'tandem_rooms', 'tandem_rooms_cold', 'tandem_start_time_seconds']
   const COUNTERS = ['tandem_messages_received_total', 'tandem_messages_sent_total', 'tandem_bytes_received_total', 'tandem_bytes_sent_total']
 
   // proves: HTTP-3
