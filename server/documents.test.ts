@@ -109,7 +109,11 @@ it('write resolves once the update is durable, and read gives back the whole doc
   await documents.write('doc', update)
   expect(textOf(Y.mergeUpdates((await store.load('doc')).updates))).toBe('via the API')
   expect(textOf(await documents.read('doc'))).toBe('via the API')
-  expect(fanout.published).toEqual([{ kind: 'update', update }])
+  // Relayed, then (once stored) the others are told what the store holds, for their clients' acknowledgements.
+  expect(fanout.published).toEqual([
+    { kind: 'update', update },
+    { kind: 'stored', stateVector: Y.encodeStateVectorFromUpdate(update) },
+  ])
 })
 
 describe('delete', () => {

@@ -13,9 +13,11 @@ export type FanoutMessage =
   | { kind: 'deleted' }
   /** "Here is my state vector: send me what I lack." Sent when a room loads and after a reconnect. */
   | { kind: 'sync-request'; stateVector: Uint8Array }
+  /** "The store now holds this" (a state vector): this instance stored a batch of the room's writes. */
+  | { kind: 'stored'; stateVector: Uint8Array }
 
 /** What the room itself handles (room/CrossInstance.ts). */
-export type RoomTrafficMessage = Extract<FanoutMessage, { kind: 'update' | 'awareness' | 'sync-request' }>
+export type RoomTrafficMessage = Extract<FanoutMessage, { kind: 'update' | 'awareness' | 'sync-request' | 'stored' }>
 
 /** Operations on the document as a whole, owned by documents.ts. */
 export type DocumentMessage = Extract<FanoutMessage, { kind: 'access' | 'deleted' }>

@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding'
 import { LIVE_ACCESS_LEVELS } from '../../lib/access'
 import type { FanoutMessage } from './Fanout'
 
-const Kind = { update: 0, awareness: 1, access: 2, deleted: 3, 'sync-request': 4 } as const
+const Kind = { update: 0, awareness: 1, access: 2, deleted: 3, 'sync-request': 4, stored: 5 } as const
 const ACCESS = LIVE_ACCESS_LEVELS
 
 export function encodeFanoutMessage(instanceId: string, message: FanoutMessage): Uint8Array {
@@ -25,6 +25,7 @@ export function encodeFanoutMessage(instanceId: string, message: FanoutMessage):
       encoding.writeVarUint(encoder, ACCESS.indexOf(message.access))
       break
     case 'sync-request':
+    case 'stored':
       encoding.writeVarUint8Array(encoder, message.stateVector)
       break
     case 'deleted':
@@ -53,6 +54,8 @@ export function decodeFanoutMessage(data: Uint8Array): { instanceId: string; mes
       return { instanceId, message: { kind: 'deleted' } }
     case Kind['sync-request']:
       return { instanceId, message: { kind: 'sync-request', stateVector: decoding.readVarUint8Array(decoder) } }
+    case Kind.stored:
+      return { instanceId, message: { kind: 'stored', stateVector: decoding.readVarUint8Array(decoder) } }
     default:
       throw new Error(`unknown fan-out message kind ${kind}`)
   }

@@ -13,6 +13,7 @@ import { isEmptyUpdate } from '../protocol'
 import type { RoomFanout, UpdateOrigin } from './deps'
 import { encodeIntegrated, encodePending, hasPending } from './documentParts'
 import type { Presence } from './Presence'
+import type { SavedAcks } from './SavedAcks'
 
 /** The room as cross-instance traffic needs it. */
 export interface CrossInstanceRoom {
@@ -25,6 +26,7 @@ export class CrossInstance {
   constructor(
     private readonly room: CrossInstanceRoom,
     private readonly presence: Presence,
+    private readonly saved: Pick<SavedAcks, 'storedElsewhere'>,
     private readonly fanout: RoomFanout,
     private readonly log: Logger,
   ) {}
@@ -40,6 +42,9 @@ export class CrossInstance {
         return
       case 'sync-request':
         this.answerSyncRequest(message.stateVector)
+        return
+      case 'stored':
+        this.saved.storedElsewhere(message.stateVector)
         return
     }
   }

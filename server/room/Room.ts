@@ -80,7 +80,7 @@ export class Room implements PeerRoom, PersistTarget {
     const { store, fanout, compactAfterUpdates, log, persistQueue } = deps
     this.compaction = new Compaction(docId, stored, { store, shared: fanout.shared, compactAfterUpdates, log })
     this.presence = new Presence(docId, this.broadcaster, fanout, log, deps.presenceLimits)
-    this.crossInstance = new CrossInstance(this, this.presence, fanout, log)
+    this.crossInstance = new CrossInstance(this, this.presence, this.saved, fanout, log)
     this.rebuild = new DocumentRebuild({ docId, store, persistQueue, log })
     this.versions = deps.versions ? new AutoVersions(docId, deps.versions, log) : null
     const { peers, live, broadcaster, presence, saved, rebuild, versions, compaction } = this
@@ -189,9 +189,11 @@ export class Room implements PeerRoom, PersistTarget {
   // ---- durability (PersistTarget, SavedAcksSource) ----
 
   currentStateVector(): Uint8Array | null {
-    // Nobody is listening for acknowledgements: skip the encoding (SavedAcks). Being rebuilt: the
-    // document holds what must not be acknowledged, so this batch captures nothing.
-    return this.saved.wanted && !this.rebuild.active ? Y.encodeStateVector(this.doc) : null
+    // Nobody is listening for acknowledgements, here or on another instance (UpdateFlow.stored tells
+    // them): skip the encoding (SavedAcks). Being rebuilt: the document holds what must not be
+    // acknowledged, so this batch captures nothing.
+    const wanted = this.saved.wanted || this.deps.fanout.shared
+    return wanted && !this.rebuild.active ? Y.encodeStateVector(this.doc) : null
   }
 
   /** A batch of this room's writes is stored (UpdateFlow.stored); folds the log when it is due. */

@@ -62,11 +62,33 @@ export class SavedAcks {
       this.persistedStateVectorIsCurrent = false
       return
     }
-    this.persistedStateVector = stateVector
+    this.persistedStateVector = atLeast(this.persistedStateVector, stateVector)
     this.persistedStateVectorIsCurrent = true
+    this.tellSubscribers()
+  }
+
+  /**
+   * Another instance stored a batch of this room's writes, holding
+   * `stateVector` (fan-out 'stored'): the store, shared, now holds that too.
+   * Without this, a client whose last edits came from another instance's
+   * clients would never see them acknowledged here.
+   */
+  storedElsewhere(stateVector: Uint8Array): void {
+    let merged: Uint8Array
+    try {
+      merged = atLeast(this.persistedStateVector, stateVector)
+    } catch {
+      return // not a state vector: dropped, as other malformed relay traffic is
+    }
+    if (merged === this.persistedStateVector) return
+    this.persistedStateVector = merged
+    this.tellSubscribers()
+  }
+
+  private tellSubscribers(): void {
     let frame: Uint8Array | null = null
     for (const peer of this.subscribers) {
-      frame ??= encodeSavedMessage(stateVector)
+      frame ??= encodeSavedMessage(this.persistedStateVector)
       this.broadcaster.sendTo(peer, frame)
     }
   }
@@ -88,4 +110,21 @@ export class SavedAcks {
     this.persistedStateVector = Y.encodeStateVector(this.source.doc)
     this.persistedStateVectorIsCurrent = true
   }
+}
+
+/**
+ * The clock-wise maximum of two state vectors: `current` itself when `next`
+ * adds nothing. What the store holds only grows, and writes of several
+ * instances (or batches) may report it out of order.
+ */
+function atLeast(current: Uint8Array, next: Uint8Array): Uint8Array {
+  const clocks = Y.decodeStateVector(current)
+  let grew = false
+  for (const [client, clock] of Y.decodeStateVector(next)) {
+    if (clock > (clocks.get(client) ?? 0)) {
+      clocks.set(client, clock)
+      grew = true
+    }
+  }
+  return grew ? Y.encodeStateVector(clocks) : current
 }

@@ -63,6 +63,8 @@ export class UpdateFlow {
   stored({ lastSeq, count, stateVector }: StoredWrite): boolean {
     const due = this.parts.compaction.written(lastSeq, count)
     this.parts.saved.written(stateVector)
+    // The other instances' clients of this room are told too (SAVED-2: whoever made the write).
+    if (stateVector && this.parts.fanout.shared) this.parts.fanout.publish(this.docId, { kind: 'stored', stateVector })
     // A client's edit is stored (or one written in the same batch): the web app's list may say so (EVENTS-1).
     if (this.unreportedWriter !== null) {
       this.parts.edits?.stored(this.docId, this.unreportedWriter)

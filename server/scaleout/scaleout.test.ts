@@ -7,7 +7,8 @@
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { describeWithServices } from '../../testkit/services'
-import { api, connectClient, docId, eventually, parseMetrics, syncedClient, type StockClient } from '../test/harness'
+import { api, connectClient, docId, eventually, parseMetrics, rawClient, syncedClient, type StockClient } from '../test/harness'
+import { SAVED_REQUEST_FRAME, insertUpdate, updateFrame, type Frame } from '../test/wire'
 import { annAndBob, expectConverged, startCluster } from './support/cluster'
 
 await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and PostgreSQL', () => {
@@ -165,6 +166,24 @@ await describeWithServices(['postgres', 'redis'], 'scale-out over Redis and Post
     await eventually(() => expect(onB.closeCodes).toContain(4404))
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await cluster.storedRowCount(room)).toBe(0)
+  })
+
+  // proves: SAVED-2, SCALE-4
+  it('a write stored by another instance is acknowledged to this instance\'s clients too', async () => {
+    const cluster = await startCluster({ instances: 2 })
+    const [a, b] = cluster.instances
+    const room = docId()
+    const onA = await rawClient(a, room, await cluster.token({ doc: room, sub: 'ann' }))
+    await onA.send(SAVED_REQUEST_FRAME)
+    await onA.waitFor((frame) => frame.type === 100)
+    const onB = await rawClient(b, room, await cluster.token({ doc: room, sub: 'bob' }))
+    // Only B stores this edit (SCALE-4), and A writes nothing afterwards: A's client learns of it from B.
+    const { update, doc } = insertUpdate('stored by B', { clientID: 31_000_001 })
+    await onB.send(updateFrame(update))
+    const clock = doc.getText('text').length // one client, inserts only: its clock is its character count
+    const acked = (frame: Frame) => frame.type === 100 && frame.stateVector.get(doc.clientID) === clock
+    await onA.waitFor(acked, { timeoutMs: 5000 })
+    expect(await cluster.storedRowCount(room)).toBe(1)
   })
 
   // proves: SCALE-10
