@@ -230,9 +230,9 @@ const WEB_FIGURES = {
     ['paperEditableMs', 'editable, automerge-paper (ms)', 0],
     ['paperOverEmpty', 'paper ÷ empty', 2],
     ['listRenderMs', '1,000-document list rendered (ms)', 0],
-    ['localCopyColdOpenMs', 'paper local copy opened by the editor after a browser restart, median (ms)', 0],
+    ['localCopyColdOpenMs', 'after a browser restart: the editor opens the paper\'s local copy → the whole document on screen, median (ms)', 0],
     ['localCopyColdOpenMaxMs', 'the same, slowest (ms)', 0],
-    ['localCopyColdFromNavigationMs', 'navigation → local copy shown, median (ms)', 0],
+    ['localCopyColdFromNavigationMs', 'navigation → the local copy on screen, median (ms)', 0],
   ],
 }
 

@@ -168,22 +168,6 @@ export function judgeWebTargets(web) {
       status: largest === null ? 'not measured' : met ? 'met' : 'missed',
       web: true,
     },
-    localCopyTarget(runs),
   ]
 }
 
-/** Issue 12's target in the real editor: W's cold opens of the paper's local copy, slowest over all runs. */
-function localCopyTarget(runs) {
-  const slowest = runs.map((run) => run.metrics.localCopyColdOpenMaxMs).filter((ms) => typeof ms === 'number')
-  const value = slowest.length ? Math.max(...slowest) : null
-  const met = value !== null && value < 300
-  return {
-    id: 'W local copy',
-    text: 'the real editor opens the automerge-paper local copy in < 300 ms after a browser restart (issue 12; every open)',
-    value,
-    met,
-    detail: value === null ? 'not measured' : `slowest ${fmt(value, 1)} ms; median per run ${runs.map((run) => fmt(run.metrics.localCopyColdOpenMs, 1)).join(', ')} ms`,
-    status: value === null ? 'not measured' : met ? 'met' : 'missed',
-    web: true,
-  }
-}

@@ -1,6 +1,6 @@
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
-import { LOCAL_COPY_LOAD_MEASURE, localCopyDbName } from './localCopyNames'
+import { localCopyDbName } from './localCopyNames'
 import type { LocalCopyState } from './syncStatus'
 
 /** y-indexeddb's key-value store keeps the server's last acknowledgement under this key. */
@@ -35,7 +35,6 @@ export class LocalCopy {
     /** Called when {@link state} may have changed. */
     private readonly onChange: () => void,
   ) {
-    const openStarted = performance.now()
     this.persistence = new IndexeddbPersistence(localCopyDbName(userId, documentId), doc)
     // After y-indexeddb's own listener: its write transaction exists by the time ours is created.
     doc.on('update', this.handleUpdate)
@@ -46,7 +45,6 @@ export class LocalCopy {
       if (this.destroyed) return
       if (stored instanceof Uint8Array) this.serverStored = Y.decodeStateVector(stored)
       this.loaded = true
-      performance.measure(LOCAL_COPY_LOAD_MEASURE, { start: openStarted, detail: { documentId } })
       onChange()
     })
   }

@@ -21,9 +21,3 @@ export function tabChannelName(userId: string, documentId: string): string {
   return `tandem-tabs:${encodeURIComponent(userId)}:${documentId}`
 }
 
-/**
- * The User Timing measure each open of a local copy leaves, from creating the
- * copy until it is loaded: it shows in the browser's performance panel, and
- * bench W reads it in the real editor.
- */
-export const LOCAL_COPY_LOAD_MEASURE = 'tandem:local-copy-load'
