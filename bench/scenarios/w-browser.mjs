@@ -110,16 +110,7 @@ async function openEditor(browser, web, cookie, documentId, paragraphs) {
   })
   try {
     await page.goto(`/d/${documentId}`, { waitUntil: 'commit' })
-    const editableMs = await (
-      await page.waitForFunction(
-        (count) => {
-          const editor = document.querySelector('[aria-label="Document editor"]')
-          return editor?.getAttribute('contenteditable') === 'true' && editor.childElementCount === count ? performance.now() : false
-        },
-        paragraphs,
-        { polling: 'raf', timeout: 120_000 },
-      )
-    ).jsonValue()
+    const editableMs = await editableWith(page, paragraphs)
     await page.waitForLoadState('networkidle')
     return { editableMs, scripts: await Promise.all(scripts) }
   } finally {
@@ -145,16 +136,17 @@ async function openList(browser, web, cookie, count) {
   }
 }
 
-/** Waits until the editor shows all `paragraphs` paragraphs and can be typed in. */
-function editableWith(page, paragraphs) {
-  return page.waitForFunction(
+/** Waits until the editor shows all `paragraphs` paragraphs and can be typed in; resolves to the page's performance.now() then. */
+async function editableWith(page, paragraphs) {
+  const handle = await page.waitForFunction(
     (count) => {
       const editor = document.querySelector('[aria-label="Document editor"]')
-      return editor?.getAttribute('contenteditable') === 'true' && editor.childElementCount === count
+      return editor?.getAttribute('contenteditable') === 'true' && editor.childElementCount === count ? performance.now() : false
     },
     paragraphs,
     { polling: 'raf', timeout: 120_000 },
   )
+  return handle.jsonValue()
 }
 
 /**

@@ -70,7 +70,8 @@ export class Room implements PeerRoom, PersistTarget {
   ) {
     this.broadcaster = new Broadcaster(this.peers, deps.metrics)
     this.saved = new SavedAcks(this, this.broadcaster)
-    this.cooling = new Cooling(deps.coldAfterMs ?? 0, () => this.tryCool())
+    // With other instances, what they relayed may not be stored yet (they store it): a shared room stays live.
+    this.cooling = new Cooling(deps.fanout.shared ? 0 : (deps.coldAfterMs ?? 0), () => this.tryCool())
     this.live = new LiveDocument(stored, deps.log, {
       documentBuilt: (doc) => {
         this.saved.documentBuilt(doc)
@@ -158,12 +159,10 @@ export class Room implements PeerRoom, PersistTarget {
   /**
    * Quiet for ROOM_COLD_AFTER_MS (Cooling.ts): keep the document as bytes,
    * unless something still needs the live one. Everything in it must be
-   * stored first, so that the bytes are what the store holds. With other
-   * instances, what they relayed may not be stored yet (they store it), so
-   * a shared room stays live.
+   * stored first, so that the bytes are what the store holds.
    */
   private tryCool(): boolean {
-    if (this.deleted || this.deps.fanout.shared) return true // never: nothing to retry
+    if (this.deleted) return true // about to be dropped: nothing to retry
     if (this.rebuild.active || this.hasPendingWrites()) return false
     this.live.cool()
     return true
