@@ -1,9 +1,10 @@
 /**
  * A room's stored bytes, kept as bytes until something needs the live
- * document. Turning a large document into a Y.Doc costs tens of milliseconds;
- * a fresh client opening it needs only the bytes. So a cold room first
- * answers from these, then builds the document in the background (or at once,
- * when a write or anything else needs it). Once built, the bytes are dropped.
+ * document. Turning a large document into a Y.Doc costs tens of milliseconds
+ * and several times its encoded size in memory; a fresh client opening it
+ * needs only the bytes. So a cold room answers fresh clients from these and
+ * builds the document only when a write or anything else needs it. Once
+ * built, the bytes are dropped.
  */
 import type { Logger } from 'pino'
 import * as Y from 'yjs'

@@ -33,7 +33,7 @@ export interface PeerMessageParts {
   /** The peers in the room: a late answer goes only to a peer still among them. */
   peers: ReadonlySet<Peer>
   rebuild: Pick<DocumentRebuild, 'active' | 'defer'>
-  document: Pick<LiveDocument, 'cold' | 'doc' | 'materialize' | 'freshClientStep2'>
+  document: Pick<LiveDocument, 'cold' | 'doc' | 'freshClientStep2'>
   broadcaster: Pick<Broadcaster, 'sendTo'>
   presence: Pick<Presence, 'presentStates' | 'applyFromPeer'>
   saved: Pick<SavedAcks, 'subscribe'>
@@ -122,11 +122,10 @@ export class PeerMessages {
     // Several stored rows would have to be merged, and a merge is not always what applying them in turn
     // gives (room/documentParts.ts): then the document is built and answers.
     if (document.cold.isCold && theirs.size === 0 && document.cold.isSingleUpdate) {
-      // A fresh client on a cold room: the stored bytes are exactly what it lacks. Build the
-      // document only once they are on their way: building blocks the event loop for tens of
-      // milliseconds, and a large frame goes out over several turns of it.
-      const queued = broadcaster.sendTo(peer, document.freshClientStep2(), () => setImmediate(() => document.materialize()))
-      if (!queued) setImmediate(() => document.materialize())
+      // A fresh client on a cold room: the stored bytes are exactly what it lacks. The document is
+      // not built for it: readers of a large document then never cost its Y.Doc (a join storm,
+      // issue 11), and the first write builds it, as after the room went cold (Cooling.ts).
+      broadcaster.sendTo(peer, document.freshClientStep2())
       return
     }
     const doc = document.doc

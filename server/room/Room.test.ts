@@ -13,7 +13,7 @@ import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } fro
 import type { FanoutMessage } from '../fanout/Fanout'
 import { PersistQueue } from '../PersistQueue'
 import { SqliteStore } from '../persistence/SqliteStore'
-import { encodeAwarenessMessage, encodeSyncStep1FromStateVector, encodeUpdateMessage } from '../protocol'
+import { encodeAwarenessMessage, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage } from '../protocol'
 import { SyncError } from '../SyncError'
 import type { DocumentStore } from '../persistence/DocumentStore'
 import { INTEGRATION_FAILURE_UPDATE } from '../test/wire'
@@ -942,6 +942,29 @@ describe('going cold when quiet', () => {
     await vi.advanceTimersByTimeAsync(100)
     const stored = await store.load('doc')
     expect(textOf(Y.mergeUpdates(stored.updates))).toBe('hello world!')
+    room.destroy()
+  })
+
+  it('a document loaded for fresh readers stays bytes, whatever they send, until an update with something in it', async () => {
+    const { update, doc } = textUpdate('stored', 7)
+    const room = new Room('doc', { updates: [update], snapshotStateVector: null, lastSeq: 1, logLength: 1 }, roomDeps())
+    const readers = Array.from({ length: 3 }, (_, i) => new FakePeer(`r${i}`))
+    for (const [i, reader] of readers.entries()) {
+      room.join(reader)
+      room.handleMessage(reader, encodeSyncStep1FromStateVector(Uint8Array.of(0)))
+      // What a stock client sends back to the server's step 1 when it holds nothing, then its presence.
+      room.handleMessage(reader, encodeSyncStep2FromUpdate(Uint8Array.of(0, 0)))
+      room.handleMessage(reader, awarenessFrame([{ clientId: 100 + i, clock: 1, json: JSON.stringify({ user: { name: `r${i}` } }) }]))
+      expect(textOf(reader.take('step2')[0].update)).toBe('stored')
+    }
+    await endOfTurn()
+    expect(room.isCold).toBe(true)
+    // The first real write builds the document under it, and everyone gets it.
+    room.handleMessage(readers[0], encodeUpdateMessage(textUpdate('!', 8, doc).update))
+    expect(room.isCold).toBe(false)
+    expect(room.doc.getText('text').toString()).toBe('stored!')
+    await endOfTurn()
+    expect(textOf(Y.mergeUpdates([update, readers[1].take('update')[0].update]))).toBe('stored!')
     room.destroy()
   })
 

@@ -27,7 +27,7 @@ import type { LiveAccess } from '../../lib/access'
 import type { RoomTrafficMessage } from '../fanout/Fanout'
 import type { PersistTarget } from '../PersistQueue'
 import type { DocumentPolicy, StoredDocument } from '../persistence/DocumentStore'
-import { readValidUpdate } from '../protocol'
+import { isEmptyUpdate, readValidUpdate } from '../protocol'
 import { protocolError } from '../SyncError'
 import { AutoVersions } from './AutoVersions'
 import { Broadcaster } from './Broadcaster'
@@ -139,6 +139,8 @@ export class Room implements PeerRoom, PersistTarget {
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean {
     if (this.rebuild.active) throw new Error('applyUpdate while the document is being rebuilt')
     const structs = readValidUpdate(update)
+    // Nothing in it (a fresh client's sync step 2): no document is built, nothing stored or relayed.
+    if (isEmptyUpdate(update)) return false
     const result = this.live.apply(update, origin)
     if (result === 'failed') {
       this.rebuild.start((rebuilt) => this.replaceDocument(rebuilt))
