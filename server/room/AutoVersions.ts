@@ -4,6 +4,10 @@
  * every `maxMs` while changes go on, and when it unloads with changes not
  * yet in a version (the quiet period would otherwise end with nobody to
  * notice it). Two timers per room with unversioned changes, none otherwise.
+ *
+ * Hot path: a change only stamps the time (every stored update calls
+ * `changed`); the idle timer checks the stamp when it fires and waits out
+ * the rest, so typing re-arms no timer (as in Cooling.ts).
  */
 import type { Logger } from 'pino'
 import type { VersionTimes } from './deps'
@@ -13,6 +17,7 @@ export class AutoVersions {
   private maxTimer: NodeJS.Timeout | null = null
   /** Changes applied here since the last version this room made. */
   private dirty = false
+  private lastChangeAt = 0
   private making: Promise<void> = Promise.resolve()
 
   constructor(
@@ -24,8 +29,8 @@ export class AutoVersions {
   /** The room stored a change: restart the quiet period, start the longest wait if it is the first. */
   changed(): void {
     this.dirty = true
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    this.idleTimer = setTimeout(() => this.make(), this.times.idleMs)
+    this.lastChangeAt = Date.now()
+    this.idleTimer ??= setTimeout(this.idleCheck, this.times.idleMs)
     this.maxTimer ??= setTimeout(() => this.make(), this.times.maxMs)
   }
 
@@ -42,6 +47,14 @@ export class AutoVersions {
     this.idleTimer = null
     this.maxTimer = null
     this.dirty = false
+  }
+
+  /** The idle timer fired: a version if the room has been quiet for idleMs, else wait out the rest. */
+  private readonly idleCheck = (): void => {
+    this.idleTimer = null
+    const quietFor = Date.now() - this.lastChangeAt
+    if (quietFor < this.times.idleMs) this.idleTimer = setTimeout(this.idleCheck, this.times.idleMs - quietFor)
+    else this.make()
   }
 
   private make(): void {
