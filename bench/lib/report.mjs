@@ -54,6 +54,77 @@ export function failuresText(results) {
   return lines
 }
 
+/**
+ * What was found about a target each time it was missed on a quiet machine
+ * (issue 11's investigations), shown under the targets only when this run
+ * missed it too. Profiles and snapshots come from `npm run bench -- --profile`.
+ */
+const MISS_NOTES = {
+  'A p99': (results) =>
+    `Not solved. In these runs the steady p99 medians were ${p99s(results)}. ` +
+    "Tandem's CPU profile of the steady phase (`--profile --only A`) shows no stall of its own beyond 1–4 ms gaps between samples, the process waiting for one of the two cores that also serve the load process's 51 clients and the loopback, so no single cost stands out to remove.",
+  'B CPU': (results) =>
+    `Close, and noisy: Tandem ÷ Hocuspocus in this run's three was ${perRunRatios(results, 'B', 'cpuPerDeliveredUs')}. ` +
+    'It trades with B\'s RSS target through the production flag `--max-semi-space-size=4` (START-4): in quick runs of B on 2026-12-03, before automatic versions stopped re-arming a timer per update (about a tenth of Tandem\'s CPU here), ' +
+    'the flag gave CPU 0.77–0.85× and RSS 0.85–0.93×, 8 MiB semi-spaces 0.75× and 0.96×, and no flag 0.71–0.73× and 1.01–1.05×. ' +
+    "The main thread's profile holds under half of the CPU the process uses in B's window (the rest is V8's GC helper threads and the kernel), and the kernel's `writev`, one per frame per receiver, is the largest part of what it holds.",
+  'C after close': () =>
+    "The growth is compiled code, not data: a heap-snapshot diff (`--profile --only C`) puts 1,830 of 1,960 KiB in V8's `(code)` category " +
+    '(bytecode and inline caches for what the first connections ran for the first time), and objects and strings by under 100 KiB; a second cycle of the same connections adds far less (the row\'s "2nd cycle").',
+  'F join storm': (results) =>
+    "The warm phase's peak is Tandem's resting RSS with the document live, not the storm: after a full GC both servers hold about the same heap with the 3.9 MB document loaded " +
+    "(Tandem 55.5 MB, Hocuspocus 51.7 MB, of which the Y.Doc is about 40 MB; measured on 2026-12-03). " +
+    `In these runs the warm storm took RSS from ${stormGrowth(results, 'tandem')} for Tandem (one frame shared by every joiner) and from ${stormGrowth(results, 'hocuspocus')} for Hocuspocus (one encoding per joiner). ` +
+    'The cold phase, where readers never make the document live, meets it.',
+  'G crowd': (results) =>
+    `p95: ${relayAgainstHocuspocus(results, 'G', 'p95', 'ms')} ` +
+    "CPU: 66–71 % of Tandem's busy time in the storm is the kernel's `writev`, one per frame per receiver, as many as the relay makes; fewer frames would mean holding presence back for milliseconds, against the p95 target.",
+}
+
+const SERVER_SHORT = { tandem: 'Tandem', hocuspocus: 'Hocuspocus', ywebsocket: 'y-websocket', relay: 'the ws relay' }
+
+/** "Tandem 3.66 ms, Hocuspocus 3.92 ms, …": A's steady p99, median over runs, for every server measured. */
+function p99s(results) {
+  return Object.entries(results.A ?? {})
+    .filter(([, runs]) => runs.length && runs.every((r) => r.metrics))
+    .map(([server, runs]) => {
+      return `${SERVER_SHORT[server] ?? server} ${median(runs.map((r) => r.metrics.steadyP99)).toFixed(2)} ms`
+    })
+    .join(', ')
+}
+
+/** "0.73×, 0.83×, 0.79×": Tandem ÷ Hocuspocus for one figure, run by run. */
+function perRunRatios(results, scenario, key) {
+  const [t, h] = [results[scenario]?.tandem, results[scenario]?.hocuspocus]
+  if (!t?.length || !h?.length) return 'n/a (not measured)'
+  return t.map((run, i) => (run.metrics && h[i]?.metrics ? `${(run.metrics[key] / h[i].metrics[key]).toFixed(2)}×` : 'n/a')).join(', ')
+}
+
+/** "181.4 to 195.1 MiB": F's warm RSS before the storm and its peak, medians over runs. */
+function stormGrowth(results, server) {
+  const runs = results.F?.[server]
+  if (!runs?.length || !runs.every((r) => r.metrics)) return 'n/a (not measured)'
+  const at = (key) => median(runs.map((r) => r.metrics[key])).toFixed(1)
+  return `${at('warmRssBeforeMiB')} to ${at('warmPeakRssMiB')} MiB`
+}
+
+/** One figure of the ws relay (the floor) against Hocuspocus's, medians over runs, as a sentence. */
+function relayAgainstHocuspocus(results, scenario, key, unit) {
+  const at = (server) => {
+    const runs = results[scenario]?.[server]
+    return runs?.length && runs.every((r) => r.metrics) ? median(runs.map((r) => r.metrics[key])) : null
+  }
+  const [relay, hocuspocus] = [at('relay'), at('hocuspocus')]
+  if (relay === null || hocuspocus === null) return 'the ws relay, the floor, was not measured in this run.'
+  const half = `${(hocuspocus / 2).toFixed(2)} ${unit}`
+  return `the ws relay, which neither validates nor merges (one write per state per receiver), had ${relay.toFixed(2)} ${unit} against Hocuspocus's ${hocuspocus.toFixed(2)} ${unit}; the target is ${half}.`
+}
+
+function missNotes(targets, results) {
+  const notes = targets.filter((t) => t.status === 'missed' && MISS_NOTES[t.id]).map((t) => `- **${t.id}.** ${MISS_NOTES[t.id](results)}`)
+  return notes.length ? `\nWhy the targets this run missed stand (issue 11):\n\n${notes.join('\n')}\n` : ''
+}
+
 export function markdownReport({ rows, servers, targets, machine, load, version, runs, command, startedAt, durationMs, results }) {
   const failures = failuresText(results)
   const legend = servers.map((s) => `${SERVERS[s].short} = ${SERVERS[s].label}`).join(', ')
@@ -68,7 +139,7 @@ hand: the prose lives in \`bench/lib/report.mjs\`.
 - Tandem measured: ${version.changed ? `**server/ or lib/ changed during the run** (${version.before} at the start, ${version.after} at the end): Tandem's figures mix versions` : `${version.before}`}
 - Run: ${startedAt}, ${(durationMs / 60000).toFixed(1)} min wall time, ${runs} run${runs === 1 ? '' : 's'} of every scenario on every server
 - Machine: ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.os}
-- Load: the machine is shared (other engineers' tests run beside the bench); its 1-minute load average before each scenario run was ${load.min.toFixed(1)} to ${load.max.toFixed(1)}, median ${load.median.toFixed(1)}, on 2 cores
+- Load: ${load.median < machine.nproc ? 'a quiet machine' : 'the machine is shared (other engineers\' tests run beside the bench)'}; its 1-minute load average before each scenario run was ${load.min.toFixed(1)} to ${load.max.toFixed(1)}, median ${load.median.toFixed(1)}, on 2 cores
 
 \`\`\`
 $ nproc
@@ -88,12 +159,12 @@ Lower is better everywhere except "burst delivery" and "chars back".
 ${failures.length ? `\n**FAILURES — these cells report no number:**\n\n${failures.join('\n')}\n` : ''}
 ${markdownTable(rows, servers)}
 
-## Issue 6's targets (Tandem against the best peer in the same run)
+## Targets (issues 6, 11 and 12; Tandem against Hocuspocus or the best peer in the same run)
 
 | target | figure | met |
 | --- | --- | --- |
 ${targets.map((t) => `| ${t.id}: ${t.text} | ${t.detail} | ${t.status === 'missed' ? '**missed**' : t.status} |`).join('\n')}
-
+${missNotes(targets, results)}
 ## What is measured, and how
 
 **Servers.** Each runs as its own child process (\`node --expose-gc\`, plus a

@@ -1,5 +1,5 @@
 /**
- * Issue 6's targets for Tandem, judged from the same runs as the table: each
+ * The targets of issues 6, 11 and 12 for Tandem, judged from the same runs as the table: each
  * comparison is a ratio taken inside one run, and its median over runs.
  * "Best peer" means the better of Hocuspocus and y-websocket (the relay is a
  * floor, not a peer).
@@ -38,8 +38,16 @@ export function judgeTargets(results) {
   const p99 = perRun(results, 'A', 'steadyP99', (t, h, y) => t / bestPeer(h, y))
   add('A p99', 'steady p99 ≤ 0.5× the best peer’s', p99, p99 !== null && p99 <= 0.5, `Tandem ÷ best peer = ${fmt(p99)}×`)
 
+  // Issue 11's table: A's CPU per delivered update. Every server delivers the burst's 2,000 edits to each of
+  // the 50 receivers, so the ratio of burst CPU is the ratio per delivered update.
+  const cpuA = perRun(results, 'A', 'burstCpuMs', (t, h) => t / h)
+  add('A CPU', 'server CPU per delivered update (the burst) ≤ 0.7× Hocuspocus', cpuA, cpuA !== null && cpuA <= 0.7, `Tandem ÷ Hocuspocus = ${fmt(cpuA)}×`)
+
   const cpuB = perRun(results, 'B', 'cpuPerDeliveredUs', (t, h) => t / h)
   add('B CPU', 'CPU per delivered update ≤ 0.7× Hocuspocus', cpuB, cpuB !== null && cpuB <= 0.7, `Tandem ÷ Hocuspocus = ${fmt(cpuB)}×`)
+
+  const rssB = perRun(results, 'B', 'rssMiB', (t, h) => t / h)
+  add('B RSS', 'server RSS ≤ 1× Hocuspocus (issue 11)', rssB, rssB !== null && rssB <= 1, `Tandem ÷ Hocuspocus = ${fmt(rssB)}×`)
 
   const rssH = perRun(results, 'C', 'rssPerConnKiB', (t, h) => t / h)
   const rssY = perRun(results, 'C', 'rssPerConnKiB', (t, _h, y) => t / y)
@@ -84,6 +92,9 @@ export function judgeTargets(results) {
     cold !== null && cold <= 0.25,
     `Tandem ÷ Hocuspocus = ${fmt(cold)}× received, ${fmt(coldApplied)}× applied`,
   )
+
+  const rssD = perRun(results, 'D', 'replayRssMiB', (t, h) => t / h)
+  add('D RSS', 'server RSS after the trace replay ≤ 1× Hocuspocus (issue 11)', rssD, rssD !== null && rssD <= 1, `Tandem ÷ Hocuspocus = ${fmt(rssD)}×`)
 
   const kill = values(results, 'D', 'tandem', 'killRecoveredExact')
   const killChars = values(results, 'D', 'tandem', 'killRecoveredChars')
