@@ -85,12 +85,17 @@ const SERVER_SHORT = { tandem: 'Tandem', hocuspocus: 'Hocuspocus', ywebsocket: '
 
 /** "Tandem 3.66 ms, Hocuspocus 3.92 ms, …": A's steady p99, median over runs, for every server measured. */
 function p99s(results) {
-  return Object.entries(results.A ?? {})
-    .filter(([, runs]) => runs.length && runs.every((r) => r.metrics))
-    .map(([server, runs]) => {
-      return `${SERVER_SHORT[server] ?? server} ${median(runs.map((r) => r.metrics.steadyP99)).toFixed(2)} ms`
-    })
+  return Object.keys(results.A ?? {})
+    .map((server) => [server, medianFigure(results, 'A', server, 'steadyP99')])
+    .filter(([, p99]) => p99 !== null)
+    .map(([server, p99]) => `${SERVER_SHORT[server] ?? server} ${p99.toFixed(2)} ms`)
     .join(', ')
+}
+
+/** One server's figure in one scenario, median over runs; null when it was not measured or a run failed. */
+function medianFigure(results, scenario, server, key) {
+  const runs = results[scenario]?.[server]
+  return runs?.length && runs.every((r) => r.metrics) ? median(runs.map((r) => r.metrics[key])) : null
 }
 
 /** "0.73×, 0.83×, 0.79×": Tandem ÷ Hocuspocus for one figure, run by run. */
@@ -102,19 +107,13 @@ function perRunRatios(results, scenario, key) {
 
 /** "181.4 to 195.1 MiB": F's warm RSS before the storm and its peak, medians over runs. */
 function stormGrowth(results, server) {
-  const runs = results.F?.[server]
-  if (!runs?.length || !runs.every((r) => r.metrics)) return 'n/a (not measured)'
-  const at = (key) => median(runs.map((r) => r.metrics[key])).toFixed(1)
-  return `${at('warmRssBeforeMiB')} to ${at('warmPeakRssMiB')} MiB`
+  const [before, peak] = ['warmRssBeforeMiB', 'warmPeakRssMiB'].map((key) => medianFigure(results, 'F', server, key))
+  return before === null || peak === null ? 'n/a (not measured)' : `${before.toFixed(1)} to ${peak.toFixed(1)} MiB`
 }
 
 /** One figure of the ws relay (the floor) against Hocuspocus's, medians over runs, as a sentence. */
 function relayAgainstHocuspocus(results, scenario, key, unit) {
-  const at = (server) => {
-    const runs = results[scenario]?.[server]
-    return runs?.length && runs.every((r) => r.metrics) ? median(runs.map((r) => r.metrics[key])) : null
-  }
-  const [relay, hocuspocus] = [at('relay'), at('hocuspocus')]
+  const [relay, hocuspocus] = ['relay', 'hocuspocus'].map((server) => medianFigure(results, scenario, server, key))
   if (relay === null || hocuspocus === null) return 'the ws relay, the floor, was not measured in this run.'
   const half = `${(hocuspocus / 2).toFixed(2)} ${unit}`
   return `the ws relay, which neither validates nor merges (one write per state per receiver), had ${relay.toFixed(2)} ${unit} against Hocuspocus's ${hocuspocus.toFixed(2)} ${unit}; the target is ${half}.`

@@ -17,15 +17,20 @@ function versionsWith(idleMs: number, maxMs: number) {
   return { versions, recorded }
 }
 
+/** `changed` every `everyMs`, `times` times, as typing does. */
+async function changeEvery(versions: AutoVersions, everyMs: number, times: number) {
+  for (let i = 0; i < times; i++) {
+    versions.changed()
+    await vi.advanceTimersByTimeAsync(everyMs)
+  }
+}
+
 // proves: HISTORY-3
 it('records a version idleMs after the last change, however many changes came before it', async () => {
   const { versions, recorded } = versionsWith(300, 60_000)
   const start = Date.now()
   // Typing every 100 ms for a second: never quiet for 300 ms.
-  for (let i = 0; i < 10; i++) {
-    versions.changed()
-    await vi.advanceTimersByTimeAsync(100)
-  }
+  await changeEvery(versions, 100, 10)
   expect(recorded).toEqual([])
   // The last change was at +900 ms: the version comes at +1,200 ms, not before.
   await vi.advanceTimersByTimeAsync(150)
@@ -42,10 +47,7 @@ it('records a version idleMs after the last change, however many changes came be
 it('records one at least every maxMs while changes go on, and nothing once cancelled', async () => {
   const { versions, recorded } = versionsWith(300, 1_000)
   const start = Date.now()
-  for (let i = 0; i < 25; i++) {
-    versions.changed()
-    await vi.advanceTimersByTimeAsync(100)
-  }
+  await changeEvery(versions, 100, 25)
   expect(recorded.map((at) => at - start)).toEqual([1000, 2000])
   versions.cancel()
   await vi.advanceTimersByTimeAsync(5_000)

@@ -138,9 +138,9 @@ export class Room implements PeerRoom, PersistTarget {
    */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): boolean {
     if (this.rebuild.active) throw new Error('applyUpdate while the document is being rebuilt')
-    const structs = readValidUpdate(update)
-    // Nothing in it (a fresh client's sync step 2): no document is built, nothing stored or relayed.
+    // Nothing in it (a fresh client's sync step 2): nothing to decode, build, store or relay.
     if (isEmptyUpdate(update)) return false
+    const structs = readValidUpdate(update)
     const result = this.live.apply(update, origin)
     if (result === 'failed') {
       this.rebuild.start((rebuilt) => this.replaceDocument(rebuilt))
