@@ -222,8 +222,12 @@ export class CollabSession {
 
   private scheduleReconnect(): void {
     if (this.destroyed || this.closedReason) return
-    this.unreachable = true
     this.backoff.schedule(() => void this.connectWithFreshToken())
+    if (this.unreachable) return
+    this.unreachable = true
+    // The status depends on it: opened offline with the local copy already on screen, nothing
+    // else may change after this, and "Connecting…" would stay up instead of "Offline".
+    this.emitChange()
   }
 
   private closeForGood(reason: ClosedReason): void {
