@@ -19,11 +19,27 @@ export class TokenRefusedError extends Error {
   }
 }
 
+/**
+ * A token request unanswered this long counts as network trouble. A request
+ * can hang rather than fail (a proxy or captive portal that holds it open, a
+ * suspended network stack): without a limit the session would wait on it
+ * forever and the editor would say "Connecting…" instead of "Offline".
+ */
+export const TOKEN_REQUEST_TIMEOUT_MS = 10_000
+
+export interface TokenRequestOptions {
+  timeoutMs?: number
+  /** The fetch to use (the page's own; tests give one bound to a server of theirs). */
+  fetch?: typeof fetch
+}
+
 /** Asks the web app for a sync-server token; throws TokenRefusedError for 401/404, other errors for network trouble. */
-export async function fetchAccessToken(documentId: string): Promise<AccessTokenResponse> {
-  const response = await fetch(`/api/docs/${encodeURIComponent(documentId)}/token`, {
+export async function fetchAccessToken(documentId: string, options: TokenRequestOptions = {}): Promise<AccessTokenResponse> {
+  const request = options.fetch ?? fetch
+  const response = await request(`/api/docs/${encodeURIComponent(documentId)}/token`, {
     cache: 'no-store',
     credentials: 'same-origin',
+    signal: AbortSignal.timeout(options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS),
   })
   if (response.status === 401) throw new TokenRefusedError(ClosedReason.SignedOut)
   if (response.status === 403 || response.status === 404) throw new TokenRefusedError(ClosedReason.AccessRevoked)
