@@ -16,6 +16,14 @@ test.describe('accounts', () => {
     await expect(alice.home.heading).toBeVisible()
   })
 
+  test('Sign out cannot be pressed before it can act: disabled as the server sends it, enabled once the page runs', async ({ actor }) => {
+    const alice = await actor('Alice')
+    // A press before hydration would have no handler and do nothing: the user would stay signed in.
+    const html = await (await alice.page.request.get('/')).text()
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Sign out<\/button>/)
+    await expect(alice.page.getByRole('button', { name: 'Sign out' })).toBeEnabled()
+  })
+
   test('sign-up explains a taken email and a weak password on the form', async ({ actor }) => {
     const alice = await actor('Alice')
     const bob = await actor('Bob', { signUp: false })

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react'
 import { eraseAllLocalCopies } from '@/components/editor/engine/eraseLocalCopies'
 import { browserStorage, LocalCatalog, type LocalCopyRecord } from '@/components/editor/engine/localCatalog'
 import { dangerButton, secondaryButton } from '@/components/ui/buttonStyles'
+import { useHydrated } from '@/components/ui/useHydrated'
 
 /**
  * Sign out, which also deletes this user's local copies from this browser
@@ -17,6 +18,8 @@ export function SignOutButton({ userId }: { userId: string }) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const [unsaved, setUnsaved] = useState<LocalCopyRecord[]>([])
   const [pending, setPending] = useState(false)
+  // Server-rendered, the button shows before its click handler exists: a click then would do nothing.
+  const hydrated = useHydrated()
 
   async function signOutAndErase() {
     setPending(true)
@@ -37,7 +40,7 @@ export function SignOutButton({ userId }: { userId: string }) {
 
   return (
     <>
-      <button type="button" className={secondaryButton} onClick={handleClick} disabled={pending}>
+      <button type="button" className={secondaryButton} onClick={handleClick} disabled={pending || !hydrated}>
         Sign out
       </button>
       <dialog
