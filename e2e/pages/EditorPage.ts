@@ -228,12 +228,22 @@ export class EditorPage {
         const to = editor.view.posAtDOM(end.node, end.offset)
         const begin = locate(start, 'later')
         const from = mode === 'end' ? to : editor.view.posAtDOM(begin.node, begin.offset)
-        return editor.chain().focus().setTextSelection({ from, to }).run()
+        return editor.chain().focus().setTextSelection({ from, to }).run() ? { from, to } : null
       },
       { text, mode },
     )
     if (!found) throw new Error(`"${text}" is not in the document`)
-    await expect.poll(() => this.page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe(mode === 'all' ? text : '')
+    // Tiptap focuses the editor in the next animation frame, which a busy machine delays: keys typed
+    // before it go to the page, not the editor. So wait for the focus too, and for this very selection.
+    await expect
+      .poll(() =>
+        this.editor.evaluate((element) => {
+          type TiptapElement = HTMLElement & { editor: { state: { selection: { from: number; to: number } } } }
+          const { selection } = (element as TiptapElement).editor.state
+          return { from: selection.from, to: selection.to, focused: document.activeElement === element, selected: window.getSelection()?.toString() ?? '' }
+        }),
+      )
+      .toEqual({ ...found, focused: true, selected: mode === 'all' ? text : '' })
   }
 
   /** Applies a mark or block type from the toolbar to the selection (or to what is typed next). */
