@@ -235,12 +235,16 @@ export class EditorPage {
     if (!found) throw new Error(`"${text}" is not in the document`)
     // Tiptap focuses the editor in the next animation frame, which a busy machine delays: keys typed
     // before it go to the page, not the editor. So wait for the focus too, and for this very selection.
+    // A read-only editor cannot take the focus (ProseMirror keeps it contenteditable="false"): what is
+    // typed there goes nowhere either way, and tests of viewers type at it on purpose.
     await expect
       .poll(() =>
         this.editor.evaluate((element) => {
-          type TiptapElement = HTMLElement & { editor: { state: { selection: { from: number; to: number } } } }
-          const { selection } = (element as TiptapElement).editor.state
-          return { from: selection.from, to: selection.to, focused: document.activeElement === element, selected: window.getSelection()?.toString() ?? '' }
+          type TiptapElement = HTMLElement & { editor: { isEditable: boolean; state: { selection: { from: number; to: number } } } }
+          const { editor } = element as TiptapElement
+          const { selection } = editor.state
+          const focused = document.activeElement === element || !editor.isEditable
+          return { from: selection.from, to: selection.to, focused, selected: window.getSelection()?.toString() ?? '' }
         }),
       )
       .toEqual({ ...found, focused: true, selected: mode === 'all' ? text : '' })
