@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { CollabSession, type CollabSnapshot } from './CollabSession'
 import { localCopyDbName } from './localCopyNames'
@@ -19,15 +19,16 @@ afterEach(() => {
   for (const session of sessions.splice(0)) session.destroy()
 })
 
-async function until(session: CollabSession, predicate: (snapshot: CollabSnapshot) => boolean, timeoutMs = 5000): Promise<CollabSnapshot> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const snapshot = session.getSnapshot()
-    if (predicate(snapshot)) return snapshot
-    if (Date.now() > deadline) throw new Error(`timed out; last snapshot ${JSON.stringify(snapshot)}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+/** Waits for the session's snapshot to pass `check` (vitest's own polling), and returns it. */
+const snapshotWhen = (session: CollabSession, check: (snapshot: CollabSnapshot) => void) =>
+  vi.waitFor(
+    () => {
+      const snapshot = session.getSnapshot()
+      check(snapshot)
+      return snapshot
+    },
+    { timeout: 5000, interval: 20 },
+  )
 
 /** What an earlier visit left in this browser: the document's copy in IndexedDB. */
 async function keepLocalCopy(documentId: string, text: string): Promise<void> {
@@ -57,13 +58,13 @@ describe('CollabSession opened offline on a local copy', () => {
     session.start()
 
     // The copy loads first; the status waits to hear from the network.
-    const shown = await until(session, (snapshot) => snapshot.loaded)
+    const shown = await snapshotWhen(session, (snapshot) => expect(snapshot.loaded).toBe(true))
     expect(shown.status).toBe(SyncStatus.Connecting)
     expect(shown.localCopy).toBe('written')
 
     // Then the token request fails, as a browser with no network makes it fail, and nothing else happens.
     failTokenRequest(new TypeError('Failed to fetch'))
-    const offline = await until(session, (snapshot) => snapshot.status === SyncStatus.Offline)
+    const offline = await snapshotWhen(session, (snapshot) => expect(snapshot.status).toBe(SyncStatus.Offline))
     expect(offline).toMatchObject({ loaded: true, writable: true, localCopy: 'written' })
   })
 })
