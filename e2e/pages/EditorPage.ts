@@ -228,26 +228,40 @@ export class EditorPage {
         const to = editor.view.posAtDOM(end.node, end.offset)
         const begin = locate(start, 'later')
         const from = mode === 'end' ? to : editor.view.posAtDOM(begin.node, begin.offset)
-        return editor.chain().focus().setTextSelection({ from, to }).run() ? { from, to } : null
+        return editor.chain().focus().setTextSelection({ from, to }).run()
       },
       { text, mode },
     )
     if (!found) throw new Error(`"${text}" is not in the document`)
     // Tiptap focuses the editor in the next animation frame, which a busy machine delays: keys typed
-    // before it go to the page, not the editor. So wait for the focus too, and for this very selection.
+    // before it go to the page, not the editor. So wait for the focus too, and for this very selection,
+    // judged by its text rather than its positions: others typing earlier in the document move it.
     // A read-only editor cannot take the focus (ProseMirror keeps it contenteditable="false"): what is
     // typed there goes nowhere either way, and tests of viewers type at it on purpose.
     await expect
       .poll(() =>
-        this.editor.evaluate((element) => {
-          type TiptapElement = HTMLElement & { editor: { isEditable: boolean; state: { selection: { from: number; to: number } } } }
-          const { editor } = element as TiptapElement
-          const { selection } = editor.state
-          const focused = document.activeElement === element || !editor.isEditable
-          return { from: selection.from, to: selection.to, focused, selected: window.getSelection()?.toString() ?? '' }
-        }),
+        this.editor.evaluate(
+          (element, length) => {
+            type TiptapElement = HTMLElement & {
+              editor: {
+                isEditable: boolean
+                state: { selection: { from: number; to: number }; doc: { textBetween(from: number, to: number): string } }
+              }
+            }
+            const { editor } = element as TiptapElement
+            const { selection, doc } = editor.state
+            return {
+              focused: document.activeElement === element || !editor.isEditable,
+              // What a drag would have selected, or (for a caret) the characters just before it.
+              text: doc.textBetween(selection.from === selection.to ? Math.max(0, selection.to - length) : selection.from, selection.to),
+              collapsed: selection.from === selection.to,
+              selected: window.getSelection()?.toString() ?? '',
+            }
+          },
+          text.length,
+        ),
       )
-      .toEqual({ ...found, focused: true, selected: mode === 'all' ? text : '' })
+      .toEqual({ focused: true, text, collapsed: mode === 'end', selected: mode === 'all' ? text : '' })
   }
 
   /** Applies a mark or block type from the toolbar to the selection (or to what is typed next). */
