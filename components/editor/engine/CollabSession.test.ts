@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import type { TokenAccess } from '@/lib/access'
@@ -23,14 +23,16 @@ let dataDir: string
 let port: number
 const sessions: CollabSession[] = []
 
-async function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = read()
-    if (predicate(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
+/** Waits (vitest's vi.waitFor) until `predicate` holds of what `read` returns, and returns that value. */
+function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const value = read()
+      if (!predicate(value)) throw new Error(`not yet; last value ${JSON.stringify(value)}`)
+      return value
+    },
+    { timeout: timeoutMs, interval: 25 },
+  )
 }
 
 beforeAll(async () => {

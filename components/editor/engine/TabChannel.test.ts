@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { tabChannelName } from './localCopyNames'
 import { TabChannel, type SharedLocalCopy } from './TabChannel'
@@ -25,10 +25,8 @@ function listen(userId: string, documentId = 'doc1'): { kind: string; bytes: num
 
 const text = (doc: Y.Doc) => doc.getText('body').toString()
 
-async function until(condition: () => boolean) {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
-  expect(condition()).toBe(true)
-}
+/** Waits (vitest's vi.waitFor, up to 1 s) until `condition` holds. */
+const until = (condition: () => boolean) => vi.waitFor(() => expect(condition()).toBe(true), { timeout: 1000, interval: 5 })
 
 describe('TabChannel', () => {
   it('passes each edit to the same user’s other tabs of the document, both ways', async () => {

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { signAccessToken } from '@/lib/token'
 import { startSyncServerProcess, type SyncServerChild } from '@/testkit/syncServerProcess'
@@ -34,14 +34,16 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-async function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = read()
-    if (predicate(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
+/** Waits (vitest's vi.waitFor) until `predicate` holds of what `read` returns, and returns that value. */
+function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const value = read()
+      if (!predicate(value)) throw new Error(`not yet; last value ${JSON.stringify(value)}`)
+      return value
+    },
+    { timeout: timeoutMs, interval: 25 },
+  )
 }
 
 /** WebSockets to the sync server that a switch can refuse, as a proxy would: while refused, each one dies before opening. */
