@@ -70,9 +70,10 @@ const MISS_NOTES = {
     'It trades with B\'s RSS target through the production flag `--max-semi-space-size=4` (START-4): in quick runs of B on 2026-12-03, before automatic versions stopped re-arming a timer per update (about a tenth of Tandem\'s CPU here), ' +
     'the flag gave CPU 0.77–0.85× and RSS 0.85–0.93×, 8 MiB semi-spaces 0.75× and 0.96×, and no flag 0.71–0.73× and 1.01–1.05×. ' +
     "The main thread's profile holds under half of the CPU the process uses in B's window (the rest is V8's GC helper threads and the kernel), and the kernel's `writev`, one per frame per receiver, is the largest part of what it holds.",
-  'C after close': () =>
+  'C after close': (results) =>
     "The growth is compiled code, not data: a heap-snapshot diff (`--profile --only C`) puts 1,830 of 1,960 KiB in V8's `(code)` category " +
-    '(bytecode and inline caches for what the first connections ran for the first time), and objects and strings by under 100 KiB; a second cycle of the same connections adds far less (the row\'s "2nd cycle").',
+    '(bytecode and inline caches for what the first connections ran for the first time), and objects and strings by under 100 KiB; a second cycle of the same connections adds far less (the row\'s "2nd cycle"). ' +
+    `In this run, after all closed, each server's heap stood this far above its start: ${heapGrowths(results)}.`,
   'F join storm': (results) =>
     "The warm phase's peak is Tandem's resting RSS with the document live, not the storm: after a full GC both servers hold about the same heap with the 3.9 MB document loaded " +
     "(Tandem 55.5 MB, Hocuspocus 51.7 MB, of which the Y.Doc is about 40 MB; measured on 2026-12-03). " +
@@ -96,6 +97,15 @@ function p99s(results) {
     .map((server) => [server, medianFigure(results, 'A', server, 'steadyP99')])
     .filter(([, p99]) => p99 !== null)
     .map(([server, p99]) => `${SERVER_SHORT[server] ?? server} ${p99.toFixed(2)} ms`)
+    .join(', ')
+}
+
+/** "Tandem 17.1 %, Hocuspocus 25.5 %, …": C's JS heap after all closed over the heap before, medians over runs, for every server measured. */
+function heapGrowths(results) {
+  return Object.keys(results.C ?? {})
+    .map((server) => [server, medianFigure(results, 'C', server, 'heapAfterCloseKiB'), medianFigure(results, 'C', server, 'heapBaseKiB')])
+    .filter(([, after, base]) => after !== null && base !== null)
+    .map(([server, after, base]) => `${SERVER_SHORT[server] ?? server} ${((100 * after) / base).toFixed(1)} %`)
     .join(', ')
 }
 
