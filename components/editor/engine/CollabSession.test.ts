@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import type { TokenAccess } from '@/lib/access'
@@ -15,6 +15,7 @@ import { startSyncServerProcess, type SyncServerChild } from '@/testkit/syncServ
 import { CollabSession, type CollabSnapshot } from './CollabSession'
 import { ClosedReason } from './syncStatus'
 import { TokenRefusedError, type AccessTokenResponse } from './tokenClient'
+import { until } from './testing/until'
 
 // At least 32 bytes: the sync server refuses a shorter AUTH_SECRET.
 const SECRET = 'collab-session-test-secret-32-bytes+'
@@ -23,17 +24,6 @@ let dataDir: string
 let port: number
 const sessions: CollabSession[] = []
 
-/** Waits (vitest's vi.waitFor) until `predicate` holds of what `read` returns, and returns that value. */
-function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  return vi.waitFor(
-    () => {
-      const value = read()
-      if (!predicate(value)) throw new Error(`not yet; last value ${JSON.stringify(value)}`)
-      return value
-    },
-    { timeout: timeoutMs, interval: 25 },
-  )
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-collab-test-'))

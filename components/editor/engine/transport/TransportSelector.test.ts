@@ -8,12 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { signAccessToken } from '@/lib/token'
 import { startSyncServerProcess, type SyncServerChild } from '@/testkit/syncServerProcess'
 import { CollabSession, type CollabSnapshot } from '../CollabSession'
 import type { AccessTokenResponse } from '../tokenClient'
+import { until } from '../testing/until'
 
 const SECRET = 'transport-selector-test-secret-32-bytes'
 let server: SyncServerChild
@@ -34,17 +35,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-/** Waits (vitest's vi.waitFor) until `predicate` holds of what `read` returns, and returns that value. */
-function until<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  return vi.waitFor(
-    () => {
-      const value = read()
-      if (!predicate(value)) throw new Error(`not yet; last value ${JSON.stringify(value)}`)
-      return value
-    },
-    { timeout: timeoutMs, interval: 25 },
-  )
-}
 
 /** WebSockets to the sync server that a switch can refuse, as a proxy would: while refused, each one dies before opening. */
 function refusableWebSocket() {
