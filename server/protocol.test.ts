@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { assertValidUpdate, encodeUpdateMessage, readMessage } from './protocol'
+import { assertValidUpdate, encodeUpdateMessage, readMessage, readValidUpdate, STREAMED_CHECK_BYTES } from './protocol'
 import { SyncError } from './SyncError'
 
 function someUpdate(): Uint8Array {
@@ -57,5 +57,43 @@ describe('assertValidUpdate', () => {
       Y.applyUpdate(doc, truncated)
     }).toThrow(SyncError)
     expect(doc.getText('t').toString()).toBe('')
+  })
+})
+
+describe('readValidUpdate on a large update (a paste, an import, a whole document)', () => {
+  /** Over STREAMED_CHECK_BYTES, with a delete set: a long text, then some of it deleted. */
+  function largeUpdate(): Uint8Array {
+    const doc = new Y.Doc()
+    const text = doc.getText('t')
+    for (let i = 0; i < 40; i++) text.insert(text.length, `paragraph ${i}: ${'x'.repeat(2_000)}\n`)
+    for (let i = 0; i < 20; i++) text.delete(i * 1_000, 10)
+    return Y.encodeStateAsUpdate(doc)
+  }
+
+  it('is checked as a stream: accepted whole, without its structs', () => {
+    const update = largeUpdate()
+    expect(update.length).toBeGreaterThanOrEqual(STREAMED_CHECK_BYTES)
+    expect(readValidUpdate(update)).toBeNull()
+    // Below the size, the structs come back as before.
+    expect(readValidUpdate(someUpdate())).not.toBeNull()
+  })
+
+  it('is refused with 1002 wherever it is cut, the delete set included', () => {
+    const update = largeUpdate()
+    const { ds } = Y.decodeUpdate(update)
+    expect(ds.clients.size).toBe(1)
+    // Every cut in its last 64 bytes (the delete set and the end of the structs), and cuts through the structs.
+    const cuts = [...Array.from({ length: 64 }, (_, i) => update.length - 1 - i), ...Array.from({ length: 50 }, (_, i) => STREAMED_CHECK_BYTES + i * 97)]
+    for (const length of cuts) {
+      const error = (() => {
+        try {
+          readValidUpdate(update.subarray(0, length))
+        } catch (caught) {
+          return caught
+        }
+      })()
+      expect(error, `cut to ${length} of ${update.length}`).toBeInstanceOf(SyncError)
+      expect((error as SyncError).closeCode).toBe(1002)
+    }
   })
 })

@@ -86,13 +86,29 @@ export function assertValidUpdate(update: Uint8Array): void {
 export type DecodedStruct = Y.Item | Y.GC | Y.Skip
 
 /**
- * As {@link assertValidUpdate}, returning the decoded structs (the decode is
- * done anyway: a room uses them to see which parts it already holds).
+ * From this size on, an update is checked as a stream: Y.diffUpdate against an
+ * empty state vector reads every struct and the delete set, as Y.decodeUpdate
+ * does, but keeps none of the structs. Held in one array while the room applied
+ * the update, the structs of a large one (a paste, an import, a whole document
+ * sent by a client that reconnects) outlived V8's young generation and stayed in
+ * the process's RSS: 40 MiB more for bench scenario F's 3.9 MB document, sent
+ * as 16 updates of 240 KB. Typing is far below it.
  */
-export function readValidUpdate(update: Uint8Array): DecodedStruct[] {
+export const STREAMED_CHECK_BYTES = 64 * 1024
+
+const EMPTY_STATE_VECTOR = Uint8Array.of(0)
+
+/**
+ * As {@link assertValidUpdate}, returning the decoded structs (the decode is
+ * done anyway: a room uses them to see which parts it already holds), or null
+ * for an update of STREAMED_CHECK_BYTES or more, checked without keeping them.
+ */
+export function readValidUpdate(update: Uint8Array): DecodedStruct[] | null {
   if (update.length === 0) throw protocolError('empty update')
   try {
-    return Y.decodeUpdate(update).structs
+    if (update.length < STREAMED_CHECK_BYTES) return Y.decodeUpdate(update).structs
+    Y.diffUpdate(update, EMPTY_STATE_VECTOR)
+    return null
   } catch {
     throw protocolError('update does not decode')
   }

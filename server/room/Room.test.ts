@@ -13,7 +13,7 @@ import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } fro
 import type { FanoutMessage } from '../fanout/Fanout'
 import { PersistQueue } from '../PersistQueue'
 import { SqliteStore } from '../persistence/SqliteStore'
-import { encodeAwarenessMessage, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage } from '../protocol'
+import { encodeAwarenessMessage, encodeSyncStep1FromStateVector, encodeSyncStep2FromUpdate, encodeUpdateMessage, STREAMED_CHECK_BYTES } from '../protocol'
 import { SyncError } from '../SyncError'
 import type { DocumentStore } from '../persistence/DocumentStore'
 import { INTEGRATION_FAILURE_UPDATE } from '../test/wire'
@@ -345,6 +345,42 @@ describe('document updates', () => {
     })()
     expect(error).toBeInstanceOf(SyncError)
     expect((error as SyncError).closeCode).toBe(1002)
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before)
+    expect(queue.size).toBe(1)
+  })
+})
+
+describe('large updates (STREAMED_CHECK_BYTES or more: checked as a stream)', () => {
+  const large = (clientID: number) => textUpdate('y'.repeat(STREAMED_CHECK_BYTES), clientID)
+
+  it('are applied, stored and relayed alone, never merged with the same turn\'s other updates', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const [a, b, watcher] = [new FakePeer('a'), new FakePeer('b'), new FakePeer('watcher')]
+    for (const peer of [a, b, watcher]) room.join(peer)
+    for (const peer of [a, b, watcher]) peer.take('step1')
+    const big = large(1)
+    expect(big.update.length).toBeGreaterThanOrEqual(STREAMED_CHECK_BYTES)
+    room.handleMessage(a, encodeUpdateMessage(textUpdate('before ', 2).update))
+    room.handleMessage(b, encodeUpdateMessage(big.update))
+    room.handleMessage(a, encodeUpdateMessage(textUpdate(' after', 3).update))
+    await endOfTurn()
+    const frames = watcher.take('update')
+    // What came before it, merged and sent first; it alone, as it came; what came after it.
+    expect(frames.map((frame) => textOf(frame.update))).toEqual(['before ', big.doc.getText('text').toString(), ' after'])
+    expect(frames[1].update).toEqual(big.update)
+    expect(room.doc.getText('text').length).toBe(STREAMED_CHECK_BYTES + 'before  after'.length)
+    expect(queue.size).toBe(3)
+  })
+
+  it('cut short, throw SyncError 1002 and leave the document exactly as it was', async () => {
+    const room = new Room('doc', emptyDocument, roomDeps())
+    const writer = new FakePeer('w')
+    room.join(writer)
+    room.handleMessage(writer, encodeUpdateMessage(textUpdate('kept', 1).update))
+    const before = Y.encodeStateAsUpdate(room.doc)
+    const { update } = large(2)
+    const truncated = update.subarray(0, update.length - 2)
+    expect(() => room.handleMessage(writer, encodeUpdateMessage(truncated))).toThrow(expect.objectContaining({ closeCode: 1002 }))
     expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before)
     expect(queue.size).toBe(1)
   })

@@ -147,8 +147,10 @@ export class Room implements PeerRoom, PersistTarget {
       throw protocolError('update does not apply')
     }
     if (result === 'unchanged') return false
-    // Held-back parts are never merged (LiveDocument.apply, claimedClocks.ts).
-    this.flow.accepted(update, origin, claimedClocks(structs), result === 'mergeable')
+    // Held-back parts are never merged (LiveDocument.apply, claimedClocks.ts). Nor is a large update, whose
+    // structs the check did not keep (readValidUpdate): it goes out alone, so its claims are not needed.
+    const mergeable = structs !== null && result === 'mergeable'
+    this.flow.accepted(update, origin, structs ? claimedClocks(structs) : [], mergeable)
     this.cooling.changed()
     return true
   }
