@@ -81,6 +81,9 @@ test('leaving asks "Leave site?" while edits are not on the server, and not once
   server.deaf = true
   await alice.editor.typeAtEnd('Not on the server yet.')
   await expect(alice.editor.status).toHaveText('Connected · saving…')
+  // As above: the reload comes once the local copy has every keystroke (the prompt is what covers the last milliseconds).
+  await alice.editor.expectText('Not on the server yet.')
+  await expect(alice.editor.status).toHaveAttribute('data-local-copy', 'written')
   server.deaf = false
   await alice.reload()
   expect(alice.leavePrompts).toBe(1)
