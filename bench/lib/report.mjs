@@ -54,13 +54,14 @@ export function failuresText(results) {
   return lines
 }
 
+/** How the miss notes of E and G begin: the relay's figures are the floor under their targets. */
+const RELAY_IS_THE_FLOOR = 'The ws relay, which neither validates nor merges (one write per state per receiver), is the floor: '
+
 /**
  * What was found about a target each time it was missed on a quiet machine
  * (issue 11's investigations), shown under the targets only when this run
  * missed it too. Profiles and snapshots come from `npm run bench -- --profile`.
  */
-const RELAY_IS_THE_FLOOR = 'The ws relay, which neither validates nor merges (one write per state per receiver), is the floor: '
-
 const MISS_NOTES = {
   'A p99': (results) =>
     `Not solved. In these runs the steady p99 medians were ${p99s(results)}. ` +
